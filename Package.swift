@@ -1,0 +1,192 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// Swift 6 language mode everywhere; warnings are treated as work to do, not noise.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "pingan",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "pingan-registry", targets: ["RegistryServer"]),
+        .executable(name: "pingan-training", targets: ["TrainingServer"]),
+        .executable(name: "pingan-duty", targets: ["DutyServer"]),
+        .executable(name: "pingan-finance", targets: ["FinanceServer"]),
+        .executable(name: "pingan", targets: ["GatewayCLI"]),
+        .executable(name: "pingan-bench", targets: ["PinganBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Shared - transport
+        .target(
+            name: "COpenSSL",
+            path: "Shared/COpenSSL",
+            linkerSettings: [.linkedLibrary("ssl"), .linkedLibrary("crypto")]
+        ),
+        .target(
+            name: "PinganIdentity",
+            path: "Shared/Identity",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganTLS",
+            dependencies: [
+                "COpenSSL", "PinganIdentity",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Shared/TLS",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")],
+            path: "Shared/Wire",
+            exclude: ["PROTOCOL.md"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganProtocolContracts",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Contracts/Protocol",
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganRPC",
+            dependencies: [
+                "PinganWire", "PinganIdentity", "PinganProtocolContracts",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/RPC",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganRPCTransport",
+            dependencies: [
+                "PinganRPC", "PinganTLS", "PinganWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/RPCTransport",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganServiceHost",
+            dependencies: [
+                "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Shared/ServiceHost",
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Services (each executable is one short @main file)
+        .executableTarget(
+            name: "RegistryServer", dependencies: ["PinganServiceHost"],
+            path: "Services/Registry/RegistryServer", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TrainingServer", dependencies: ["PinganServiceHost"],
+            path: "Services/Training/TrainingServer", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DutyServer", dependencies: ["PinganServiceHost"],
+            path: "Services/Duty/DutyServer", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FinanceServer", dependencies: ["PinganServiceHost"],
+            path: "Services/Finance/FinanceServer", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Gateway/Gateway",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "GatewayCLI",
+            dependencies: ["Gateway", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Services/Gateway/GatewayCLI", swiftSettings: swiftSettings
+        ),
+
+        // MARK: Benchmarks
+        .executableTarget(
+            name: "PinganBench",
+            dependencies: [
+                "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Benchmarks/PinganBench",
+            exclude: ["bench.proto"],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "PinganTestSupport",
+            dependencies: ["PinganTLS", "PinganRPC", "PinganRPCTransport"],
+            path: "Tests/PinganTestSupport",
+            exclude: ["make-test-certs.sh"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WireTests",
+            dependencies: [
+                "PinganWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TLSTests",
+            dependencies: [
+                "PinganTLS", "PinganTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RPCTests",
+            dependencies: [
+                "PinganRPC", "PinganWire", "PinganProtocolContracts",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
+                "PinganProtocolContracts",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// `pingan`: the command line for the town office, operators and district staff.
+public enum PinganCommand {
+    /// The root command's configuration; the executable's `@main` type adopts it.
+    public static let configuration = CommandConfiguration(
+        commandName: "pingan",
+        abstract: "Talk to the Pingan services.",
+        subcommands: [HealthCommand.self]
+    )
+}

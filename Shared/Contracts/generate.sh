@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Regenerates the Swift code for every .proto under Shared/Contracts/*/proto (and the benchmark's).
+# Needs protoc (apt: protobuf-compiler) and builds protoc-gen-swift from the swift-protobuf
+# version that Package.swift resolves, once, into .build-protoc/.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+
+if ! command -v protoc >/dev/null; then
+  apt-get install -y protobuf-compiler libprotobuf-dev
+fi
+
+plugin="$root/.build-protoc/release/protoc-gen-swift"
+if [ ! -x "$plugin" ]; then
+  swift package resolve >/dev/null
+  version=$(swift package show-dependencies --format json | python3 -c '
+import json, sys
+def walk(node):
+    for dep in node.get("dependencies", []):
+        if dep["identity"] == "swift-protobuf":
+            print(dep["version"]); sys.exit()
+        walk(dep)
+walk(json.load(sys.stdin))')
+  src="$root/.build-protoc/swift-protobuf"
+  rm -rf "$src"
+  git clone --quiet --depth 1 --branch "$version" https://github.com/apple/swift-protobuf.git "$src"
+  swift build -c release --package-path "$src" --scratch-path "$root/.build-protoc" --product protoc-gen-swift
+fi
+
+generate() {  # generate PROTO_ROOT OUT_DIR
+  local proto_root=$1 out=$root/$2
+  rm -f "$out"/*.pb.swift
+  mkdir -p "$out"
+  (cd "$proto_root" && find . -name '*.proto' | sort | xargs protoc \
+     --plugin=protoc-gen-swift="$plugin" \
+     --swift_opt=Visibility=Public --swift_opt=FileNaming=PathToUnderscores \
+     --swift_out="$out")
+}
+
+for contract in Shared/Contracts/*; do
+  if [ -d "$contract/proto" ]; then generate "$contract/proto" "$contract/Generated"; fi
+done
+generate Tests/Benchmarks/PinganBench Tests/Benchmarks/PinganBench/Generated
+echo "generated Swift for $(find Shared/Contracts Tests/Benchmarks -name '*.pb.swift' | wc -l) proto files"

@@ -1,0 +1,69 @@
+import PinganProtocolContracts
+
+/// `/pingan.health.v1.Health/Check`: every server answers it.
+public struct HealthService: RPCService {
+    public static let check = MethodDescriptor(service: "pingan.health.v1.Health", method: "Check", isIdempotent: true)
+
+    public let serverName: String
+    public let version: String
+    public let startedAt: ContinuousClock.Instant
+    /// Consulted on every check, so a server can report NOT_SERVING (e.g. while draining).
+    public let isServing: @Sendable () -> Bool
+
+    public init(serverName: String, version: String, startedAt: ContinuousClock.Instant = .now, isServing: @escaping @Sendable () -> Bool = { true }) {
+        self.serverName = serverName
+        self.version = version
+        self.startedAt = startedAt
+        self.isServing = isServing
+    }
+
+    public func register(with router: inout Router) {
+        router.register(Self.check) { (_: Pingan_Health_V1_HealthCheckRequest, _) in
+            var response = Pingan_Health_V1_HealthCheckResponse()
+            response.status = isServing() ? .serving : .notServing
+            response.server = serverName
+            response.version = version
+            response.uptimeSeconds = (ContinuousClock.now - startedAt).components.seconds
+            return response
+        }
+    }
+}
+
+/// `/pingan.rpc.v1.Reflection/ListMethods`: the methods a server serves, itself included.
+public struct ReflectionService: RPCService {
+    public static let listMethods = MethodDescriptor(service: "pingan.rpc.v1.Reflection", method: "ListMethods", isIdempotent: true)
+
+    public init() {}
+
+    /// Register after every other service: the answer is the router as it stands then.
+    public func register(with router: inout Router) {
+        var listed = router.allRoutes.map(Self.info)
+        listed.append(Self.info(name: Self.listMethods, request: Pingan_Rpc_V1_ListMethodsRequest.protoMessageName,
+                                response: Pingan_Rpc_V1_ListMethodsResponse.protoMessageName))
+        listed.sort { $0.name < $1.name }
+        let methods = listed
+        router.register(Self.listMethods) { (_: Pingan_Rpc_V1_ListMethodsRequest, _) in
+            var response = Pingan_Rpc_V1_ListMethodsResponse()
+            response.methods = methods
+            return response
+        }
+    }
+
+    private static func info(_ route: Router.Route) -> Pingan_Rpc_V1_MethodInfo {
+        info(name: route.descriptor, request: route.requestType, response: route.responseType)
+    }
+
+    private static func info(name: MethodDescriptor, request: String, response: String) -> Pingan_Rpc_V1_MethodInfo {
+        var info = Pingan_Rpc_V1_MethodInfo()
+        info.name = name.fullName
+        info.kind = switch name.kind {
+        case .unary: .unary
+        case .serverStreaming: .serverStreaming
+        case .clientStreaming: .clientStreaming
+        }
+        info.requestType = request
+        info.responseType = response
+        info.idempotent = name.isIdempotent
+        return info
+    }
+}

@@ -1,0 +1,134 @@
+import NIOCore
+import PinganWire
+
+/// The server's view of one connection, as a value: it takes what the decoder produced and
+/// says what to do. The NIO handler only carries the actions out.
+///
+/// Rules it enforces: call ids strictly increase (a reused or lower id is a protocol error);
+/// frames for calls that already ended are ignored (they crossed a STATUS or CANCEL on the
+/// wire); a client sends nothing after END_STREAM; clients never send STATUS.
+public struct ServerConnectionState {
+    public enum Action: Equatable {
+        case none
+        /// A new call: look up the method and prepare to receive its request.
+        case openCall(callID: UInt32, headers: CallHeaders, endStream: Bool)
+        /// A request message for an open call.
+        case receiveMessage(callID: UInt32, payload: ByteBuffer, endStream: Bool)
+        /// Answer the call with this status and nothing else (it was never opened).
+        case rejectCall(callID: UInt32, status: CallStatus)
+        /// The client gave up: cancel the call's work, send nothing more for it.
+        case cancelCall(callID: UInt32)
+        case answerPing(payload: ByteBuffer)
+        /// The client will send no more calls; close once the open ones finish.
+        case peerGoingAway(GoAway)
+        /// Send GOAWAY with this error and close the connection.
+        case closeWithError(ProtocolError)
+    }
+
+    private enum CallPhase {
+        /// The client may still send messages.
+        case receiving
+        /// The client sent END_STREAM; the server is working on the answer.
+        case halfClosed
+    }
+
+    /// The highest call id the client has used; reported in GOAWAY.
+    public private(set) var lastCallID: UInt32 = 0
+    public let maximumConcurrentCalls: Int
+    private var calls: [UInt32: CallPhase] = [:]
+    private var failed = false
+
+    public init(maximumConcurrentCalls: Int) {
+        self.maximumConcurrentCalls = maximumConcurrentCalls
+    }
+
+    /// Calls opened and not yet finished.
+    public var openCallCount: Int { calls.count }
+
+    public mutating func received(_ event: WireEvent) -> Action {
+        guard !failed else { return .none }
+        switch event {
+        case .preface:
+            return .none  // the decoder has already checked magic and version
+        case .frame(let frame):
+            let action = received(frame)
+            if case .closeWithError = action { failed = true }
+            return action
+        }
+    }
+
+    /// Records that the server sent the call's STATUS (or gave up on it).
+    public mutating func callFinished(_ callID: UInt32) {
+        calls[callID] = nil
+    }
+
+    /// Records a decoding failure, so nothing after it is acted on.
+    public mutating func failed(with error: ProtocolError) -> Action {
+        guard !failed else { return .none }
+        failed = true
+        return .closeWithError(error)
+    }
+
+    private mutating func received(_ frame: Frame) -> Action {
+        switch frame.type {
+        case .headers:
+            return openCall(frame)
+        case .message:
+            return receiveMessage(frame)
+        case .cancel:
+            guard calls.removeValue(forKey: frame.callID) != nil else { return .none }
+            return .cancelCall(callID: frame.callID)
+        case .ping:
+            return frame.flags.contains(.ack) ? .none : .answerPing(payload: frame.payload)
+        case .goAway:
+            do {
+                return .peerGoingAway(try GoAway.read(from: frame.payload))
+            } catch let error as ProtocolError {
+                return .closeWithError(error)
+            } catch {
+                return .closeWithError(ProtocolError(.malformedGoAway, "\(error)"))
+            }
+        case .status:
+            return .closeWithError(ProtocolError(.unexpectedFrame, "a client must not send STATUS frames (call \(frame.callID))"))
+        }
+    }
+
+    private mutating func openCall(_ frame: Frame) -> Action {
+        guard frame.callID > lastCallID else {
+            return .closeWithError(ProtocolError(.callIDReused,
+                "call id \(frame.callID) is not above the last one used on this connection (\(lastCallID))"))
+        }
+        let headers: CallHeaders
+        do {
+            headers = try CallHeaders.read(from: frame.payload)
+        } catch let error as ProtocolError {
+            return .closeWithError(error)
+        } catch {
+            return .closeWithError(ProtocolError(.malformedHeaders, "\(error)"))
+        }
+        lastCallID = frame.callID
+        guard calls.count < maximumConcurrentCalls else {
+            let status = CallStatus(code: RPCError.Code.resourceExhausted.rawValue,
+                                    message: "connection already has \(maximumConcurrentCalls) calls in flight, the limit")
+            return .rejectCall(callID: frame.callID, status: status)
+        }
+        let endStream = frame.flags.contains(.endStream)
+        calls[frame.callID] = endStream ? .halfClosed : .receiving
+        return .openCall(callID: frame.callID, headers: headers, endStream: endStream)
+    }
+
+    private mutating func receiveMessage(_ frame: Frame) -> Action {
+        switch calls[frame.callID] {
+        case .receiving:
+            let endStream = frame.flags.contains(.endStream)
+            if endStream { calls[frame.callID] = .halfClosed }
+            return .receiveMessage(callID: frame.callID, payload: frame.payload, endStream: endStream)
+        case .halfClosed:
+            return .closeWithError(ProtocolError(.unexpectedFrame, "MESSAGE on call \(frame.callID) after its END_STREAM"))
+        case nil where frame.callID <= lastCallID:
+            return .none  // the call ended already; this crossed its STATUS on the wire
+        case nil:
+            return .closeWithError(ProtocolError(.unexpectedFrame, "MESSAGE for call \(frame.callID), which was never opened"))
+        }
+    }
+}

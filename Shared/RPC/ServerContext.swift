@@ -1,0 +1,30 @@
+import Logging
+import PinganIdentity
+
+/// What a handler knows about the call it is serving.
+public struct ServerContext: Sendable {
+    public var method: MethodDescriptor
+    public var metadata: Metadata
+    /// When the caller stops waiting; pass what is left to downstream calls.
+    public var deadline: ContinuousClock.Instant?
+    /// The caller, as proven by its client certificate.
+    public var peer: PeerIdentity
+    /// Carries `rpc.method`, `request.id` and `peer` on every line.
+    public var logger: Logger
+
+    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, logger: Logger) {
+        self.method = method
+        self.metadata = metadata
+        self.deadline = deadline
+        self.peer = peer
+        self.logger = logger
+    }
+
+    /// The caller's request id, or "-" if it sent none.
+    public var requestID: String { metadata.requestID ?? "-" }
+
+    /// Time left before the deadline, or nil for none.
+    public var timeRemaining: Duration? {
+        deadline.map { $0 - ContinuousClock.now }
+    }
+}

@@ -1,0 +1,228 @@
+import NIOCore
+import PinganRPC
+import PinganTLS
+import PinganWire
+
+/// Identifies one client call across the hop to the event loop, so that cancellation can find
+/// it. Only read and written on the connection's event loop.
+final class ClientCall: @unchecked Sendable {
+    var callID: UInt32 = 0
+    var cancelled = false
+}
+
+/// Carries out `ClientConnectionState`'s decisions: writes calls, matches answers to them,
+/// enforces deadlines and fails what is in flight when the connection goes.
+final class ClientConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = WireEvent
+    typealias OutboundOut = ByteBuffer
+
+    private struct PendingCall {
+        var continuation: CheckedContinuation<ByteBuffer, any Error>
+        var method: String
+        var response: ByteBuffer?
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    /// Succeeds when the server's preface arrives (TLS done, both sides verified).
+    let ready: EventLoopPromise<Void>
+    private var state = ClientConnectionState()
+    private var pending: [UInt32: PendingCall] = [:]
+    private var outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
+    private var context: ChannelHandlerContext?
+    private var isReady = false
+    private var closedReason: String?
+    private var failureReason: String?
+
+    init(ready: EventLoopPromise<Void>) {
+        self.ready = ready
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if context.channel.isActive { sendPreface() }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        // A connection that failed before becoming active never sees channelInactive.
+        failReady(ConnectionError(reason: failureReason ?? "the connection could not be established"))
+    }
+
+    private func failReady(_ error: ConnectionError) {
+        guard !isReady else { return }
+        isReady = true
+        ready.fail(error)
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        sendPreface()
+        context.fireChannelActive()
+    }
+
+    private func sendPreface() {
+        // TLS holds this until the handshake completes.
+        enqueue { FrameEncoder.writePreface(into: &$0) }
+    }
+
+    // MARK: Calls
+
+    /// Starts a unary call; `continuation` is resumed exactly once.
+    func start(
+        _ call: ClientCall, method: String, payload: ByteBuffer, deadline: ContinuousClock.Instant?,
+        metadata: Metadata, continuation: CheckedContinuation<ByteBuffer, any Error>
+    ) {
+        guard !call.cancelled else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call was cancelled before it started"))
+            return
+        }
+        guard closedReason == nil, let context, let callID = state.openCall() else {
+            continuation.resume(throwing: RPCError(.unavailable, "connection unavailable: \(closedReason ?? "the server is going away")"))
+            return
+        }
+        var timeout: Duration?
+        if let deadline {
+            timeout = deadline - .now
+            guard timeout! > .zero else {
+                state.callAbandoned(callID)
+                continuation.resume(throwing: RPCError(.deadlineExceeded, "the deadline passed before \(method) was sent"))
+                return
+            }
+        }
+        call.callID = callID
+        let headers = CallHeaders(method: method, timeout: timeout, metadata: metadata.entries)
+        enqueue { buffer in
+            FrameEncoder.writeFrame(.headers, callID: callID, into: &buffer) { headers.write(into: &$0) }
+            FrameEncoder.writeFrame(.message, flags: .endStream, callID: callID, payload: payload, into: &buffer)
+        }
+        var entry = PendingCall(continuation: continuation, method: method)
+        if let timeout {
+            entry.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+                self.abandon(callID, RPCError(.deadlineExceeded, "\(method) did not complete within its deadline"))
+            }
+        }
+        pending[callID] = entry
+    }
+
+    /// The caller's task was cancelled.
+    func cancel(_ call: ClientCall) {
+        call.cancelled = true
+        guard call.callID != 0 else { return }
+        abandon(call.callID, RPCError(.cancelled, "the call was cancelled by the caller"))
+    }
+
+    /// Ends a call on this side and tells the server to stop working on it.
+    private func abandon(_ callID: UInt32, _ error: RPCError) {
+        guard let call = pending.removeValue(forKey: callID) else { return }
+        call.deadlineTimer?.cancel()
+        state.callAbandoned(callID)
+        enqueue { FrameEncoder.writeFrame(.cancel, callID: callID, payload: ByteBuffer(), into: &$0) }
+        call.continuation.resume(throwing: error)
+    }
+
+    // MARK: Inbound
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let event = unwrapInboundIn(data)
+        if case .preface = event, !isReady {
+            isReady = true
+            ready.succeed(())
+        }
+        perform(state.received(event))
+    }
+
+    private func perform(_ action: ClientConnectionState.Action) {
+        switch action {
+        case .none:
+            break
+        case .deliverMessage(let callID, let payload):
+            guard pending[callID]?.response == nil else {
+                abandon(callID, RPCError(.internal, "the server sent more than one response message for a unary call"))
+                return
+            }
+            pending[callID]?.response = payload
+        case .finishCall(let callID, let status):
+            guard let call = pending.removeValue(forKey: callID) else { return }
+            call.deadlineTimer?.cancel()
+            if status.code != RPCError.Code.ok.rawValue {
+                call.continuation.resume(throwing: status.rpcError)
+            } else if let response = call.response {
+                call.continuation.resume(returning: response)
+            } else {
+                call.continuation.resume(throwing: RPCError(.internal, "the server ended \(call.method) with OK but no response message"))
+            }
+        case .answerPing(let payload):
+            enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
+        case .goAway(let goAway):
+            closedReason = "the server sent GOAWAY \(goAway.errorCode): \(goAway.message)"
+            // Calls the server never saw can safely go elsewhere; the rest may still finish.
+            for callID in pending.keys where callID > goAway.lastCallID {
+                fail(callID, RPCError(.unavailable, "the server is going away and did not process the call (\(goAway.message))"))
+            }
+            if goAway.errorCode != .noError { closeConnection() }
+        case .closeWithError(let error):
+            let goAway = GoAway(lastCallID: 0, errorCode: error.goAwayCode, message: error.message)
+            enqueue { buffer in
+                FrameEncoder.writeFrame(.goAway, callID: 0, into: &buffer) { goAway.write(into: &$0) }
+            }
+            closedReason = "protocol error from the server: \(error.message)"
+            closeConnection()
+        }
+    }
+
+    private func fail(_ callID: UInt32, _ error: RPCError) {
+        guard let call = pending.removeValue(forKey: callID) else { return }
+        call.deadlineTimer?.cancel()
+        state.callAbandoned(callID)
+        call.continuation.resume(throwing: error)
+    }
+
+    private func closeConnection() {
+        guard let context else { return }
+        outbound.flush(context)
+        context.close(promise: nil)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        switch error {
+        case let error as ProtocolError:
+            perform(state.failed(with: error))
+        case let error as TLSError:
+            failureReason = error.description
+        case is ByteToMessageDecoderError:
+            break
+        default:
+            failureReason = "\(error)"
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        let reason = closedReason ?? failureReason ?? "the connection closed"
+        closedReason = reason
+        failReady(ConnectionError(reason: failureReason ?? "the server closed the connection before sending the Pingan preface"))
+        for callID in Array(pending.keys) {
+            fail(callID, RPCError(.unavailable, "connection lost: \(reason)"))
+        }
+        context.fireChannelInactive()
+    }
+
+    /// Appends frames and makes sure they are flushed at the end of this tick.
+    private func enqueue(_ write: (inout ByteBuffer) -> Void) {
+        guard let context else { return }
+        if outbound.append(write) {
+            context.eventLoop.assumeIsolated().execute {
+                guard let context = self.context else { return }
+                self.outbound.flush(context)
+            }
+        }
+    }
+}
+
+/// Why a connection could not be set up, in words (OpenSSL's reason included).
+public struct ConnectionError: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+    public var description: String { reason }
+}
+
+@available(*, unavailable)
+extension ClientConnectionHandler: Sendable {}

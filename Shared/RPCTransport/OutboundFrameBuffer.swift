@@ -1,0 +1,29 @@
+import NIOCore
+
+/// Collects the frames a connection produces during one event-loop tick and writes them as a
+/// single buffer at its end: one TLS write and one syscall for many calls' answers.
+struct OutboundFrameBuffer {
+    private var buffer: ByteBuffer
+    private var flushScheduled = false
+
+    init(allocator: ByteBufferAllocator) {
+        buffer = allocator.buffer(capacity: 1024)
+    }
+
+    /// Appends with `write`; returns true if the caller must schedule `flush` for this tick.
+    mutating func append(_ write: (inout ByteBuffer) -> Void) -> Bool {
+        write(&buffer)
+        defer { flushScheduled = true }
+        return !flushScheduled
+    }
+
+    /// Writes and flushes what was collected.
+    mutating func flush(_ context: ChannelHandlerContext) {
+        flushScheduled = false
+        guard buffer.readableBytes > 0 else { return }
+        context.writeAndFlush(NIOAny(buffer), promise: nil)
+        // The TLS handler copies plaintext into OpenSSL during the flush, so the storage is
+        // uniquely ours again here and `clear()` reuses it instead of allocating.
+        buffer.clear()
+    }
+}

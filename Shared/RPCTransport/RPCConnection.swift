@@ -1,0 +1,133 @@
+import NIOCore
+import NIOPosix
+import PinganRPC
+import PinganTLS
+import PinganWire
+import SwiftProtobuf
+
+/// One client connection to a Pingan server, carrying many concurrent calls.
+///
+/// Calls made from a task that prefers `taskExecutor` stay on the connection's event loop from
+/// send to answer, with no thread hop.
+public final class RPCConnection: Sendable {
+    public let channel: any Channel
+    private let handler: NIOLoopBound<ClientConnectionHandler>
+    /// Runs tasks on this connection's event loop.
+    public let taskExecutor: EventLoopTaskExecutor
+
+    public var eventLoop: any EventLoop { channel.eventLoop }
+
+    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>) {
+        self.channel = channel
+        self.handler = handler
+        self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
+    }
+
+    /// Connects, completes the mutual TLS handshake and waits for the server's preface.
+    ///
+    /// - Parameter serverName: the name or IP the server certificate must carry; `host` if nil.
+    /// - Throws: `TLSError` / `ConnectionError` with OpenSSL's reason when either side rejects
+    ///   the other; the socket error when nothing listens.
+    public static func connect(
+        host: String,
+        port: Int,
+        tls: TLSContext,
+        serverName: String? = nil,
+        limits: WireLimits = WireLimits(),
+        connectTimeout: Duration = .seconds(10),
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> RPCConnection {
+        let expectedName = serverName ?? host
+        let channel: any Channel
+        do {
+            channel = try await bootstrap(tls: tls, serverName: expectedName, limits: limits, connectTimeout: connectTimeout, group: group)
+                .connect(host: host, port: port)
+                .get()
+        } catch let error as NIOConnectionError {
+            let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
+            throw ConnectionError(reason: "cannot connect to \(host):\(port): \(reasons.first ?? "no address")")
+        } catch let error as ChannelError where error == .connectTimeout(TimeAmount(connectTimeout)) {
+            throw ConnectionError(reason: "cannot connect to \(host):\(port): no answer within \(connectTimeout)")
+        }
+
+        let (handler, ready) = try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+            return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.ready.futureResult)
+        }.get()
+        let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(connectTimeout)) {
+            channel.close(promise: nil)
+        }
+        defer { timeout.cancel() }
+        do {
+            try await ready.get()
+        } catch {
+            channel.close(promise: nil)
+            throw error
+        }
+        return RPCConnection(channel: channel, handler: handler)
+    }
+
+    private static func bootstrap(
+        tls: TLSContext, serverName: String, limits: WireLimits, connectTimeout: Duration, group: any EventLoopGroup
+    ) -> ClientBootstrap {
+        ClientBootstrap(group: group)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(TLSHandler(context: tls, serverHostname: serverName))
+                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
+                    try pipeline.addHandler(ClientConnectionHandler(ready: channel.eventLoop.makePromise()))
+                }
+            }
+    }
+
+    /// Sends one request and waits for its response.
+    ///
+    /// - Throws: `RPCError` - the server's status, DEADLINE_EXCEEDED, CANCELLED when the
+    ///   calling task is cancelled, UNAVAILABLE when the connection is lost.
+    public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor,
+        _ request: Request,
+        options: CallOptions = CallOptions(),
+        responseType: Response.Type = Response.self
+    ) async throws -> Response {
+        let payload = try request.rpcPayload()
+        let response = try await unary(method.fullName, payload: payload, options: options)
+        do {
+            return try Response(payload: response)
+        } catch {
+            throw RPCError(.internal, "response of \(method): not a valid \(Response.protoMessageName) message", cause: error)
+        }
+    }
+
+    /// The untyped form: a request payload in, a response payload out.
+    public func unary(_ method: String, payload: ByteBuffer, options: CallOptions = CallOptions()) async throws -> ByteBuffer {
+        var callMetadata = options.metadata
+        if callMetadata.requestID == nil { callMetadata.requestID = RequestID.make() }
+        let metadata = callMetadata
+        let deadline = options.effectiveDeadline(now: .now)
+        let call = ClientCall()
+        let handler = self.handler
+        let eventLoop = channel.eventLoop
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                if eventLoop.inEventLoop {
+                    handler.value.start(call, method: method, payload: payload, deadline: deadline, metadata: metadata, continuation: continuation)
+                } else {
+                    eventLoop.execute {
+                        handler.value.start(call, method: method, payload: payload, deadline: deadline, metadata: metadata, continuation: continuation)
+                    }
+                }
+            }
+        } onCancel: {
+            eventLoop.execute { handler.value.cancel(call) }
+        }
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE.
+    public func close() async {
+        try? await channel.close()
+    }
+}

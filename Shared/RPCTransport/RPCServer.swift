@@ -1,0 +1,70 @@
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import PinganRPC
+import PinganTLS
+import PinganWire
+
+/// A listening Pingan server: TLS -> frame decoder -> connection handler per connection.
+public final class RPCServer: Sendable {
+    private let serverChannel: any Channel
+    private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    private let logger: Logger
+
+    /// The port actually bound (useful when the configuration asked for port 0).
+    public var port: Int { serverChannel.localAddress?.port ?? 0 }
+    /// The address actually bound.
+    public var localAddress: SocketAddress? { serverChannel.localAddress }
+
+    private init(serverChannel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger) {
+        self.serverChannel = serverChannel
+        self.connections = connections
+        self.logger = logger
+    }
+
+    /// Binds and starts accepting connections. Throws `TLSError(.configuration, ...)` for bad
+    /// certificates and the socket error for a bad address or a port in use.
+    public static func start(
+        configuration: RPCServerConfiguration,
+        router: Router,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
+        logger: Logger
+    ) async throws -> RPCServer {
+        let tlsContext = try TLSContext(configuration: configuration.tls)
+        let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
+        let limits = configuration.limits
+        let maximumCalls = configuration.maximumConcurrentCallsPerConnection
+
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                let id = ObjectIdentifier(channel)
+                connections.withLockedValue { $0[id] = channel }
+                channel.closeFuture.whenComplete { _ in
+                    _ = connections.withLockedValue { $0.removeValue(forKey: id) }
+                }
+                return channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    try pipeline.addHandler(TLSHandler(context: tlsContext))
+                    try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
+                    try pipeline.addHandler(ServerConnectionHandler(router: router, maximumConcurrentCalls: maximumCalls, logger: logger))
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        return RPCServer(serverChannel: channel, connections: connections, logger: logger)
+    }
+
+    /// Stops accepting and closes every connection.
+    public func close() async {
+        try? await serverChannel.close()
+        let open = connections.withLockedValue { Array($0.values) }
+        for connection in open {
+            try? await connection.close()
+        }
+    }
+}
