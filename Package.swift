@@ -156,6 +156,7 @@ let package = Package(
             dependencies: [
                 "PinganWire",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
@@ -172,8 +173,9 @@ let package = Package(
         .testTarget(
             name: "RPCTests",
             dependencies: [
-                "PinganRPC", "PinganWire", "PinganProtocolContracts",
+                "PinganRPC", "PinganWire", "PinganProtocolContracts", "PinganIdentity",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

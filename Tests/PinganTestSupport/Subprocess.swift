@@ -1,0 +1,78 @@
+import Foundation
+
+/// Runs a command with a bound on its time, feeding it standard input and collecting its output.
+public enum Subprocess {
+    public struct Result: Sendable {
+        public var status: Int32
+        public var standardOutput: Data
+        public var standardError: String
+        public var text: String { String(decoding: standardOutput, as: UTF8.self) }
+    }
+
+    public struct TimedOut: Error, CustomStringConvertible {
+        public var command: String
+        public var description: String { "\(command) did not finish in time" }
+    }
+
+    /// - Parameter closeInputAfter: keep standard input open this long after writing `input`
+    ///   (some peers stop reading once their input ends).
+    public static func run(
+        _ executable: String, _ arguments: [String], input: Data = Data(), closeInputAfter: Duration = .zero,
+        environment: [String: String]? = nil, timeout: Duration
+    ) throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+
+        let output = OutputCollector(stdout.fileHandleForReading)
+        let errors = OutputCollector(stderr.fileHandleForReading)
+        stdin.fileHandleForWriting.write(input)
+        if closeInputAfter > .zero { Thread.sleep(forTimeInterval: closeInputAfter.seconds) }
+        try? stdin.fileHandleForWriting.close()
+
+        let deadline = Date().addingTimeInterval(timeout.seconds)
+        while process.isRunning, Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+            throw TimedOut(command: ([executable] + arguments).joined(separator: " "))
+        }
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, standardOutput: output.finish(),
+                      standardError: String(decoding: errors.finish(), as: UTF8.self))
+    }
+}
+
+/// Drains a pipe on a background thread so a chatty child never blocks on a full pipe.
+private final class OutputCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread.detachNewThread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }
+    }
+
+    func finish() -> Data {
+        done.wait()
+        return data
+    }
+}
+
+extension Duration {
+    public var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}
