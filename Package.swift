@@ -146,7 +146,10 @@ let package = Package(
         // MARK: Tests
         .target(
             name: "PinganTestSupport",
-            dependencies: ["PinganTLS", "PinganRPC", "PinganRPCTransport"],
+            dependencies: [
+                "PinganTLS", "PinganRPC", "PinganRPCTransport",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             path: "Tests/PinganTestSupport",
             exclude: ["make-test-certs.sh"],
             swiftSettings: swiftSettings
@@ -186,7 +189,10 @@ let package = Package(
                 "PinganProtocolContracts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -48,7 +48,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         failReady(ConnectionError(reason: failureReason ?? "the connection could not be established"))
     }
 
-    private func failReady(_ error: ConnectionError) {
+    /// Fails `ready` unless it already completed.
+    func failReady(_ error: ConnectionError) {
         guard !isReady else { return }
         isReady = true
         ready.fail(error)

@@ -38,22 +38,25 @@ public final class RPCConnection: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCConnection {
         let expectedName = serverName ?? host
+        let eventLoop = group.next()
+        // Made before connecting, so a connection the server rejects at once still reports why.
+        let handler = try await eventLoop.submit {
+            NIOLoopBound(ClientConnectionHandler(ready: eventLoop.makePromise()), eventLoop: eventLoop)
+        }.get()
+        let ready = try await eventLoop.submit { handler.value.ready.futureResult }.get()
+
         let channel: any Channel
         do {
-            channel = try await bootstrap(tls: tls, serverName: expectedName, limits: limits, connectTimeout: connectTimeout, group: group)
+            channel = try await bootstrap(handler: handler, tls: tls, serverName: expectedName, limits: limits,
+                                          connectTimeout: connectTimeout, eventLoop: eventLoop)
                 .connect(host: host, port: port)
                 .get()
-        } catch let error as NIOConnectionError {
-            let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
-            throw ConnectionError(reason: "cannot connect to \(host):\(port): \(reasons.first ?? "no address")")
-        } catch let error as ChannelError where error == .connectTimeout(TimeAmount(connectTimeout)) {
-            throw ConnectionError(reason: "cannot connect to \(host):\(port): no answer within \(connectTimeout)")
+        } catch {
+            let failure = ConnectionError(reason: "cannot connect to \(host):\(port): \(Self.describe(error, timeout: connectTimeout))")
+            eventLoop.execute { handler.value.failReady(failure) }
+            throw failure
         }
 
-        let (handler, ready) = try await channel.eventLoop.submit {
-            let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-            return (NIOLoopBound(handler, eventLoop: channel.eventLoop), handler.ready.futureResult)
-        }.get()
         let timeout = channel.eventLoop.scheduleTask(in: TimeAmount(connectTimeout)) {
             channel.close(promise: nil)
         }
@@ -67,10 +70,23 @@ public final class RPCConnection: Sendable {
         return RPCConnection(channel: channel, handler: handler)
     }
 
+    private static func describe(_ error: any Error, timeout: Duration) -> String {
+        switch error {
+        case let error as NIOConnectionError:
+            let reasons = error.connectionErrors.map { "\($0.error)" } + (error.dnsAError.map { ["\($0)"] } ?? [])
+            return reasons.first ?? "no address"
+        case ChannelError.connectTimeout:
+            return "no answer within \(timeout)"
+        default:
+            return "\(error)"
+        }
+    }
+
     private static func bootstrap(
-        tls: TLSContext, serverName: String, limits: WireLimits, connectTimeout: Duration, group: any EventLoopGroup
+        handler: NIOLoopBound<ClientConnectionHandler>, tls: TLSContext, serverName: String, limits: WireLimits,
+        connectTimeout: Duration, eventLoop: any EventLoop
     ) -> ClientBootstrap {
-        ClientBootstrap(group: group)
+        ClientBootstrap(group: eventLoop)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelInitializer { channel in
@@ -78,7 +94,7 @@ public final class RPCConnection: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(TLSHandler(context: tls, serverHostname: serverName))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
-                    try pipeline.addHandler(ClientConnectionHandler(ready: channel.eventLoop.makePromise()))
+                    try pipeline.addHandler(handler.value)
                 }
             }
     }

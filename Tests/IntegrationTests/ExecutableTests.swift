@@ -1,0 +1,57 @@
+import Foundation
+import PinganTestSupport
+import Testing
+
+/// The real `pingan-registry` and `pingan` executables, as an operator runs them.
+@Suite("Executables", .timeLimit(.minutes(2)))
+struct ExecutableTests {
+    static var tlsFlags: [String] {
+        ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem")]
+    }
+
+    static var clientFlags: [String] {
+        ["--cert", TestCertificates.path("client.pem"), "--key", TestCertificates.path("client.key"), "--ca", TestCertificates.path("ca.pem")]
+    }
+
+    @Test("pingan-registry serves health over mutual TLS, pingan health reads it, SIGTERM stops it")
+    func serviceLifecycle() async throws {
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + Self.tlsFlags)
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+
+        let health = try Subprocess.run(try BuiltExecutables.path("pingan"),
+                                        ["health", "--endpoint", "registry=127.0.0.1:\(port)"] + Self.clientFlags, timeout: .seconds(30))
+        #expect(health.status == 0, "\(health.text) \(health.standardError)")
+        #expect(health.text.contains("SERVING"))
+        #expect(health.text.contains("pingan-registry"))
+
+        service.signal(SIGTERM)
+        #expect(try await service.waitForExit(within: .seconds(10)) == 0)
+        #expect(service.output.contains("stopping"))
+    }
+
+    @Test("pingan health exits 2 and says why when an endpoint is down")
+    func healthOfAMissingService() throws {
+        let result = try Subprocess.run(try BuiltExecutables.path("pingan"),
+                                        ["health", "--endpoint", "training=127.0.0.1:1"] + Self.clientFlags, timeout: .seconds(30))
+        #expect(result.status == 2)
+        #expect(result.text.contains("UNAVAILABLE: cannot connect to 127.0.0.1:1"))
+    }
+
+    @Test("a service started without its certificate says which flag is missing")
+    func missingCertificateFlag() throws {
+        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"],
+                                        environment: ["PINGAN_CERT": "", "PINGAN_KEY": "", "PINGAN_CA": ""], timeout: .seconds(30))
+        #expect(result.status == 64)
+        #expect(result.standardError.contains("--cert is required"))
+    }
+
+    @Test("a service given an unreadable key refuses to start and names the file")
+    func unreadableKey() throws {
+        let flags = ["--cert", TestCertificates.path("server.pem"), "--key", "/nonexistent.key", "--ca", TestCertificates.path("ca.pem")]
+        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        #expect(result.status != 0)
+        #expect((result.text + result.standardError).contains("cannot load private key from /nonexistent.key"))
+    }
+}
