@@ -132,7 +132,8 @@ let package = Package(
         .executableTarget(
             name: "PinganBench",
             dependencies: [
-                "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),

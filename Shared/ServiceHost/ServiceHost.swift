@@ -38,8 +38,9 @@ public enum ServiceHost {
 }
 
 /// Waits for SIGTERM or SIGINT.
-enum TerminationSignal {
-    static func next() async -> String {
+public enum TerminationSignal {
+    /// Returns the name of the first of the two signals to arrive.
+    public static func next() async -> String {
         await withCheckedContinuation { continuation in
             let queue = DispatchQueue(label: "pingan.signals")
             let resumed = ResumeOnce(continuation)

@@ -114,4 +114,22 @@ struct PayloadTests {
         FrameEncoder.writePreface(into: &preface)
         #expect(Array(preface.readableBytesView) == [0x50, 0x49, 0x4E, 0x47, 0x41, 0x4E, 0x00, 0x01])
     }
+
+    @Test("the worked example in PROTOCOL.md section 10 is what the encoder produces")
+    func protocolDocumentExample() {
+        var buffer = ByteBuffer()
+        let headers = CallHeaders(method: "/pingan.health.v1.Health/Check", timeout: .seconds(5), metadata: [MetadataEntry("request-id", "py-001")])
+        FrameEncoder.writeFrame(.headers, callID: 1, into: &buffer) { headers.write(into: &$0) }
+        FrameEncoder.writeFrame(.message, flags: .endStream, callID: 1, payload: ByteBuffer(), into: &buffer)
+        var expected: [UInt8] = [0x00, 0x00, 0x00, 0x3D, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x1E]
+        expected += Array("/pingan.health.v1.Health/Check".utf8)
+        expected += [0x00, 0x00, 0x00, 0x00, 0x00, 0x4C, 0x4B, 0x40, 0x00, 0x01, 0x0A] + Array("request-id".utf8)
+        expected += [0x00, 0x06] + Array("py-001".utf8)
+        expected += [0x00, 0x00, 0x00, 0x00, 0x02, 0x01, 0x00, 0x00, 0x00, 0x01]
+        #expect(Array(buffer.readableBytesView) == expected)
+
+        var status = ByteBuffer()
+        FrameEncoder.writeFrame(.status, callID: 1, into: &status) { CallStatus(code: 0).write(into: &$0) }
+        #expect(Array(status.readableBytesView) == [0, 0, 0, 9, 3, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
 }

@@ -1,0 +1,24 @@
+# The two commands of the quick start, and a few more for development.
+.PHONY: run stop test bench generate
+
+## Bring the whole system up locally and show it answering.
+run:
+	deploy/run-local.sh
+
+## Stop what `make run` started.
+stop:
+	deploy/run-local.sh stop
+
+## Run every test: unit, integration (real executables over mutual TLS), interop.
+test:
+	deploy/install-deps.sh
+	swift build --build-tests
+	swift test --skip-build --disable-xctest
+
+## Measure the protocol against the reference peers in ../shared/bench (release build).
+bench:
+	Tests/Benchmarks/run.sh
+
+## Regenerate the Swift code for the .proto files.
+generate:
+	Shared/Contracts/generate.sh
