@@ -9,15 +9,25 @@ public struct ServerContext: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// The caller, as proven by its client certificate.
     public var peer: PeerIdentity
-    /// Carries `rpc.method`, `request.id` and `peer` on every line.
-    public var logger: Logger
+    private let connectionLogger: Logger
 
-    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, logger: Logger) {
+    /// - Parameter connectionLogger: the connection's logger (with `peer`); the call's own
+    ///   `rpc.method` and `request.id` are added when `logger` is first used.
+    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, connectionLogger: Logger) {
         self.method = method
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
-        self.logger = logger
+        self.connectionLogger = connectionLogger
+    }
+
+    /// Carries `rpc.method`, `request.id` and `peer` on every line. Built on use: most calls
+    /// never log, and metadata costs allocations on the hot path.
+    public var logger: Logger {
+        var logger = connectionLogger
+        logger[metadataKey: "rpc.method"] = "\(method.fullName)"
+        logger[metadataKey: "request.id"] = "\(requestID)"
+        return logger
     }
 
     /// The caller's request id, or "-" if it sent none.

@@ -152,19 +152,20 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         }
         guard let peer, let executor, let context else { return }
 
-        var callLogger = logger
-        let metadata = Metadata(call.headers.metadata)
-        callLogger[metadataKey: "rpc.method"] = "\(call.headers.method)"
-        callLogger[metadataKey: "request.id"] = "\(metadata.requestID ?? "-")"
         let serverContext = ServerContext(
-            method: call.route.descriptor, metadata: metadata, deadline: call.deadline, peer: peer, logger: callLogger)
+            method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
+            connectionLogger: logger)
 
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         calls[callID]?.task = Task(executorPreference: executor) {
             let result = await route.invoke(payload, context: serverContext)
-            handler.eventLoop.execute {
+            // The task prefers this event loop, so this is normally true and the answer is
+            // written without another hop.
+            if handler.eventLoop.inEventLoop {
                 handler.value.completed(callID, result)
+            } else {
+                handler.eventLoop.execute { handler.value.completed(callID, result) }
             }
         }
     }

@@ -23,7 +23,7 @@ struct RouterTests {
 
     static func context(_ method: MethodDescriptor = check) -> ServerContext {
         ServerContext(method: method, metadata: Metadata([MetadataEntry("request-id", "req-9")]), deadline: nil,
-                      peer: PeerIdentity(commonName: "tester", fingerprint: "00"), logger: Logger(label: "test"))
+                      peer: PeerIdentity(commonName: "tester", fingerprint: "00"), connectionLogger: Logger(label: "test"))
     }
 
     static func router(_ handler: @escaping @Sendable (Pingan_Health_V1_HealthCheckRequest, ServerContext) async throws -> Pingan_Health_V1_HealthCheckResponse) -> Router {

@@ -96,14 +96,18 @@ struct BenchClient: AsyncParsableCommand {
     }
 }
 
-/// Voluntary plus involuntary context switches of this process so far (all threads).
+/// Voluntary plus involuntary context switches of every thread of this process so far
+/// (`/proc/self/status` alone counts only the main thread).
 enum ContextSwitches {
     static func read() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
-        return status.split(separator: "\n")
-            .filter { $0.hasPrefix("voluntary_ctxt_switches") || $0.hasPrefix("nonvoluntary_ctxt_switches") }
-            .compactMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") }
-            .reduce(0, +)
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        return tasks.reduce(0) { total, task in
+            guard let status = try? String(contentsOfFile: "/proc/self/task/\(task)/status", encoding: .utf8) else { return total }
+            return total + status.split(separator: "\n")
+                .filter { $0.hasPrefix("voluntary_ctxt_switches") || $0.hasPrefix("nonvoluntary_ctxt_switches") }
+                .compactMap { Int($0.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "") }
+                .reduce(0, +)
+        }
     }
 }
 
