@@ -48,6 +48,18 @@ for entry in "${services[@]}"; do
   echo $! > "$run/$name.pid"
 done
 
+sleep 0.5
+for entry in "${services[@]}"; do
+  name=${entry%%:*}
+  if ! kill -0 "$(cat "$run/$name.pid")" 2>/dev/null; then
+    echo "pingan-$name did not start (is its port taken?); its log:" >&2
+    tail -5 "$run/logs/$name.log" >&2
+    rm -f "$run/$name.pid"
+    stop
+    exit 1
+  fi
+done
+
 export PINGAN_CLIENT_CERT=$run/pki/town-office.pem PINGAN_CLIENT_KEY=$run/pki/town-office.key PINGAN_CA=$run/pki/ca.pem
 for _ in $(seq 50); do
   if "$bin/pingan" health --timeout 1 >/dev/null 2>&1; then break; fi
