@@ -12,7 +12,7 @@ final class ClientCall: @unchecked Sendable {
 
 /// Carries out `ClientConnectionState`'s decisions: writes calls, matches answers to them,
 /// enforces deadlines and fails what is in flight when the connection goes.
-final class ClientConnectionHandler: ChannelInboundHandler {
+final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler {
     typealias InboundIn = WireEvent
     typealias OutboundOut = ByteBuffer
 
@@ -27,8 +27,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let ready: EventLoopPromise<Void>
     private var state = ClientConnectionState()
     private var pending: [UInt32: PendingCall] = [:]
-    private var outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
-    private var context: ChannelHandlerContext?
+    var outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
+    private(set) var context: ChannelHandlerContext?
     private var isReady = false
     private var closedReason: String?
     private var failureReason: String?
@@ -207,16 +207,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         context.fireChannelInactive()
     }
 
-    /// Appends frames and makes sure they are flushed at the end of this tick.
-    private func enqueue(_ write: (inout ByteBuffer) -> Void) {
-        guard let context else { return }
-        if outbound.append(write) {
-            context.eventLoop.assumeIsolated().execute {
-                guard let context = self.context else { return }
-                self.outbound.flush(context)
-            }
-        }
-    }
 }
 
 /// Why a connection could not be set up, in words (OpenSSL's reason included).

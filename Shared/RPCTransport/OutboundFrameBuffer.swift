@@ -27,3 +27,22 @@ struct OutboundFrameBuffer {
         buffer.clear()
     }
 }
+
+/// A connection handler that writes frames through an `OutboundFrameBuffer`.
+protocol FrameWritingHandler: AnyObject {
+    var context: ChannelHandlerContext? { get }
+    var outbound: OutboundFrameBuffer { get set }
+}
+
+extension FrameWritingHandler {
+    /// Appends frames and makes sure they are flushed at the end of this tick.
+    func enqueue(_ write: (inout ByteBuffer) -> Void) {
+        guard let context else { return }
+        if outbound.append(write) {
+            context.eventLoop.assumeIsolated().execute {
+                guard let context = self.context else { return }
+                self.outbound.flush(context)
+            }
+        }
+    }
+}

@@ -10,7 +10,7 @@ import PinganWire
 
 /// Carries out `ServerConnectionState`'s decisions for one connection: starts a handler task
 /// per call on this event loop, enforces deadlines, and writes answers coalesced per tick.
-final class ServerConnectionHandler: ChannelInboundHandler {
+final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler {
     typealias InboundIn = WireEvent
     typealias OutboundOut = ByteBuffer
 
@@ -27,8 +27,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     private var logger: Logger
     private var peer: PeerIdentity?
     private var calls: [UInt32: ActiveCall] = [:]
-    private var outbound: OutboundFrameBuffer
-    private var context: ChannelHandlerContext?
+    var outbound: OutboundFrameBuffer
+    private(set) var context: ChannelHandlerContext?
     private var executor: EventLoopTaskExecutor?
     private var peerGoingAway = false
 
@@ -226,17 +226,6 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         if peerGoingAway, calls.isEmpty, let context {
             outbound.flush(context)
             context.close(promise: nil)
-        }
-    }
-
-    /// Appends frames and makes sure they are flushed at the end of this tick.
-    private func enqueue(_ write: (inout ByteBuffer) -> Void) {
-        guard let context else { return }
-        if outbound.append(write) {
-            context.eventLoop.assumeIsolated().execute {
-                guard let context = self.context else { return }
-                self.outbound.flush(context)
-            }
         }
     }
 }
