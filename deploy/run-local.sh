@@ -38,12 +38,23 @@ if [ ! -f "$run/pki/ca.pem" ]; then
   deploy/pki.sh issue "$run/pki" town-office --cn town-office --uri spiffe://pingan/user/town-office
 fi
 
+# Dev ACL: the town office is admin, each service may call the others.
+cat > "$run/acl.json" <<ACL
+{"identities": [
+  {"match": "uri:spiffe://pingan/user/town-office", "role": "admin"},
+  {"match": "uri:spiffe://pingan/service/registry", "role": "service"},
+  {"match": "uri:spiffe://pingan/service/training", "role": "service"},
+  {"match": "uri:spiffe://pingan/service/duty", "role": "service"},
+  {"match": "uri:spiffe://pingan/service/finance", "role": "service"}
+]}
+ACL
+
 stop
 mkdir -p "$run/logs"
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
   "$bin/pingan-$name" --host 127.0.0.1 --port "$port" \
-    --cert "$run/pki/$name.pem" --key "$run/pki/$name.key" --ca "$run/pki/ca.pem" \
+    --cert "$run/pki/$name.pem" --key "$run/pki/$name.key" --ca "$run/pki/ca.pem" --acl "$run/acl.json" \
     >"$run/logs/$name.log" 2>&1 &
   echo $! > "$run/$name.pid"
 done

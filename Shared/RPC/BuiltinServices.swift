@@ -2,7 +2,8 @@ import PinganProtocolContracts
 
 /// `/pingan.health.v1.Health/Check`: every server answers it.
 public struct HealthService: RPCService {
-    public static let check = MethodDescriptor(service: "pingan.health.v1.Health", method: "Check", isIdempotent: true)
+    public static let check = MethodDescriptor(
+        service: "pingan.health.v1.Health", method: "Check", isIdempotent: true, access: .anyVerifiedPeer)
 
     public let serverName: String
     public let version: String
@@ -31,7 +32,8 @@ public struct HealthService: RPCService {
 
 /// `/pingan.rpc.v1.Reflection/ListMethods`: the methods a server serves, itself included.
 public struct ReflectionService: RPCService {
-    public static let listMethods = MethodDescriptor(service: "pingan.rpc.v1.Reflection", method: "ListMethods", isIdempotent: true)
+    public static let listMethods = MethodDescriptor(
+        service: "pingan.rpc.v1.Reflection", method: "ListMethods", isIdempotent: true, access: .anyRole)
 
     public init() {}
 

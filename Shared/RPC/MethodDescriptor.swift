@@ -14,12 +14,15 @@ public struct MethodDescriptor: Sendable, Hashable, CustomStringConvertible {
     public var kind: Kind
     /// True if applying the call twice has the same effect as once, so it may be retried.
     public var isIdempotent: Bool
+    /// Who may call it; checked against the ACL before the handler runs.
+    public var access: Access
 
-    public init(service: String, method: String, kind: Kind = .unary, isIdempotent: Bool = false) {
+    public init(service: String, method: String, kind: Kind = .unary, isIdempotent: Bool = false, access: Access) {
         self.service = service
         self.method = method
         self.kind = kind
         self.isIdempotent = isIdempotent
+        self.access = access
     }
 
     /// The name on the wire: `/service/method`.

@@ -9,15 +9,22 @@ public struct ServerContext: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// The caller, as proven by its client certificate.
     public var peer: PeerIdentity
+    /// The caller's role and unit scope from the ACL; nil only for `.anyVerifiedPeer` methods
+    /// called by an identity the ACL does not list.
+    public var caller: Caller?
     private let connectionLogger: Logger
 
     /// - Parameter connectionLogger: the connection's logger (with `peer`); the call's own
     ///   `rpc.method` and `request.id` are added when `logger` is first used.
-    public init(method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, connectionLogger: Logger) {
+    public init(
+        method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, caller: Caller?,
+        connectionLogger: Logger
+    ) {
         self.method = method
         self.metadata = metadata
         self.deadline = deadline
         self.peer = peer
+        self.caller = caller
         self.connectionLogger = connectionLogger
     }
 

@@ -28,6 +28,7 @@ public final class RPCServer: Sendable {
     public static func start(
         configuration: RPCServerConfiguration,
         router: Router,
+        accessControl: AccessControl,
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> RPCServer {
@@ -50,7 +51,8 @@ public final class RPCServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(TLSHandler(context: tlsContext))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
-                    try pipeline.addHandler(ServerConnectionHandler(router: router, maximumConcurrentCalls: maximumCalls, logger: logger))
+                    try pipeline.addHandler(ServerConnectionHandler(
+                        router: router, accessControl: accessControl, maximumConcurrentCalls: maximumCalls, logger: logger))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)

@@ -17,12 +17,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private struct ActiveCall {
         var route: Router.Route
         var headers: CallHeaders
+        var caller: Caller?
         var deadline: ContinuousClock.Instant?
         var deadlineTimer: Scheduled<Void>?
         var task: Task<Void, Never>?
     }
 
     private let router: Router
+    private let accessControl: AccessControl
     private var state: ServerConnectionState
     private var logger: Logger
     private var peer: PeerIdentity?
@@ -32,8 +34,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private var executor: EventLoopTaskExecutor?
     private var peerGoingAway = false
 
-    init(router: Router, maximumConcurrentCalls: Int, logger: Logger) {
+    init(router: Router, accessControl: AccessControl, maximumConcurrentCalls: Int, logger: Logger) {
         self.router = router
+        self.accessControl = accessControl
         self.state = ServerConnectionState(maximumConcurrentCalls: maximumConcurrentCalls)
         self.logger = logger
         self.outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
@@ -134,7 +137,17 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             finish(callID, with: RPCError(.invalidArgument, "unary call \(headers.method) ended without a request message"))
             return
         }
-        var call = ActiveCall(route: route, headers: headers)
+        guard let peer else { return }  // frames arrive only after the handshake
+        let caller: Caller?
+        switch accessControl.authorize(peer, for: route.descriptor) {
+        case .success(let allowed):
+            caller = allowed
+        case .failure(let refusal):
+            logger.info("call refused", metadata: ["rpc.method": "\(headers.method)", "error": "\(refusal)"])
+            finish(callID, with: refusal)
+            return
+        }
+        var call = ActiveCall(route: route, headers: headers, caller: caller)
         if let timeout = headers.timeout, let context {
             call.deadline = .now + timeout
             call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
@@ -154,7 +167,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
         let serverContext = ServerContext(
             method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
-            connectionLogger: logger)
+            caller: call.caller, connectionLogger: logger)
 
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -26,14 +26,35 @@ public enum ServiceHost {
         HealthService(serverName: name, version: version).register(with: &router)
         ReflectionService().register(with: &router)
 
+        let accessControl = AccessControl(try AccessControlList(contentsOf: options.acl))
+        logger.info("ACL loaded", metadata: ["acl.path": "\(options.acl)", "acl.identities": "\(accessControl.list.count)"])
+
         var tls = TLSConfiguration(role: .server, certificateChainPath: options.cert, privateKeyPath: options.key, trustRootsPath: options.ca)
         tls.handshakeTimeout = .seconds(10)
         let configuration = RPCServerConfiguration(host: options.host, port: try options.resolvedPort(default: defaultPort), tls: tls)
-        let server = try await RPCServer.start(configuration: configuration, router: router, logger: logger)
+        let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
 
+        let reloads = Task {
+            for await _ in Signals.stream(SIGHUP) {
+                reloadACL(accessControl, from: options.acl, logger: logger)
+            }
+        }
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
+        reloads.cancel()
         await server.close()
+    }
+
+    /// Replaces the ACL from its file; a file that does not parse is refused and the old list
+    /// stays in force.
+    static func reloadACL(_ accessControl: AccessControl, from path: String, logger: Logger) {
+        do {
+            let list = try AccessControlList(contentsOf: path)
+            accessControl.replace(with: list)
+            logger.info("ACL reloaded", metadata: ["acl.path": "\(path)", "acl.identities": "\(list.count)"])
+        } catch {
+            logger.error("ACL reload refused; the previous ACL stays in force", metadata: ["acl.path": "\(path)", "error": "\(error)"])
+        }
     }
 }
 
@@ -41,36 +62,38 @@ public enum ServiceHost {
 public enum TerminationSignal {
     /// Returns the name of the first of the two signals to arrive.
     public static func next() async -> String {
-        await withCheckedContinuation { continuation in
+        let signals = Signals.stream(SIGTERM, SIGINT)
+        for await number in signals {
+            return number == SIGTERM ? "SIGTERM" : "SIGINT"
+        }
+        return "none"
+    }
+}
+
+/// POSIX signals as an AsyncStream, through Dispatch sources (the default action is turned off
+/// for each signal so the process is not ended by it).
+enum Signals {
+    static func stream(_ numbers: Int32...) -> AsyncStream<Int32> {
+        AsyncStream { continuation in
             let queue = DispatchQueue(label: "pingan.signals")
-            let resumed = ResumeOnce(continuation)
-            var sources: [any DispatchSourceSignal] = []
-            for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            let sources = numbers.map { number in
                 Glibc.signal(number, SIG_IGN)
                 let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
-                source.setEventHandler { resumed.resume(name) }
+                source.setEventHandler { continuation.yield(number) }
                 source.resume()
-                sources.append(source)
+                return source
             }
-            // The sources must outlive this closure; they live as long as the process.
-            SignalSources.keep(sources)
+            let box = SourcesBox(sources)
+            continuation.onTermination = { _ in box.cancel() }
         }
     }
-}
 
-/// Resumes a continuation once, whichever signal comes first. Used only on one serial queue.
-private final class ResumeOnce: @unchecked Sendable {
-    private var continuation: CheckedContinuation<String, Never>?
-    init(_ continuation: CheckedContinuation<String, Never>) { self.continuation = continuation }
-    func resume(_ value: String) {
-        continuation?.resume(returning: value)
-        continuation = nil
+    /// Keeps the sources alive for as long as the stream is; cancelled when it ends.
+    private final class SourcesBox: Sendable {
+        nonisolated(unsafe) let sources: [any DispatchSourceSignal]
+        init(_ sources: [any DispatchSourceSignal]) { self.sources = sources }
+        func cancel() { sources.forEach { $0.cancel() } }
     }
-}
-
-private enum SignalSources {
-    nonisolated(unsafe) private static var kept: [any DispatchSourceSignal] = []
-    static func keep(_ sources: [any DispatchSourceSignal]) { kept = sources }
 }
 
 #if canImport(Glibc)

@@ -19,13 +19,16 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "PEM CA certificates that callers' certificates must chain to (env PINGAN_CA).")
     public var ca: String = Environment.value("PINGAN_CA") ?? ""
 
+    @Option(help: "JSON file mapping caller identities to roles and units; reloaded on SIGHUP (env PINGAN_ACL).")
+    public var acl: String = Environment.value("PINGAN_ACL") ?? ""
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL).")
     public var logLevel: String = Environment.value("PINGAN_LOG_LEVEL") ?? "info"
 
     public init() {}
 
     public func validate() throws {
-        for (flag, value) in [("--cert", cert), ("--key", key), ("--ca", ca)] where value.isEmpty {
+        for (flag, value) in [("--cert", cert), ("--key", key), ("--ca", ca), ("--acl", acl)] where value.isEmpty {
             throw ValidationError("\(flag) is required (or set PINGAN_\(flag.dropFirst(2).uppercased()))")
         }
         if let port, !(0...65535).contains(port) {

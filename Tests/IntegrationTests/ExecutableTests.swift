@@ -1,4 +1,7 @@
 import Foundation
+import PinganProtocolContracts
+import PinganRPC
+import PinganRPCTransport
 import PinganTestSupport
 import Testing
 
@@ -6,7 +9,15 @@ import Testing
 @Suite("Executables", .timeLimit(.minutes(2)))
 struct ExecutableTests {
     static var tlsFlags: [String] {
-        ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem")]
+        ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem"),
+         "--acl", aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#)]
+    }
+
+    /// Writes an ACL file into a fresh temporary path.
+    static func aclFile(_ json: String) -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-acl-\(UUID().uuidString).json").path
+        try? Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        return path
     }
 
     static var clientFlags: [String] {
@@ -42,16 +53,55 @@ struct ExecutableTests {
     @Test("a service started without its certificate says which flag is missing")
     func missingCertificateFlag() throws {
         let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"],
-                                        environment: ["PINGAN_CERT": "", "PINGAN_KEY": "", "PINGAN_CA": ""], timeout: .seconds(30))
+                                        environment: ["PINGAN_CERT": "", "PINGAN_KEY": "", "PINGAN_CA": "", "PINGAN_ACL": ""], timeout: .seconds(30))
         #expect(result.status == 64)
         #expect(result.standardError.contains("--cert is required"))
     }
 
     @Test("a service given an unreadable key refuses to start and names the file")
     func unreadableKey() throws {
-        let flags = ["--cert", TestCertificates.path("server.pem"), "--key", "/nonexistent.key", "--ca", TestCertificates.path("ca.pem")]
+        let flags = ["--cert", TestCertificates.path("server.pem"), "--key", "/nonexistent.key", "--ca", TestCertificates.path("ca.pem"),
+                     "--acl", Self.aclFile(#"{"identities": []}"#)]
         let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
         #expect(result.status != 0)
         #expect((result.text + result.standardError).contains("cannot load private key from /nonexistent.key"))
+    }
+
+    @Test("a bad ACL file keeps the service from starting, naming the rule")
+    func badACLAtStart() throws {
+        var flags = Self.tlsFlags
+        flags[flags.count - 1] = Self.aclFile(#"{"identities": [{"match": "cn:x", "role": "boss"}]}"#)
+        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        #expect(result.status != 0)
+        #expect((result.text + result.standardError).contains("identities[0].role 'boss' is not one of"))
+    }
+
+    @Test("SIGHUP reloads the ACL without dropping connections; a bad file is refused and the old one stays")
+    func aclReloadOnSIGHUP() async throws {
+        let acl = Self.aclFile(#"{"identities": [{"match": "cn:somebody-else", "role": "admin"}]}"#)
+        var flags = Self.tlsFlags
+        flags[flags.count - 1] = acl
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags)
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let connection = try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: "client"))
+
+        func listMethods() async throws -> Int {
+            let response: Pingan_Rpc_V1_ListMethodsResponse = try await connection.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
+            return response.methods.count
+        }
+        await #expect { _ = try await listMethods() } throws: { ($0 as? RPCError)?.code == .unauthenticated }
+
+        try Data(#"{"identities": [{"match": "cn:town-office", "role": "auditor"}]}"#.utf8).write(to: URL(fileURLWithPath: acl))
+        service.signal(SIGHUP)
+        _ = try await service.waitForOutput(containing: "ACL reloaded", within: .seconds(10))
+        #expect(try await listMethods() == 2)
+
+        try Data("{ not json".utf8).write(to: URL(fileURLWithPath: acl))
+        service.signal(SIGHUP)
+        _ = try await service.waitForOutput(containing: "ACL reload refused", within: .seconds(10))
+        #expect(try await listMethods() == 2)
+        await connection.close()
     }
 }

@@ -9,11 +9,12 @@ import PinganTestSupport
 /// Methods the integration tests call. Health messages serve as generic carriers: the request's
 /// `service` field is the input, the response's `server` field the output.
 struct TestService: RPCService {
-    static let echo = MethodDescriptor(service: "test.v1.Test", method: "Echo")
-    static let delay = MethodDescriptor(service: "test.v1.Test", method: "Delay")
-    static let hang = MethodDescriptor(service: "test.v1.Test", method: "Hang")
-    static let fail = MethodDescriptor(service: "test.v1.Test", method: "Fail")
-    static let whoami = MethodDescriptor(service: "test.v1.Test", method: "Whoami")
+    static let echo = MethodDescriptor(service: "test.v1.Test", method: "Echo", access: .anyRole)
+    static let delay = MethodDescriptor(service: "test.v1.Test", method: "Delay", access: .anyRole)
+    static let hang = MethodDescriptor(service: "test.v1.Test", method: "Hang", access: .anyRole)
+    static let fail = MethodDescriptor(service: "test.v1.Test", method: "Fail", access: .anyRole)
+    static let whoami = MethodDescriptor(service: "test.v1.Test", method: "Whoami", access: .anyRole)
+    static let adminOnly = MethodDescriptor(service: "test.v1.Test", method: "AdminOnly", access: .only(.admin))
 
     typealias Request = Pingan_Health_V1_HealthCheckRequest
     typealias Response = Pingan_Health_V1_HealthCheckResponse
@@ -47,8 +48,12 @@ struct TestService: RPCService {
         router.register(Self.fail) { (_: Request, _) -> Response in
             throw Rejected()
         }
-        router.register(Self.whoami) { (_: Request, context) in
-            Self.response("\(context.peer.commonName ?? "?") \(context.requestID) \(context.deadline == nil ? "no-deadline" : "deadline")")
+        router.register(Self.whoami) { (_: Request, context) -> Response in
+            let caller = context.caller.map { "\($0.role.rawValue)@\($0.unitScope ?? "*")" } ?? "anonymous"
+            return Self.response("\(context.peer.commonName ?? "?") \(caller) \(context.requestID) \(context.deadline == nil ? "no-deadline" : "deadline")")
+        }
+        router.register(Self.adminOnly) { (_: Request, _) in
+            Self.response("admin work done")
         }
     }
 
@@ -69,10 +74,21 @@ struct TestService: RPCService {
 struct TestServer {
     let server: RPCServer
     let service: TestService
+    let accessControl: AccessControl
 
     var port: Int { server.port }
 
-    static func start(maximumConcurrentCalls: Int = 1024) async throws -> TestServer {
+    /// The test ACL: the test client is a clerk of unit JC-017; the expired and other-CA
+    /// clients are listed too, so that only TLS can be what stops them.
+    static func testACL() throws -> AccessControlList {
+        var list = AccessControlList()
+        try list.add(match: "uri:spiffe://pingan/user/town-office", caller: Caller(role: .clerk, unitScope: "JC-017", matchedBy: "town-office"))
+        try list.add(match: "cn:expired-clerk", caller: Caller(role: .clerk, unitScope: "JC-001", matchedBy: "expired"))
+        try list.add(match: "cn:intruder", caller: Caller(role: .admin, matchedBy: "intruder"))
+        return list
+    }
+
+    static func start(maximumConcurrentCalls: Int = 1024, acl: AccessControlList? = nil) async throws -> TestServer {
         let service = TestService()
         var router = Router()
         service.register(with: &router)
@@ -82,8 +98,9 @@ struct TestServer {
         configuration.maximumConcurrentCallsPerConnection = maximumConcurrentCalls
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
-        let server = try await RPCServer.start(configuration: configuration, router: router, logger: logger)
-        return TestServer(server: server, service: service)
+        let accessControl = AccessControl(try acl ?? testACL())
+        let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
+        return TestServer(server: server, service: service, accessControl: accessControl)
     }
 
     func connect(identity: String = "client") async throws -> RPCConnection {

@@ -15,7 +15,7 @@ struct UnaryCallTests {
         metadata.requestID = "req-abc"
         let response: TestService.Response = try await connection.unary(
             TestService.whoami, TestService.request(""), options: CallOptions(timeout: .seconds(5), metadata: metadata))
-        #expect(response.server == "town-office req-abc deadline")
+        #expect(response.server == "town-office clerk@JC-017 req-abc deadline")
         await connection.close()
         await server.server.close()
     }
@@ -94,7 +94,7 @@ struct UnaryCallTests {
     func unknownMethod() async throws {
         let server = try await TestServer.start()
         let connection = try await server.connect()
-        let missing = MethodDescriptor(service: "test.v1.Test", method: "Missing")
+        let missing = MethodDescriptor(service: "test.v1.Test", method: "Missing", access: .anyRole)
         await #expect {
             let _: TestService.Response = try await connection.unary(missing, TestService.request(""))
         } throws: { error in

@@ -19,11 +19,11 @@ struct RouterTests {
 
     struct SecretFailure: Error {}
 
-    static let check = MethodDescriptor(service: "test.v1.T", method: "Check")
+    static let check = MethodDescriptor(service: "test.v1.T", method: "Check", access: .anyRole)
 
     static func context(_ method: MethodDescriptor = check) -> ServerContext {
         ServerContext(method: method, metadata: Metadata([MetadataEntry("request-id", "req-9")]), deadline: nil,
-                      peer: PeerIdentity(commonName: "tester", fingerprint: "00"), connectionLogger: Logger(label: "test"))
+                      peer: PeerIdentity(commonName: "tester", fingerprint: "00"), caller: nil, connectionLogger: Logger(label: "test"))
     }
 
     static func router(_ handler: @escaping @Sendable (Pingan_Health_V1_HealthCheckRequest, ServerContext) async throws -> Pingan_Health_V1_HealthCheckResponse) -> Router {

@@ -11,7 +11,7 @@ import PinganTLS
 struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "server", abstract: "Serve the echo method.")
 
-    static let echo = MethodDescriptor(service: "pingan.bench.v1.Bench", method: "Echo", isIdempotent: true)
+    static let echo = MethodDescriptor(service: "pingan.bench.v1.Bench", method: "Echo", isIdempotent: true, access: .anyVerifiedPeer)
     /// 253 payload bytes encode to a 256-byte message (tag, 2-byte length, payload).
     static let responsePayloadSize = 253
 
@@ -37,7 +37,7 @@ struct BenchServer: AsyncParsableCommand {
         configuration.tls13CipherSuites = tls.ciphersuites
         let server = try await RPCServer.start(
             configuration: RPCServerConfiguration(host: host, port: port, tls: configuration),
-            router: router, logger: logger)
+            router: router, accessControl: AccessControl(AccessControlList()), logger: logger)
         printError("pingan-bench server: listening on \(host):\(server.port)")
         let switchesAtStart = ContextSwitches.read()
         _ = await TerminationSignal.next()
