@@ -11,6 +11,8 @@ public struct ClientConnectionState {
         /// The call's final status; the call is over.
         case finishCall(callID: UInt32, status: CallStatus)
         case answerPing(payload: ByteBuffer)
+        /// The server answered one of our PINGs.
+        case pingAcknowledged(payload: ByteBuffer)
         /// The server accepts no new calls; calls above `lastCallID` were not processed.
         case goAway(GoAway)
         /// Send GOAWAY with this error and close the connection.
@@ -72,7 +74,7 @@ public struct ClientConnectionState {
                 return .closeWithError(ProtocolError(.malformedStatus, "\(error)"))
             }
         case .ping:
-            return frame.flags.contains(.ack) ? .none : .answerPing(payload: frame.payload)
+            return frame.flags.contains(.ack) ? .pingAcknowledged(payload: frame.payload) : .answerPing(payload: frame.payload)
         case .goAway:
             do {
                 let goAway = try GoAway.read(from: frame.payload)

@@ -37,6 +37,8 @@ public struct ServerConnectionState {
     public let maximumConcurrentCalls: Int
     private var calls: [UInt32: CallPhase] = [:]
     private var failed = false
+    /// Set once this side has sent GOAWAY: calls opened after it are refused.
+    public private(set) var isShuttingDown = false
 
     public init(maximumConcurrentCalls: Int) {
         self.maximumConcurrentCalls = maximumConcurrentCalls
@@ -55,6 +57,14 @@ public struct ServerConnectionState {
             if case .closeWithError = action { failed = true }
             return action
         }
+    }
+
+    /// Starts a graceful shutdown: the GOAWAY to send. Calls already opened may finish; later
+    /// ones are refused with UNAVAILABLE (the client may retry them elsewhere).
+    public mutating func beginShutdown(reason: String) -> GoAway? {
+        guard !isShuttingDown, !failed else { return nil }
+        isShuttingDown = true
+        return GoAway(lastCallID: lastCallID, errorCode: .noError, message: reason)
     }
 
     /// Records that the server sent the call's STATUS (or gave up on it).
@@ -107,6 +117,11 @@ public struct ServerConnectionState {
             return .closeWithError(ProtocolError(.malformedHeaders, "\(error)"))
         }
         lastCallID = frame.callID
+        guard !isShuttingDown else {
+            let status = CallStatus(code: RPCError.Code.unavailable.rawValue,
+                                    message: "the server is shutting down; call \(frame.callID) was not processed")
+            return .rejectCall(callID: frame.callID, status: status)
+        }
         guard calls.count < maximumConcurrentCalls else {
             let status = CallStatus(code: RPCError.Code.resourceExhausted.rawValue,
                                     message: "connection already has \(maximumConcurrentCalls) calls in flight, the limit")

@@ -1,4 +1,6 @@
 import NIOCore
+import PinganProtocolContracts
+import Synchronization
 import PinganRPC
 import PinganTLS
 import PinganWire
@@ -25,6 +27,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Succeeds when the server's preface arrives (TLS done, both sides verified).
     let ready: EventLoopPromise<Void>
+    /// Read by other threads to decide whether to send new calls here.
+    let status: ConnectionStatus
+    private let configuration: RPCClientConfiguration
+    private var keepalive: RepeatedTask?
+    private var pingTimeout: Scheduled<Void>?
+    private var lastRead = NIODeadline.now()
+    private var pingsSent: UInt64 = 0
     private var state = ClientConnectionState()
     private var pending: [UInt32: PendingCall] = [:]
     var outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
@@ -33,8 +42,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private var closedReason: String?
     private var failureReason: String?
 
-    init(ready: EventLoopPromise<Void>) {
+    init(ready: EventLoopPromise<Void>, status: ConnectionStatus, configuration: RPCClientConfiguration) {
         self.ready = ready
+        self.status = status
+        self.configuration = configuration
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -44,6 +55,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        keepalive?.cancel()
+        pingTimeout?.cancel()
+        status.markUnusable()
         // A connection that failed before becoming active never sees channelInactive.
         failReady(ConnectionError(reason: failureReason ?? "the connection could not be established"))
     }
@@ -77,7 +91,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             return
         }
         guard closedReason == nil, let context, let callID = state.openCall() else {
-            continuation.resume(throwing: RPCError(.unavailable, "connection unavailable: \(closedReason ?? "the server is going away")"))
+            continuation.resume(throwing: RPCError.notProcessed("connection unavailable: \(closedReason ?? "the server is going away")"))
             return
         }
         var timeout: Duration?
@@ -124,9 +138,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let event = unwrapInboundIn(data)
+        lastRead = .now()
         if case .preface = event, !isReady {
             isReady = true
             ready.succeed(())
+            startKeepalive(context: context)
         }
         perform(state.received(event))
     }
@@ -153,11 +169,15 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             }
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
+        case .pingAcknowledged:
+            pingTimeout?.cancel()
+            pingTimeout = nil
         case .goAway(let goAway):
             closedReason = "the server sent GOAWAY \(goAway.errorCode): \(goAway.message)"
             // Calls the server never saw can safely go elsewhere; the rest may still finish.
+            status.markUnusable()
             for callID in pending.keys where callID > goAway.lastCallID {
-                fail(callID, RPCError(.unavailable, "the server is going away and did not process the call (\(goAway.message))"))
+                fail(callID, RPCError.notProcessed("the server is going away and did not process the call (\(goAway.message))"))
             }
             if goAway.errorCode != .noError { closeConnection() }
         case .closeWithError(let error):
@@ -167,6 +187,33 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             }
             closedReason = "protocol error from the server: \(error.message)"
             closeConnection()
+        }
+    }
+
+    // MARK: Keepalive
+
+    private func startKeepalive(context: ChannelHandlerContext) {
+        guard let interval = configuration.keepaliveInterval else { return }
+        let period = TimeAmount(interval)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        keepalive = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            handler.value.pingIfQuiet()
+        }
+    }
+
+    /// Pings a server that has been quiet for a whole interval, and closes the connection if
+    /// the answer does not come in time.
+    private func pingIfQuiet() {
+        guard let interval = configuration.keepaliveInterval, pingTimeout == nil, let context,
+              NIODeadline.now() - lastRead >= TimeAmount(interval) else { return }
+        pingsSent += 1
+        var payload = ByteBuffer()
+        payload.writeInteger(pingsSent)
+        enqueue { FrameEncoder.writeFrame(.ping, callID: 0, payload: payload, into: &$0) }
+        let timeout = configuration.keepaliveTimeout
+        pingTimeout = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
+            self.closedReason = "keepalive: the server did not answer a PING within \(timeout)"
+            self.closeConnection()
         }
     }
 
@@ -198,6 +245,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        status.markUnusable()
+        keepalive?.cancel()
+        pingTimeout?.cancel()
         let reason = closedReason ?? failureReason ?? "the connection closed"
         closedReason = reason
         failReady(ConnectionError(reason: failureReason ?? "the server closed the connection before sending the Pingan preface"))
@@ -207,6 +257,36 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         context.fireChannelInactive()
     }
 
+}
+
+/// Whether a connection still takes new calls, readable from any thread.
+public final class ConnectionStatus: Sendable {
+    private let usable = Atomic(true)
+
+    init() {}
+
+    /// False once the connection has closed or the server said GOAWAY.
+    public var isUsable: Bool { usable.load(ordering: .relaxed) }
+
+    func markUnusable() {
+        usable.store(false, ordering: .relaxed)
+    }
+}
+
+extension RPCError {
+    /// The `StatusDetails.reason` of a call that never reached a handler: safe to retry.
+    public static let notProcessedReason = "NOT_PROCESSED"
+
+    static func notProcessed(_ message: String) -> RPCError {
+        var details = Pingan_Rpc_V1_StatusDetails()
+        details.reason = notProcessedReason
+        return RPCError(.unavailable, message, details: details)
+    }
+
+    /// True for UNAVAILABLE errors of calls the server never processed.
+    public var wasNotProcessed: Bool {
+        code == .unavailable && details?.reason == Self.notProcessedReason
+    }
 }
 
 /// Why a connection could not be set up, in words (OpenSSL's reason included).

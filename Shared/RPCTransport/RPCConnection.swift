@@ -12,14 +12,21 @@ import SwiftProtobuf
 public final class RPCConnection: Sendable {
     public let channel: any Channel
     private let handler: NIOLoopBound<ClientConnectionHandler>
+    private let status: ConnectionStatus
+    private let maximumRequestSize: Int
     /// Runs tasks on this connection's event loop.
     public let taskExecutor: EventLoopTaskExecutor
 
     public var eventLoop: any EventLoop { channel.eventLoop }
 
-    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>) {
+    /// False once the connection has closed or the server has said GOAWAY.
+    public var isUsable: Bool { status.isUsable }
+
+    private init(channel: any Channel, handler: NIOLoopBound<ClientConnectionHandler>, status: ConnectionStatus, maximumRequestSize: Int) {
         self.channel = channel
         self.handler = handler
+        self.status = status
+        self.maximumRequestSize = maximumRequestSize
         self.taskExecutor = EventLoopTaskExecutor(channel.eventLoop)
     }
 
@@ -33,21 +40,23 @@ public final class RPCConnection: Sendable {
         port: Int,
         tls: TLSContext,
         serverName: String? = nil,
-        limits: WireLimits = WireLimits(),
-        connectTimeout: Duration = .seconds(10),
+        configuration: RPCClientConfiguration = RPCClientConfiguration(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
     ) async throws -> RPCConnection {
+        let connectTimeout = configuration.connectTimeout
+        let status = ConnectionStatus()
         let expectedName = serverName ?? host
         let eventLoop = group.next()
         // Made before connecting, so a connection the server rejects at once still reports why.
         let handler = try await eventLoop.submit {
-            NIOLoopBound(ClientConnectionHandler(ready: eventLoop.makePromise()), eventLoop: eventLoop)
+            NIOLoopBound(ClientConnectionHandler(ready: eventLoop.makePromise(), status: status, configuration: configuration),
+                         eventLoop: eventLoop)
         }.get()
         let ready = try await eventLoop.submit { handler.value.ready.futureResult }.get()
 
         let channel: any Channel
         do {
-            channel = try await bootstrap(handler: handler, tls: tls, serverName: expectedName, limits: limits,
+            channel = try await bootstrap(handler: handler, tls: tls, serverName: expectedName, limits: configuration.limits,
                                           connectTimeout: connectTimeout, eventLoop: eventLoop)
                 .connect(host: host, port: port)
                 .get()
@@ -67,7 +76,7 @@ public final class RPCConnection: Sendable {
             channel.close(promise: nil)
             throw error
         }
-        return RPCConnection(channel: channel, handler: handler)
+        return RPCConnection(channel: channel, handler: handler, status: status, maximumRequestSize: configuration.maximumRequestSize)
     }
 
     private static func describe(_ error: any Error, timeout: Duration) -> String {
@@ -120,6 +129,9 @@ public final class RPCConnection: Sendable {
 
     /// The untyped form: a request payload in, a response payload out.
     public func unary(_ method: String, payload: ByteBuffer, options: CallOptions = CallOptions()) async throws -> ByteBuffer {
+        guard payload.readableBytes <= maximumRequestSize else {
+            throw RPCError(.resourceExhausted, "request of \(payload.readableBytes) bytes exceeds the limit of \(maximumRequestSize)")
+        }
         var callMetadata = options.metadata
         if callMetadata.requestID == nil { callMetadata.requestID = RequestID.make() }
         let metadata = callMetadata

@@ -35,7 +35,7 @@ public final class RPCServer: Sendable {
         let tlsContext = try TLSContext(configuration: configuration.tls)
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let limits = configuration.limits
-        let maximumCalls = configuration.maximumConcurrentCallsPerConnection
+        let maximumConnections = configuration.maximumConnections
 
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
@@ -43,7 +43,16 @@ public final class RPCServer: Sendable {
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
-                connections.withLockedValue { $0[id] = channel }
+                let admitted = connections.withLockedValue { open in
+                    guard open.count < maximumConnections else { return false }
+                    open[id] = channel
+                    return true
+                }
+                guard admitted else {
+                    logger.warning("connection refused: the server's limit is reached",
+                                   metadata: ["connections.limit": "\(maximumConnections)", "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+                    return channel.close()
+                }
                 channel.closeFuture.whenComplete { _ in
                     _ = connections.withLockedValue { $0.removeValue(forKey: id) }
                 }
@@ -52,7 +61,7 @@ public final class RPCServer: Sendable {
                     try pipeline.addHandler(TLSHandler(context: tlsContext))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
                     try pipeline.addHandler(ServerConnectionHandler(
-                        router: router, accessControl: accessControl, maximumConcurrentCalls: maximumCalls, logger: logger))
+                        router: router, accessControl: accessControl, configuration: configuration, logger: logger))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)
@@ -61,7 +70,31 @@ public final class RPCServer: Sendable {
         return RPCServer(serverChannel: channel, connections: connections, logger: logger)
     }
 
-    /// Stops accepting and closes every connection.
+    /// Connections open now.
+    public var connectionCount: Int {
+        connections.withLockedValue { $0.count }
+    }
+
+    /// Stops accepting, sends every connection a GOAWAY, lets calls in flight finish within
+    /// `gracePeriod`, then closes whatever is left.
+    public func shutdown(gracePeriod: Duration) async {
+        try? await serverChannel.close()
+        let open = connections.withLockedValue { Array($0.values) }
+        logger.info("draining", metadata: ["connections": "\(open.count)", "grace": "\(gracePeriod)"])
+        for connection in open {
+            connection.pipeline.fireUserInboundEventTriggered(GracefulShutdown())
+            let deadline = connection.eventLoop.scheduleTask(in: TimeAmount(gracePeriod)) {
+                connection.close(promise: nil)
+            }
+            connection.closeFuture.whenComplete { _ in deadline.cancel() }
+        }
+        for connection in open {
+            try? await connection.closeFuture.get()
+        }
+        logger.info("drained")
+    }
+
+    /// Stops accepting and closes every connection at once.
     public func close() async {
         try? await serverChannel.close()
         let open = connections.withLockedValue { Array($0.values) }

@@ -11,6 +11,15 @@ public struct RPCServerConfiguration: Sendable {
     public var limits: WireLimits = WireLimits()
     /// Calls open at once on one connection; the excess is refused with RESOURCE_EXHAUSTED.
     public var maximumConcurrentCallsPerConnection = 1024
+    /// Connections open at once; more are closed as soon as they are accepted. A connection
+    /// holds its slot during the TLS handshake, which `tls.handshakeTimeout` bounds.
+    public var maximumConnections = 1024
+    /// The largest response message this server sends; a larger one fails its call with
+    /// RESOURCE_EXHAUSTED. (The largest it receives is `limits.maximumPayloadSize`.)
+    public var maximumResponseSize = 4 * 1024 * 1024
+    /// A connection with no call open and nothing received for this long is sent a GOAWAY and
+    /// closed; nil keeps idle connections open.
+    public var idleTimeout: Duration? = .seconds(300)
 
     public init(host: String, port: Int, tls: TLSConfiguration) {
         self.host = host

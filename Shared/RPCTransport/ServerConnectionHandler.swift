@@ -25,6 +25,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     private let router: Router
     private let accessControl: AccessControl
+    private let maximumResponseSize: Int
+    private let idleTimeout: Duration?
+    private var idleCheck: RepeatedTask?
+    private var lastActivity = NIODeadline.now()
     private var state: ServerConnectionState
     private var logger: Logger
     private var peer: PeerIdentity?
@@ -34,9 +38,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private var executor: EventLoopTaskExecutor?
     private var peerGoingAway = false
 
-    init(router: Router, accessControl: AccessControl, maximumConcurrentCalls: Int, logger: Logger) {
+    init(router: Router, accessControl: AccessControl, configuration: RPCServerConfiguration, logger: Logger) {
         self.router = router
         self.accessControl = accessControl
+        self.maximumResponseSize = configuration.maximumResponseSize
+        self.idleTimeout = configuration.idleTimeout
+        let maximumConcurrentCalls = configuration.maximumConcurrentCallsPerConnection
         self.state = ServerConnectionState(maximumConcurrentCalls: maximumConcurrentCalls)
         self.logger = logger
         self.outbound = OutboundFrameBuffer(allocator: ByteBufferAllocator())
@@ -51,20 +58,27 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        idleCheck?.cancel()
         self.context = nil
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is GracefulShutdown {
+            goAway(reason: "the server is shutting down")
+            return
+        }
         if let handshake = event as? TLSHandshakeCompleted {
             peer = handshake.peer
             logger[metadataKey: "peer"] = "\(handshake.peer)"
             logger.debug("connection established", metadata: ["tls.cipher": "\(handshake.cipherSuite)"])
             enqueue { FrameEncoder.writePreface(into: &$0) }
+            startIdleChecks(context: context)
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now()
         perform(state.received(unwrapInboundIn(data)))
     }
 
@@ -188,6 +202,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         call.deadlineTimer?.cancel()
         state.callFinished(callID)
         switch result {
+        case .success(let response) where response.readableBytes > maximumResponseSize:
+            sendStatus(CallStatus(RPCError(.resourceExhausted,
+                "response of \(response.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)")), callID: callID)
         case .success(let response):
             enqueue { buffer in
                 FrameEncoder.writeFrame(.message, callID: callID, payload: response, into: &buffer)
@@ -235,8 +252,36 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         context.close(promise: nil)
     }
 
+    /// Sends a graceful GOAWAY: calls in flight finish, new ones are refused, and the
+    /// connection closes once the last one has answered.
+    private func goAway(reason: String) {
+        guard let goAway = state.beginShutdown(reason: reason) else { return }
+        logger.debug("going away", metadata: ["reason": "\(reason)", "calls.open": "\(calls.count)"])
+        enqueue { buffer in
+            FrameEncoder.writeFrame(.goAway, callID: 0, into: &buffer) { goAway.write(into: &$0) }
+        }
+        closeIfDrained()
+    }
+
+    /// Idleness counts from the handshake on; before it, the handshake timeout applies.
+    private func startIdleChecks(context: ChannelHandlerContext) {
+        guard let idleTimeout else { return }
+        lastActivity = .now()
+        let period = TimeAmount.nanoseconds(TimeAmount(idleTimeout).nanoseconds / 4)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { _ in
+            handler.value.closeIfIdle()
+        }
+    }
+
+    private func closeIfIdle() {
+        guard let idleTimeout, calls.isEmpty, NIODeadline.now() - lastActivity >= TimeAmount(idleTimeout) else { return }
+        idleCheck?.cancel()
+        goAway(reason: "idle for \(idleTimeout)")
+    }
+
     private func closeIfDrained() {
-        if peerGoingAway, calls.isEmpty, let context {
+        if peerGoingAway || state.isShuttingDown, calls.isEmpty, let context {
             outbound.flush(context)
             context.close(promise: nil)
         }
@@ -245,3 +290,6 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
 @available(*, unavailable)
 extension ServerConnectionHandler: Sendable {}
+
+/// The user event that starts a connection's graceful shutdown.
+struct GracefulShutdown: Sendable {}

@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Logging
 import NIOPosix
 import PinganRPC
@@ -23,7 +24,8 @@ public enum ServiceHost {
         for service in services {
             service.register(with: &router)
         }
-        HealthService(serverName: name, version: version).register(with: &router)
+        let serving = ServingFlag()
+        HealthService(serverName: name, version: version, isServing: { serving.isServing }).register(with: &router)
         ReflectionService().register(with: &router)
 
         let accessControl = AccessControl(try AccessControlList(contentsOf: options.acl))
@@ -42,7 +44,8 @@ public enum ServiceHost {
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         reloads.cancel()
-        await server.close()
+        serving.stop()
+        await server.shutdown(gracePeriod: .seconds(options.drainSeconds))
     }
 
     /// Replaces the ACL from its file; a file that does not parse is refused and the old list
@@ -56,6 +59,13 @@ public enum ServiceHost {
             logger.error("ACL reload refused; the previous ACL stays in force", metadata: ["acl.path": "\(path)", "error": "\(error)"])
         }
     }
+}
+
+/// Whether Health/Check reports SERVING; turned off when draining starts.
+final class ServingFlag: Sendable {
+    private let serving = Atomic(true)
+    var isServing: Bool { serving.load(ordering: .relaxed) }
+    func stop() { serving.store(false, ordering: .relaxed) }
 }
 
 /// Waits for SIGTERM or SIGINT.

@@ -22,6 +22,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "JSON file mapping caller identities to roles and units; reloaded on SIGHUP (env PINGAN_ACL).")
     public var acl: String = Environment.value("PINGAN_ACL") ?? ""
 
+    @Option(help: "On SIGTERM, seconds that calls in flight get to finish (env PINGAN_DRAIN_SECONDS).")
+    public var drainSeconds: Int = Environment.value("PINGAN_DRAIN_SECONDS").flatMap { Int($0) } ?? 10
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL).")
     public var logLevel: String = Environment.value("PINGAN_LOG_LEVEL") ?? "info"
 
@@ -33,6 +36,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         }
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port \(port) is outside 0-65535")
+        }
+        guard (0...600).contains(drainSeconds) else {
+            throw ValidationError("--drain-seconds \(drainSeconds) is outside 0-600")
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")

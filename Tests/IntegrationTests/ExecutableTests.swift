@@ -31,7 +31,7 @@ struct ExecutableTests {
         let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
 
-        let health = try Subprocess.run(try BuiltExecutables.path("pingan"),
+        let health = try await Subprocess.run(try BuiltExecutables.path("pingan"),
                                         ["health", "--endpoint", "registry=127.0.0.1:\(port)"] + Self.clientFlags, timeout: .seconds(30))
         #expect(health.status == 0, "\(health.text) \(health.standardError)")
         #expect(health.text.contains("SERVING"))
@@ -43,35 +43,35 @@ struct ExecutableTests {
     }
 
     @Test("pingan health exits 2 and says why when an endpoint is down")
-    func healthOfAMissingService() throws {
-        let result = try Subprocess.run(try BuiltExecutables.path("pingan"),
+    func healthOfAMissingService() async throws {
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan"),
                                         ["health", "--endpoint", "training=127.0.0.1:1"] + Self.clientFlags, timeout: .seconds(30))
         #expect(result.status == 2)
         #expect(result.text.contains("UNAVAILABLE: cannot connect to 127.0.0.1:1"))
     }
 
     @Test("a service started without its certificate says which flag is missing")
-    func missingCertificateFlag() throws {
-        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"],
+    func missingCertificateFlag() async throws {
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"],
                                         environment: ["PINGAN_CERT": "", "PINGAN_KEY": "", "PINGAN_CA": "", "PINGAN_ACL": ""], timeout: .seconds(30))
         #expect(result.status == 64)
         #expect(result.standardError.contains("--cert is required"))
     }
 
     @Test("a service given an unreadable key refuses to start and names the file")
-    func unreadableKey() throws {
+    func unreadableKey() async throws {
         let flags = ["--cert", TestCertificates.path("server.pem"), "--key", "/nonexistent.key", "--ca", TestCertificates.path("ca.pem"),
                      "--acl", Self.aclFile(#"{"identities": []}"#)]
-        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
         #expect(result.status != 0)
         #expect((result.text + result.standardError).contains("cannot load private key from /nonexistent.key"))
     }
 
     @Test("a bad ACL file keeps the service from starting, naming the rule")
-    func badACLAtStart() throws {
+    func badACLAtStart() async throws {
         var flags = Self.tlsFlags
         flags[flags.count - 1] = Self.aclFile(#"{"identities": [{"match": "cn:x", "role": "boss"}]}"#)
-        let result = try Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
         #expect(result.status != 0)
         #expect((result.text + result.standardError).contains("identities[0].role 'boss' is not one of"))
     }

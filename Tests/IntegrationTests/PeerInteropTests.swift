@@ -11,8 +11,8 @@ import Testing
 struct PeerInteropTests {
     static let healthCall = CallBytes.preface + CallBytes.unary(callID: 1, method: "/pingan.health.v1.Health/Check", request: [])
 
-    static func sClient(port: Int, extra: [String], input: [UInt8]) throws -> Subprocess.Result {
-        try Subprocess.run("/usr/bin/openssl", [
+    static func sClient(port: Int, extra: [String], input: [UInt8]) async throws -> Subprocess.Result {
+        try await Subprocess.run("/usr/bin/openssl", [
             "s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", TestCertificates.path("ca.pem"),
             "-verify_return_error", "-verify_ip", "127.0.0.1", "-quiet", "-no_ign_eof", "-nocommands",
         ] + extra, input: Data(input), closeInputAfter: .milliseconds(1500), timeout: .seconds(20))
@@ -21,7 +21,7 @@ struct PeerInteropTests {
     @Test("openssl s_client with a client certificate gets a valid Health/Check answer")
     func sClientHealthCheck() async throws {
         let server = try await TestServer.start()
-        let result = try Self.sClient(port: server.port, extra: [
+        let result = try await Self.sClient(port: server.port, extra: [
             "-cert", TestCertificates.path("client.pem"), "-key", TestCertificates.path("client.key"),
         ], input: Self.healthCall)
         let events = try RawTLSClient.events(in: Array(result.standardOutput))
@@ -38,7 +38,7 @@ struct PeerInteropTests {
     @Test("openssl s_client without a client certificate is refused")
     func sClientWithoutCertificate() async throws {
         let server = try await TestServer.start()
-        let result = try Self.sClient(port: server.port, extra: [], input: Self.healthCall)
+        let result = try await Self.sClient(port: server.port, extra: [], input: Self.healthCall)
         #expect(result.standardOutput.isEmpty)
         #expect(result.standardError.contains("certificate required"), "\(result.standardError)")
         await server.server.close()
@@ -47,7 +47,7 @@ struct PeerInteropTests {
     @Test("a TLS 1.2 offer is refused when 1.3 is required")
     func sClientTLS12() async throws {
         let server = try await TestServer.start()
-        let result = try Self.sClient(port: server.port, extra: [
+        let result = try await Self.sClient(port: server.port, extra: [
             "-tls1_2", "-cert", TestCertificates.path("client.pem"), "-key", TestCertificates.path("client.key"),
         ], input: Self.healthCall)
         #expect(result.standardOutput.isEmpty)
@@ -55,9 +55,9 @@ struct PeerInteropTests {
         await server.server.close()
     }
 
-    static func python(port: Int, _ flags: [String] = []) throws -> [String: Any] {
+    static func python(port: Int, _ flags: [String] = []) async throws -> [String: Any] {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Peers/health_check.py").path
-        let result = try Subprocess.run("/usr/bin/env", ["python3", script, "127.0.0.1", "\(port)", TestCertificates.path("ca.pem"),
+        let result = try await Subprocess.run("/usr/bin/env", ["python3", script, "127.0.0.1", "\(port)", TestCertificates.path("ca.pem"),
                                                          TestCertificates.path("client.pem"), TestCertificates.path("client.key")] + flags,
                                         timeout: .seconds(30))
         return (try JSONSerialization.jsonObject(with: result.standardOutput)) as? [String: Any] ?? ["error": result.standardError]
@@ -66,7 +66,7 @@ struct PeerInteropTests {
     @Test("Python's ssl module, following PROTOCOL.md, completes a Health/Check")
     func pythonHealthCheck() async throws {
         let server = try await TestServer.start()
-        let answer = try Self.python(port: server.port)
+        let answer = try await Self.python(port: server.port)
         #expect(answer["preface"] as? String == "PINGAN")
         #expect(answer["version"] as? Int == 1)
         #expect(answer["status_code"] as? Int == 0, "\(answer)")
@@ -83,7 +83,7 @@ struct PeerInteropTests {
     @Test("Python without a client certificate, or limited to TLS 1.2, is refused", arguments: ["--no-cert", "--tls12"])
     func pythonRefused(_ flag: String) async throws {
         let server = try await TestServer.start()
-        let answer = try Self.python(port: server.port, [flag])
+        let answer = try await Self.python(port: server.port, [flag])
         #expect(answer["status_code"] == nil)
         #expect(answer["error"] != nil, "\(answer)")
         await server.server.close()

@@ -15,6 +15,8 @@ struct TestService: RPCService {
     static let fail = MethodDescriptor(service: "test.v1.Test", method: "Fail", access: .anyRole)
     static let whoami = MethodDescriptor(service: "test.v1.Test", method: "Whoami", access: .anyRole)
     static let adminOnly = MethodDescriptor(service: "test.v1.Test", method: "AdminOnly", access: .only(.admin))
+    static let unavailable = MethodDescriptor(service: "test.v1.Test", method: "Unavailable", access: .anyRole)
+    static let unavailableIdempotent = MethodDescriptor(service: "test.v1.Test", method: "UnavailableIdempotent", isIdempotent: true, access: .anyRole)
 
     typealias Request = Pingan_Health_V1_HealthCheckRequest
     typealias Response = Pingan_Health_V1_HealthCheckResponse
@@ -25,18 +27,24 @@ struct TestService: RPCService {
 
     /// Counts handlers that saw their task cancelled.
     let cancellations = NIOLockedValueBox(0)
+    /// Counts Hang and Delay handlers that have started: tests wait on it instead of sleeping.
+    let started = NIOLockedValueBox(0)
+    /// Counts calls to the two Unavailable methods.
+    let unavailableCalls = NIOLockedValueBox(0)
 
     func register(with router: inout Router) {
         router.register(Self.echo) { (request: Request, _) in
             Self.response(request.service)
         }
         // "index:milliseconds" - answers with the index after sleeping.
-        router.register(Self.delay) { (request: Request, _) in
+        router.register(Self.delay) { [started] (request: Request, _) in
+            started.withLockedValue { $0 += 1 }
             let parts = request.service.split(separator: ":")
             try await Task.sleep(for: .milliseconds(Int(parts[1]) ?? 0))
             return Self.response(String(parts[0]))
         }
-        router.register(Self.hang) { [cancellations] (_: Request, _) in
+        router.register(Self.hang) { [cancellations, started] (_: Request, _) in
+            started.withLockedValue { $0 += 1 }
             do {
                 try await Task.sleep(for: .seconds(60))
             } catch {
@@ -54,6 +62,12 @@ struct TestService: RPCService {
         }
         router.register(Self.adminOnly) { (_: Request, _) in
             Self.response("admin work done")
+        }
+        for method in [Self.unavailable, Self.unavailableIdempotent] {
+            router.register(method) { [unavailableCalls] (_: Request, _) -> Response in
+                unavailableCalls.withLockedValue { $0 += 1 }
+                throw RPCError(.unavailable, "the registry is down")
+            }
         }
     }
 
@@ -88,14 +102,18 @@ struct TestServer {
         return list
     }
 
-    static func start(maximumConcurrentCalls: Int = 1024, acl: AccessControlList? = nil) async throws -> TestServer {
+    static func start(
+        maximumConcurrentCalls: Int = 1024, acl: AccessControlList? = nil, port: Int = 0,
+        configure: (inout RPCServerConfiguration) -> Void = { _ in }
+    ) async throws -> TestServer {
         let service = TestService()
         var router = Router()
         service.register(with: &router)
         HealthService(serverName: "pingan-test", version: "test").register(with: &router)
         ReflectionService().register(with: &router)
-        var configuration = RPCServerConfiguration(host: "127.0.0.1", port: 0, tls: TestCertificates.configuration(.server, identity: "server"))
+        var configuration = RPCServerConfiguration(host: "127.0.0.1", port: port, tls: TestCertificates.configuration(.server, identity: "server"))
         configuration.maximumConcurrentCallsPerConnection = maximumConcurrentCalls
+        configure(&configuration)
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let accessControl = AccessControl(try acl ?? testACL())
@@ -103,8 +121,14 @@ struct TestServer {
         return TestServer(server: server, service: service, accessControl: accessControl)
     }
 
-    func connect(identity: String = "client") async throws -> RPCConnection {
-        try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: identity))
+    func connect(identity: String = "client", configuration: RPCClientConfiguration = RPCClientConfiguration()) async throws -> RPCConnection {
+        try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: identity),
+                                        configuration: configuration)
+    }
+
+    /// Waits until `count` Hang or Delay handlers have started.
+    func handlersStarted(_ count: Int) async -> Bool {
+        await Self.eventually { service.started.withLockedValue { $0 } >= count }
     }
 
     /// Waits up to `limit` for `condition`, polling; returns whether it became true.

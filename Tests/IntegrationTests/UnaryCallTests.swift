@@ -83,7 +83,7 @@ struct UnaryCallTests {
         let call = Task {
             let _: TestService.Response = try await connection.unary(TestService.hang, TestService.request(""))
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await server.handlersStarted(1))
         call.cancel()
         await #expect { try await call.value } throws: { ($0 as? RPCError)?.code == .cancelled }
         #expect(await TestServer.eventually { server.service.cancellations.withLockedValue { $0 } == 1 })
@@ -125,7 +125,7 @@ struct UnaryCallTests {
         let hung = (0..<3).map { _ in
             Task { let _: TestService.Response = try await connection.unary(TestService.hang, TestService.request("")) }
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await server.handlersStarted(3))
         await #expect {
             let _: TestService.Response = try await connection.unary(TestService.echo, TestService.request("one too many"))
         } throws: { ($0 as? RPCError)?.code == .resourceExhausted }
@@ -143,7 +143,7 @@ struct UnaryCallTests {
         let call = Task {
             let _: TestService.Response = try await connection.unary(TestService.hang, TestService.request(""))
         }
-        try await Task.sleep(for: .milliseconds(100))
+        #expect(await server.handlersStarted(1))
         await server.server.close()
         await #expect { try await call.value } throws: { error in
             guard let error = error as? RPCError else { return false }

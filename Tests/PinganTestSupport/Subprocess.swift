@@ -14,9 +14,27 @@ public enum Subprocess {
         public var description: String { "\(command) did not finish in time" }
     }
 
+    /// Runs the command on a Dispatch thread, so waiting for it never blocks the Swift
+    /// concurrency pool (two threads on this machine: blocking one starves every other test).
+    ///
     /// - Parameter closeInputAfter: keep standard input open this long after writing `input`
     ///   (some peers stop reading once their input ends).
     public static func run(
+        _ executable: String, _ arguments: [String], input: Data = Data(), closeInputAfter: Duration = .zero,
+        environment: [String: String]? = nil, timeout: Duration
+    ) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result {
+                    try runBlocking(executable, arguments, input: input, closeInputAfter: closeInputAfter,
+                                    environment: environment, timeout: timeout)
+                })
+            }
+        }
+    }
+
+    /// The blocking form, for places that are not async (one-time set-up).
+    public static func runBlocking(
         _ executable: String, _ arguments: [String], input: Data = Data(), closeInputAfter: Duration = .zero,
         environment: [String: String]? = nil, timeout: Duration
     ) throws -> Result {

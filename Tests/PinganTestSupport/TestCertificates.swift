@@ -10,7 +10,7 @@ public enum TestCertificates {
         let folder = FileManager.default.temporaryDirectory
             .appendingPathComponent("pingan-test-certs-\(getpid())").path
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("make-test-certs.sh").path
-        let result = try? Subprocess.run("/bin/bash", [script, folder], timeout: .seconds(60))
+        let result = try? Subprocess.runBlocking("/bin/bash", [script, folder], timeout: .seconds(60))
         precondition(result?.status == 0, "make-test-certs.sh failed: \(result?.standardError ?? "did not run")")
         return folder
     }()

@@ -113,4 +113,17 @@ struct ServerConnectionStateTests {
         #expect(state.received(.frame(Frame(type: .goAway, callID: 0, payload: payload)))
             == .peerGoingAway(GoAway(lastCallID: 0, errorCode: .noError, message: "bye")))
     }
+
+    @Test("after a graceful GOAWAY, open calls go on and new ones are refused as not processed")
+    func gracefulShutdown() {
+        var state = ServerConnectionState(maximumConcurrentCalls: 8)
+        _ = state.received(Self.headersFrame(1))
+        let goAway = state.beginShutdown(reason: "server shutting down")
+        #expect(goAway == GoAway(lastCallID: 1, errorCode: .noError, message: "server shutting down"))
+        #expect(state.beginShutdown(reason: "again") == nil)
+        #expect(state.received(Self.message(1)) == .receiveMessage(callID: 1, payload: ByteBuffer(bytes: [1]), endStream: true))
+        guard case .rejectCall(2, let status) = state.received(Self.headersFrame(2)) else { Issue.record("expected refusal"); return }
+        #expect(status.code == RPCError.Code.unavailable.rawValue)
+        #expect(status.message == "the server is shutting down; call 2 was not processed")
+    }
 }

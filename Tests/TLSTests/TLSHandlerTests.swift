@@ -144,7 +144,7 @@ struct TLSHandlerTests {
     }
 
     static func opensslFingerprint(of file: String) -> String {
-        let result = try? Subprocess.run("/usr/bin/openssl", ["x509", "-in", TestCertificates.path(file), "-noout", "-fingerprint", "-sha256"],
+        let result = try? Subprocess.runBlocking("/usr/bin/openssl", ["x509", "-in", TestCertificates.path(file), "-noout", "-fingerprint", "-sha256"],
                                          timeout: .seconds(10))
         return (result?.text ?? "").split(separator: "=").last.map { $0.replacingOccurrences(of: ":", with: "").lowercased() }?
             .trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

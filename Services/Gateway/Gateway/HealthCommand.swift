@@ -64,7 +64,8 @@ struct HealthResult: Sendable {
         var result = HealthResult(endpoint: endpoint)
         let deadline = ContinuousClock.now + timeout
         do {
-            let connection = try await RPCConnection.connect(host: endpoint.host, port: endpoint.port, tls: tls, connectTimeout: timeout)
+            let connection = try await RPCConnection.connect(
+                host: endpoint.host, port: endpoint.port, tls: tls, configuration: RPCClientConfiguration(connectTimeout: timeout))
             let started = ContinuousClock.now
             let answer: Result<Pingan_Health_V1_HealthCheckResponse, any Error>
             do {
