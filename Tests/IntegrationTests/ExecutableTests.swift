@@ -40,6 +40,7 @@ struct ExecutableTests {
         service.signal(SIGTERM)
         #expect(try await service.waitForExit(within: .seconds(10)) == 0)
         #expect(service.output.contains("stopping"))
+        #expect(service.output.contains("drained"))
     }
 
     @Test("pingan health exits 2 and says why when an endpoint is down")

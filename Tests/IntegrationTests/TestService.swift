@@ -15,6 +15,7 @@ struct TestService: RPCService {
     static let fail = MethodDescriptor(service: "test.v1.Test", method: "Fail", access: .anyRole)
     static let whoami = MethodDescriptor(service: "test.v1.Test", method: "Whoami", access: .anyRole)
     static let adminOnly = MethodDescriptor(service: "test.v1.Test", method: "AdminOnly", access: .only(.admin))
+    static let relay = MethodDescriptor(service: "test.v1.Test", method: "Relay", access: .anyRole)
     static let unavailable = MethodDescriptor(service: "test.v1.Test", method: "Unavailable", access: .anyRole)
     static let unavailableIdempotent = MethodDescriptor(service: "test.v1.Test", method: "UnavailableIdempotent", isIdempotent: true, access: .anyRole)
 
@@ -29,6 +30,10 @@ struct TestService: RPCService {
     let cancellations = NIOLockedValueBox(0)
     /// Counts Hang and Delay handlers that have started: tests wait on it instead of sleeping.
     let started = NIOLockedValueBox(0)
+    /// The time remaining that the latest Hang call was given, if it had a deadline.
+    let hangTimeRemaining = NIOLockedValueBox<Duration?>(nil)
+    /// Where Relay forwards its call (to Hang), with the deadline it received.
+    let downstream = NIOLockedValueBox<RPCClient?>(nil)
     /// Counts calls to the two Unavailable methods.
     let unavailableCalls = NIOLockedValueBox(0)
 
@@ -43,7 +48,8 @@ struct TestService: RPCService {
             try await Task.sleep(for: .milliseconds(Int(parts[1]) ?? 0))
             return Self.response(String(parts[0]))
         }
-        router.register(Self.hang) { [cancellations, started] (_: Request, _) in
+        router.register(Self.hang) { [cancellations, started, hangTimeRemaining] (_: Request, context) in
+            hangTimeRemaining.withLockedValue { $0 = context.timeRemaining }
             started.withLockedValue { $0 += 1 }
             do {
                 try await Task.sleep(for: .seconds(60))
@@ -62,6 +68,10 @@ struct TestService: RPCService {
         }
         router.register(Self.adminOnly) { (_: Request, _) in
             Self.response("admin work done")
+        }
+        router.register(Self.relay) { [downstream] (request: Request, context) -> Response in
+            guard let client = downstream.withLockedValue({ $0 }) else { throw RPCError(.failedPrecondition, "no downstream") }
+            return try await client.unary(Self.hang, request, options: CallOptions(deadline: context.deadline))
         }
         for method in [Self.unavailable, Self.unavailableIdempotent] {
             router.register(method) { [unavailableCalls] (_: Request, _) -> Response in

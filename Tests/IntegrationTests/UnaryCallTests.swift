@@ -76,6 +76,26 @@ struct UnaryCallTests {
         await server.server.close()
     }
 
+    @Test("a handler's downstream call inherits what is left of its deadline")
+    func deadlinePropagates() async throws {
+        let server = try await TestServer.start()
+        let downstream = RPCClient(host: "127.0.0.1", port: server.port, tls: try TestCertificates.context(.client, identity: "client"))
+        _ = try await downstream.connection()
+        server.service.downstream.withLockedValue { $0 = downstream }
+        let connection = try await server.connect()
+        let relayed = Task {
+            let _: TestService.Response = try await connection.unary(TestService.relay, TestService.request(""), options: CallOptions(timeout: .milliseconds(800)))
+        }
+        #expect(await server.handlersStarted(1))
+        let inherited = try #require(server.service.hangTimeRemaining.withLockedValue { $0 })
+        #expect(inherited > .zero && inherited < .milliseconds(800))
+        await #expect { try await relayed.value } throws: { ($0 as? RPCError)?.code == .deadlineExceeded }
+        // The downstream Hang was cancelled by its inherited deadline, not left running for 60 s.
+        #expect(await TestServer.eventually { server.service.cancellations.withLockedValue { $0 } >= 1 })
+        await downstream.close()
+        await server.server.close()
+    }
+
     @Test("cancelling the caller's task sends CANCEL and frees the server's work")
     func cancellation() async throws {
         let server = try await TestServer.start()
