@@ -1,5 +1,5 @@
 # The two commands of the quick start, and a few more for development.
-.PHONY: run stop test bench generate
+.PHONY: run stop test bench generate fuzz
 
 ## Bring the whole system up locally and show it answering.
 run:
@@ -22,3 +22,7 @@ bench:
 ## Regenerate the Swift code for the .proto files.
 generate:
 	Shared/Contracts/generate.sh
+
+## Fuzz the frame decoder and connection state machines for 60 s (libFuzzer + ASan).
+fuzz:
+	Tests/Fuzz/run.sh 60
