@@ -11,6 +11,8 @@ public struct ClientConnectionState {
         /// The call's final status; the call is over.
         case finishCall(callID: UInt32, status: CallStatus)
         case answerPing(payload: ByteBuffer)
+        /// The server may be sent `increment` more messages on the call.
+        case windowUpdate(callID: UInt32, increment: Int)
         /// The server answered one of our PINGs.
         case pingAcknowledged(payload: ByteBuffer)
         /// The server accepts no new calls; calls above `lastCallID` were not processed.
@@ -20,7 +22,8 @@ public struct ClientConnectionState {
     }
 
     private var nextCallID: UInt32 = 1
-    private var inFlight: Set<UInt32> = []
+    /// Calls in flight and the credit the server has left on each.
+    private var inFlight: [UInt32: Int] = [:]
     private var failed = false
     /// Set once the server has said GOAWAY: no new calls on this connection.
     public private(set) var isGoingAway = false
@@ -34,13 +37,18 @@ public struct ClientConnectionState {
         guard !isGoingAway, !failed, nextCallID < UInt32.max else { return nil }
         let id = nextCallID
         nextCallID += 1
-        inFlight.insert(id)
+        inFlight[id] = FlowControl.initialWindow
         return id
     }
 
     /// Forgets a call this side ended (deadline, cancellation); late frames for it are ignored.
     public mutating func callAbandoned(_ callID: UInt32) {
-        inFlight.remove(callID)
+        inFlight[callID] = nil
+    }
+
+    /// Grants the server `count` more messages on a call; the caller sends the WINDOW_UPDATE.
+    public mutating func grantCredit(_ count: Int, callID: UInt32) {
+        inFlight[callID]? += count
     }
 
     public mutating func failed(with error: ProtocolError) -> Action {
@@ -60,13 +68,24 @@ public struct ClientConnectionState {
     private mutating func received(_ frame: Frame) -> Action {
         switch frame.type {
         case .message:
-            guard inFlight.contains(frame.callID) else { return unknownCall(frame) }
+            guard let credit = inFlight[frame.callID] else { return unknownCall(frame) }
+            guard credit > 0 else {
+                return .closeWithError(ProtocolError(.flowControl, "call \(frame.callID) got a message beyond the credit granted"))
+            }
+            inFlight[frame.callID] = credit - 1
             return .deliverMessage(callID: frame.callID, payload: frame.payload)
+        case .windowUpdate:
+            guard inFlight[frame.callID] != nil else { return unknownCall(frame) }
+            let increment = Int(frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self) ?? 0)
+            guard increment > 0 else {
+                return .closeWithError(ProtocolError(.flowControl, "WINDOW_UPDATE on call \(frame.callID) grants no credit"))
+            }
+            return .windowUpdate(callID: frame.callID, increment: increment)
         case .status:
-            guard inFlight.contains(frame.callID) else { return unknownCall(frame) }
+            guard inFlight[frame.callID] != nil else { return unknownCall(frame) }
             do {
                 let status = try CallStatus.read(from: frame.payload)
-                inFlight.remove(frame.callID)
+                inFlight[frame.callID] = nil
                 return .finishCall(callID: frame.callID, status: status)
             } catch let error as ProtocolError {
                 return .closeWithError(error)
@@ -85,7 +104,7 @@ public struct ClientConnectionState {
             } catch {
                 return .closeWithError(ProtocolError(.malformedGoAway, "\(error)"))
             }
-        case .headers, .cancel:
+        case .headers, .cancel, .close:
             return .closeWithError(ProtocolError(.unexpectedFrame, "a server must not send \(frame.type) frames"))
         }
     }

@@ -9,13 +9,37 @@ public struct Router: Sendable {
         public var descriptor: MethodDescriptor
         public var requestType: String
         public var responseType: String
-        let handle: @Sendable (ByteBuffer, ServerContext) async throws -> ByteBuffer
+        let handler: Handler
 
-        /// Runs the handler and turns every way it can fail into an `RPCError`: domain errors
-        /// keep their code, anything else becomes INTERNAL and is logged with its cause.
+        enum Handler: Sendable {
+            /// One request in, one response out: the fast path, no stream machinery.
+            case unary(@Sendable (ByteBuffer, ServerContext) async throws -> ByteBuffer)
+            /// Messages through `ServerCallIO`; returns the single response of a
+            /// client-streaming call, nil for a server stream.
+            case streaming(@Sendable (any ServerCallIO, ServerContext) async throws -> ByteBuffer?)
+        }
+
+        /// Runs a unary handler and turns every way it can fail into an `RPCError`: domain
+        /// errors keep their code, anything else becomes INTERNAL and is logged with its cause.
         public func invoke(_ request: ByteBuffer, context: ServerContext) async -> Result<ByteBuffer, RPCError> {
+            guard case .unary(let handle) = handler else {
+                return .failure(RPCError(.internal, "\(descriptor) is not unary"))
+            }
+            return await Self.mapErrors(context) { try await handle(request, context) }
+        }
+
+        /// Runs a streaming handler over `io`; the result is the response to send before the
+        /// status, if any.
+        public func invokeStreaming(_ io: any ServerCallIO, context: ServerContext) async -> Result<ByteBuffer?, RPCError> {
+            guard case .streaming(let handle) = handler else {
+                return .failure(RPCError(.internal, "\(descriptor) is not streaming"))
+            }
+            return await Self.mapErrors(context) { try await handle(io, context) }
+        }
+
+        private static func mapErrors<T>(_ context: ServerContext, _ body: () async throws -> T) async -> Result<T, RPCError> {
             do {
-                return .success(try await handle(request, context))
+                return .success(try await body())
             } catch let error as any RPCErrorConvertible {
                 return .failure(error.rpcError)
             } catch is CancellationError {
@@ -36,16 +60,44 @@ public struct Router: Sendable {
         _ method: MethodDescriptor,
         _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        precondition(routes[method.fullName] == nil, "\(method) registered twice")
-        routes[method.fullName] = Route(
-            descriptor: method,
-            requestType: Request.protoMessageName,
-            responseType: Response.protoMessageName,
-            handle: { payload, context in
-                let request = try Request(rpcPayload: payload)
-                return try await handler(request, context).rpcPayload()
+        precondition(method.kind == .unary, "\(method) is not declared unary")
+        add(method, Request.self, Response.self, .unary { payload, context in
+            try await handler(Request(rpcPayload: payload), context).rpcPayload()
+        })
+    }
+
+    /// Registers a server-streaming method: one request, responses written as the client reads.
+    public mutating func registerServerStreaming<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor,
+        _ handler: @escaping @Sendable (Request, ServerStreamWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        precondition(method.kind == .serverStreaming, "\(method) is not declared server-streaming")
+        add(method, Request.self, Response.self, .streaming { io, context in
+            guard let payload = try await io.receive() else {
+                throw RPCError(.invalidArgument, "\(method) ended without a request message")
             }
-        )
+            try await handler(Request(rpcPayload: payload), ServerStreamWriter(io), context)
+            return nil
+        })
+    }
+
+    /// Registers a client-streaming method: requests read as a sequence, one response.
+    public mutating func registerClientStreaming<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor,
+        _ handler: @escaping @Sendable (RequestStream<Request>, ServerContext) async throws -> Response
+    ) {
+        precondition(method.kind == .clientStreaming, "\(method) is not declared client-streaming")
+        add(method, Request.self, Response.self, .streaming { io, context in
+            try await handler(RequestStream(io), context).rpcPayload()
+        })
+    }
+
+    private mutating func add<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
+        _ method: MethodDescriptor, _: Request.Type, _: Response.Type, _ handler: Route.Handler
+    ) {
+        precondition(routes[method.fullName] == nil, "\(method) registered twice")
+        routes[method.fullName] = Route(descriptor: method, requestType: Request.protoMessageName,
+                                        responseType: Response.protoMessageName, handler: handler)
     }
 
     /// The route for a wire method name, or nil (the transport answers UNIMPLEMENTED).

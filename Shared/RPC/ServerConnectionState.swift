@@ -14,6 +14,10 @@ public struct ServerConnectionState {
         case openCall(callID: UInt32, headers: CallHeaders, endStream: Bool)
         /// A request message for an open call.
         case receiveMessage(callID: UInt32, payload: ByteBuffer, endStream: Bool)
+        /// The client sent CLOSE: no more request messages.
+        case receiveEnd(callID: UInt32)
+        /// The client may be sent `increment` more messages on the call.
+        case windowUpdate(callID: UInt32, increment: Int)
         /// Answer the call with this status and nothing else (it was never opened).
         case rejectCall(callID: UInt32, status: CallStatus)
         /// The client gave up: cancel the call's work, send nothing more for it.
@@ -26,8 +30,8 @@ public struct ServerConnectionState {
     }
 
     private enum CallPhase {
-        /// The client may still send messages.
-        case receiving
+        /// The client may still send messages, `credit` more before it needs a WINDOW_UPDATE.
+        case receiving(credit: Int)
         /// The client sent END_STREAM; the server is working on the answer.
         case halfClosed
     }
@@ -85,6 +89,10 @@ public struct ServerConnectionState {
             return openCall(frame)
         case .message:
             return receiveMessage(frame)
+        case .close:
+            return receiveClose(frame)
+        case .windowUpdate:
+            return receiveWindowUpdate(frame)
         case .cancel:
             guard calls.removeValue(forKey: frame.callID) != nil else { return .none }
             return .cancelCall(callID: frame.callID)
@@ -128,22 +136,60 @@ public struct ServerConnectionState {
             return .rejectCall(callID: frame.callID, status: status)
         }
         let endStream = frame.flags.contains(.endStream)
-        calls[frame.callID] = endStream ? .halfClosed : .receiving
+        calls[frame.callID] = endStream ? .halfClosed : .receiving(credit: FlowControl.initialWindow)
         return .openCall(callID: frame.callID, headers: headers, endStream: endStream)
     }
 
     private mutating func receiveMessage(_ frame: Frame) -> Action {
         switch calls[frame.callID] {
-        case .receiving:
+        case .receiving(let credit):
+            guard credit > 0 else {
+                return .closeWithError(ProtocolError(.flowControl, "call \(frame.callID) sent a message beyond the credit it was granted"))
+            }
             let endStream = frame.flags.contains(.endStream)
-            if endStream { calls[frame.callID] = .halfClosed }
+            calls[frame.callID] = endStream ? .halfClosed : .receiving(credit: credit - 1)
             return .receiveMessage(callID: frame.callID, payload: frame.payload, endStream: endStream)
         case .halfClosed:
             return .closeWithError(ProtocolError(.unexpectedFrame, "MESSAGE on call \(frame.callID) after its END_STREAM"))
-        case nil where frame.callID <= lastCallID:
-            return .none  // the call ended already; this crossed its STATUS on the wire
         case nil:
-            return .closeWithError(ProtocolError(.unexpectedFrame, "MESSAGE for call \(frame.callID), which was never opened"))
+            return endedOrUnknown(frame)
+        }
+    }
+
+    private mutating func receiveClose(_ frame: Frame) -> Action {
+        switch calls[frame.callID] {
+        case .receiving:
+            calls[frame.callID] = .halfClosed
+            return .receiveEnd(callID: frame.callID)
+        case .halfClosed:
+            return .closeWithError(ProtocolError(.unexpectedFrame, "CLOSE on call \(frame.callID) after its END_STREAM"))
+        case nil:
+            return endedOrUnknown(frame)
+        }
+    }
+
+    private func receiveWindowUpdate(_ frame: Frame) -> Action {
+        let increment = Int(frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self) ?? 0)
+        guard increment > 0 else {
+            return .closeWithError(ProtocolError(.flowControl, "WINDOW_UPDATE on call \(frame.callID) grants no credit"))
+        }
+        guard calls[frame.callID] != nil else { return endedOrUnknown(frame) }
+        return .windowUpdate(callID: frame.callID, increment: increment)
+    }
+
+    /// Frames for calls that already ended crossed their STATUS on the wire; frames for calls
+    /// never opened are errors.
+    private func endedOrUnknown(_ frame: Frame) -> Action {
+        frame.callID <= lastCallID
+            ? .none
+            : .closeWithError(ProtocolError(.unexpectedFrame, "\(frame.type) for call \(frame.callID), which was never opened"))
+    }
+
+    /// Grants the client `count` more messages on a call it is still sending on; the caller
+    /// sends the matching WINDOW_UPDATE.
+    public mutating func grantCredit(_ count: Int, callID: UInt32) {
+        if case .receiving(let credit) = calls[callID] {
+            calls[callID] = .receiving(credit: credit + count)
         }
     }
 }

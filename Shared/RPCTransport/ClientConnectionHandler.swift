@@ -10,6 +10,11 @@ import PinganWire
 final class ClientCall: @unchecked Sendable {
     var callID: UInt32 = 0
     var cancelled = false
+    /// Set once a stream's end (or error) has been handed to the reader.
+    var finished = false
+    /// Why the call ended on this side (deadline, cancellation, lost connection), for a reader
+    /// that was not waiting at the time.
+    var failure: RPCError?
 }
 
 /// Carries out `ClientConnectionState`'s decisions: writes calls, matches answers to them,
@@ -19,10 +24,32 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     typealias OutboundOut = ByteBuffer
 
     private struct PendingCall {
-        var continuation: CheckedContinuation<ByteBuffer, any Error>
+        let call: ClientCall
         var method: String
-        var response: ByteBuffer?
         var deadlineTimer: Scheduled<Void>?
+        /// How the call ended, once its STATUS arrived; kept until a waiter takes it.
+        var outcome: Result<Void, RPCError>?
+        /// Unary and client-streaming calls: the single response and who waits for it.
+        var response: ByteBuffer?
+        var responseWaiter: CheckedContinuation<ByteBuffer, any Error>?
+        /// Server-streaming calls: responses not yet read, and a reader waiting for one.
+        var streamsResponses = false
+        var inbound = CircularBuffer<ByteBuffer>()
+        var reader: CheckedContinuation<ByteBuffer?, any Error>?
+        var consumedSinceGrant = 0
+        /// Client-streaming calls: credit left, and a writer waiting for more.
+        var sendCredit = FlowControl.initialWindow
+        var writer: (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)?
+
+        /// Wakes every waiter with `error`.
+        mutating func fail(_ error: RPCError) {
+            responseWaiter?.resume(throwing: error)
+            responseWaiter = nil
+            reader?.resume(throwing: error)
+            reader = nil
+            writer?.continuation.resume(throwing: error)
+            writer = nil
+        }
     }
 
     /// Succeeds when the server's preface arrives (TLS done, both sides verified).
@@ -81,57 +108,179 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     // MARK: Calls
 
-    /// Starts a unary call; `continuation` is resumed exactly once.
-    func start(
-        _ call: ClientCall, method: String, payload: ByteBuffer, deadline: ContinuousClock.Instant?,
-        metadata: Metadata, continuation: CheckedContinuation<ByteBuffer, any Error>
-    ) {
+    /// Opens a call: HEADERS, then whatever `body` writes (a request message, or nothing for a
+    /// client stream). Returns the call id, or the error that stopped it.
+    private func open(
+        _ call: ClientCall, method: String, deadline: ContinuousClock.Instant?, metadata: Metadata,
+        body: (UInt32, inout ByteBuffer) -> Void
+    ) -> Result<UInt32, RPCError> {
         guard !call.cancelled else {
-            continuation.resume(throwing: RPCError(.cancelled, "the call was cancelled before it started"))
-            return
+            return .failure(RPCError(.cancelled, "the call was cancelled before it started"))
         }
         guard closedReason == nil, let context, let callID = state.openCall() else {
-            continuation.resume(throwing: RPCError.notProcessed("connection unavailable: \(closedReason ?? "the server is going away")"))
-            return
+            return .failure(RPCError.notProcessed("connection unavailable: \(closedReason ?? "the server is going away")"))
         }
         var timeout: Duration?
         if let deadline {
-            timeout = deadline - .now
-            guard timeout! > .zero else {
+            let left = deadline - .now
+            guard left > .zero else {
                 state.callAbandoned(callID)
-                continuation.resume(throwing: RPCError(.deadlineExceeded, "the deadline passed before \(method) was sent"))
-                return
+                return .failure(RPCError(.deadlineExceeded, "the deadline passed before \(method) was sent"))
             }
+            timeout = left
         }
         call.callID = callID
         let headers = CallHeaders(method: method, timeout: timeout, metadata: metadata.entries)
         enqueue { buffer in
             FrameEncoder.writeFrame(.headers, callID: callID, into: &buffer) { headers.write(into: &$0) }
-            FrameEncoder.writeFrame(.message, flags: .endStream, callID: callID, payload: payload, into: &buffer)
+            body(callID, &buffer)
         }
-        var entry = PendingCall(continuation: continuation, method: method)
+        var entry = PendingCall(call: call, method: method)
         if let timeout {
             entry.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
                 self.abandon(callID, RPCError(.deadlineExceeded, "\(method) did not complete within its deadline"))
             }
         }
         pending[callID] = entry
+        return .success(callID)
     }
 
-    /// The caller's task was cancelled.
+    private static func writeRequest(_ payload: ByteBuffer) -> (UInt32, inout ByteBuffer) -> Void {
+        { callID, buffer in
+            FrameEncoder.writeFrame(.message, flags: .endStream, callID: callID, payload: payload, into: &buffer)
+        }
+    }
+
+    /// Starts a unary call; `continuation` is resumed exactly once, with the response.
+    func start(
+        _ call: ClientCall, method: String, payload: ByteBuffer, deadline: ContinuousClock.Instant?,
+        metadata: Metadata, continuation: CheckedContinuation<ByteBuffer, any Error>
+    ) {
+        switch open(call, method: method, deadline: deadline, metadata: metadata, body: Self.writeRequest(payload)) {
+        case .success(let callID): pending[callID]?.responseWaiter = continuation
+        case .failure(let error): continuation.resume(throwing: error)
+        }
+    }
+
+    /// Starts a server-streaming call; responses are read with `receive`.
+    func startServerStream(
+        _ call: ClientCall, method: String, payload: ByteBuffer, deadline: ContinuousClock.Instant?,
+        metadata: Metadata, continuation: CheckedContinuation<Void, any Error>
+    ) {
+        switch open(call, method: method, deadline: deadline, metadata: metadata, body: Self.writeRequest(payload)) {
+        case .success(let callID):
+            pending[callID]?.streamsResponses = true
+            continuation.resume()
+        case .failure(let error):
+            continuation.resume(throwing: error)
+        }
+    }
+
+    /// Starts a client-streaming call; requests go through `send`, then `finishSending`.
+    func startClientStream(
+        _ call: ClientCall, method: String, deadline: ContinuousClock.Instant?, metadata: Metadata,
+        continuation: CheckedContinuation<Void, any Error>
+    ) {
+        switch open(call, method: method, deadline: deadline, metadata: metadata, body: { _, _ in }) {
+        case .success: continuation.resume()
+        case .failure(let error): continuation.resume(throwing: error)
+        }
+    }
+
+    /// The next response of a server stream, nil at its end; waits while none has arrived.
+    func receive(_ call: ClientCall, continuation: CheckedContinuation<ByteBuffer?, any Error>) {
+        if let failure = call.failure, !call.finished {
+            call.finished = true
+            continuation.resume(throwing: failure)
+            return
+        }
+        guard !call.finished, var entry = pending[call.callID] else {
+            continuation.resume(returning: nil)
+            return
+        }
+        if let payload = entry.inbound.popFirst() {
+            entry.consumedSinceGrant += 1
+            pending[call.callID] = entry
+            continuation.resume(returning: payload)
+            grantCreditIfDue(call.callID)
+        } else if let outcome = entry.outcome {
+            pending[call.callID] = nil
+            call.finished = true
+            continuation.resume(with: outcome.map { nil })
+        } else {
+            entry.reader = continuation
+            pending[call.callID] = entry
+        }
+    }
+
+    /// Gives the server credit back once half the window has been read.
+    private func grantCreditIfDue(_ callID: UInt32) {
+        guard let entry = pending[callID], entry.outcome == nil,
+              entry.consumedSinceGrant >= FlowControl.initialWindow / 2 else { return }
+        let count = entry.consumedSinceGrant
+        pending[callID]?.consumedSinceGrant = 0
+        state.grantCredit(count, callID: callID)
+        enqueue { buffer in
+            FrameEncoder.writeFrame(.windowUpdate, callID: callID, into: &buffer) { $0.writeInteger(UInt32(count)) }
+        }
+    }
+
+    /// Sends one message of a client stream; waits while the server grants no credit.
+    func send(_ call: ClientCall, payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>) {
+        guard var entry = pending[call.callID] else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        if case .failure(let error)? = entry.outcome {
+            continuation.resume(throwing: error)
+        } else if entry.outcome != nil {
+            continuation.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
+        } else if entry.sendCredit > 0 {
+            entry.sendCredit -= 1
+            pending[call.callID] = entry
+            enqueue { FrameEncoder.writeFrame(.message, callID: call.callID, payload: payload, into: &$0) }
+            continuation.resume()
+        } else {
+            entry.writer = (payload, continuation)
+            pending[call.callID] = entry
+        }
+    }
+
+    /// Ends a client stream (CLOSE) and waits for the single response.
+    func finishSending(_ call: ClientCall, continuation: CheckedContinuation<ByteBuffer, any Error>) {
+        guard let entry = pending[call.callID] else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        if entry.outcome == nil {
+            enqueue { FrameEncoder.writeFrame(.close, callID: call.callID, payload: ByteBuffer(), into: &$0) }
+        }
+        pending[call.callID]?.responseWaiter = continuation
+        resolveSingleResponse(call.callID)
+    }
+
+    /// The caller's task was cancelled, or it stopped reading a stream.
     func cancel(_ call: ClientCall) {
         call.cancelled = true
-        guard call.callID != 0 else { return }
+        guard call.callID != 0, !call.finished else { return }
         abandon(call.callID, RPCError(.cancelled, "the call was cancelled by the caller"))
     }
 
     /// Ends a call on this side and tells the server to stop working on it.
     private func abandon(_ callID: UInt32, _ error: RPCError) {
-        guard let call = pending.removeValue(forKey: callID) else { return }
-        call.deadlineTimer?.cancel()
-        state.callAbandoned(callID)
+        guard pending[callID] != nil else { return }
+        fail(callID, error)
         enqueue { FrameEncoder.writeFrame(.cancel, callID: callID, payload: ByteBuffer(), into: &$0) }
-        call.continuation.resume(throwing: error)
+    }
+
+    /// Ends a call on this side, waking whoever waits on it with `error`.
+    private func fail(_ callID: UInt32, _ error: RPCError) {
+        guard var entry = pending.removeValue(forKey: callID) else { return }
+        entry.deadlineTimer?.cancel()
+        state.callAbandoned(callID)
+        if entry.reader != nil { entry.call.finished = true }
+        entry.call.failure = error
+        entry.fail(error)
     }
 
     // MARK: Inbound
@@ -152,21 +301,26 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         case .none:
             break
         case .deliverMessage(let callID, let payload):
-            guard pending[callID]?.response == nil else {
-                abandon(callID, RPCError(.internal, "the server sent more than one response message for a unary call"))
-                return
-            }
-            pending[callID]?.response = payload
+            deliver(payload, callID: callID)
         case .finishCall(let callID, let status):
-            guard let call = pending.removeValue(forKey: callID) else { return }
-            call.deadlineTimer?.cancel()
-            if status.code != RPCError.Code.ok.rawValue {
-                call.continuation.resume(throwing: status.rpcError)
-            } else if let response = call.response {
-                call.continuation.resume(returning: response)
+            guard pending[callID] != nil else { return }
+            pending[callID]?.deadlineTimer?.cancel()
+            pending[callID]?.outcome = status.code == RPCError.Code.ok.rawValue ? .success(()) : .failure(status.rpcError)
+            if pending[callID]?.streamsResponses == true {
+                resolveStreamEnd(callID)
             } else {
-                call.continuation.resume(throwing: RPCError(.internal, "the server ended \(call.method) with OK but no response message"))
+                resolveSingleResponse(callID)
             }
+        case .windowUpdate(let callID, let increment):
+            guard var entry = pending[callID] else { return }
+            entry.sendCredit += increment
+            if let (payload, waiting) = entry.writer {
+                entry.writer = nil
+                entry.sendCredit -= 1
+                enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
+                waiting.resume()
+            }
+            pending[callID] = entry
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
         case .pingAcknowledged:
@@ -217,11 +371,58 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         }
     }
 
-    private func fail(_ callID: UInt32, _ error: RPCError) {
-        guard let call = pending.removeValue(forKey: callID) else { return }
-        call.deadlineTimer?.cancel()
-        state.callAbandoned(callID)
-        call.continuation.resume(throwing: error)
+    private func deliver(_ payload: ByteBuffer, callID: UInt32) {
+        guard var entry = pending[callID] else { return }
+        if entry.streamsResponses {
+            if let reader = entry.reader {
+                entry.reader = nil
+                entry.consumedSinceGrant += 1
+                pending[callID] = entry
+                reader.resume(returning: payload)
+                grantCreditIfDue(callID)
+            } else {
+                entry.inbound.append(payload)
+                pending[callID] = entry
+            }
+        } else if entry.response == nil {
+            pending[callID]?.response = payload
+        } else {
+            abandon(callID, RPCError(.internal, "the server sent more than one response message for \(entry.method)"))
+        }
+    }
+
+    /// Completes a unary or client-streaming call once both its STATUS and a waiter are there.
+    private func resolveSingleResponse(_ callID: UInt32) {
+        guard var entry = pending[callID], let outcome = entry.outcome else { return }
+        // A client stream the server ended early: its writer learns it now.
+        if let (_, writer) = entry.writer {
+            entry.writer = nil
+            pending[callID] = entry
+            switch outcome {
+            case .failure(let error):
+                writer.resume(throwing: error)
+            case .success:
+                writer.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
+            }
+        }
+        guard let waiter = entry.responseWaiter else { return }
+        pending[callID] = nil
+        switch outcome {
+        case .failure(let error):
+            waiter.resume(throwing: error)
+        case .success where entry.response != nil:
+            waiter.resume(returning: entry.response!)
+        case .success:
+            waiter.resume(throwing: RPCError(.internal, "the server ended \(entry.method) with OK but no response message"))
+        }
+    }
+
+    /// Hands a waiting reader the end of its stream, once everything before it has been read.
+    private func resolveStreamEnd(_ callID: UInt32) {
+        guard let entry = pending[callID], let outcome = entry.outcome, entry.inbound.isEmpty,
+              let reader = entry.reader else { return }
+        pending[callID] = nil
+        reader.resume(with: outcome.map { nil })
     }
 
     private func closeConnection() {

@@ -118,13 +118,8 @@ public final class RPCConnection: Sendable {
         options: CallOptions = CallOptions(),
         responseType: Response.Type = Response.self
     ) async throws -> Response {
-        let payload = try request.rpcPayload()
-        let response = try await unary(method.fullName, payload: payload, options: options)
-        do {
-            return try Response(payload: response)
-        } catch {
-            throw RPCError(.internal, "response of \(method): not a valid \(Response.protoMessageName) message", cause: error)
-        }
+        let response = try await unary(method.fullName, payload: request.rpcPayload(), options: options)
+        return try decodeResponse(response, of: method)
     }
 
     /// The untyped form: a request payload in, a response payload out.
@@ -132,26 +127,63 @@ public final class RPCConnection: Sendable {
         guard payload.readableBytes <= maximumRequestSize else {
             throw RPCError(.resourceExhausted, "request of \(payload.readableBytes) bytes exceeds the limit of \(maximumRequestSize)")
         }
-        var callMetadata = options.metadata
-        if callMetadata.requestID == nil { callMetadata.requestID = RequestID.make() }
-        let metadata = callMetadata
-        let deadline = options.effectiveDeadline(now: .now)
+        let (metadata, deadline) = prepare(options)
         let call = ClientCall()
-        let handler = self.handler
-        let eventLoop = channel.eventLoop
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                if eventLoop.inEventLoop {
-                    handler.value.start(call, method: method, payload: payload, deadline: deadline, metadata: metadata, continuation: continuation)
-                } else {
-                    eventLoop.execute {
-                        handler.value.start(call, method: method, payload: payload, deadline: deadline, metadata: metadata, continuation: continuation)
-                    }
-                }
+            try await onLoop { handler, continuation in
+                handler.start(call, method: method, payload: payload, deadline: deadline, metadata: metadata, continuation: continuation)
             }
         } onCancel: {
-            eventLoop.execute { handler.value.cancel(call) }
+            self.cancel(call)
         }
+    }
+
+    // MARK: Shared by every kind of call
+
+    /// The call's metadata with a request id, and its absolute deadline.
+    func prepare(_ options: CallOptions) -> (Metadata, ContinuousClock.Instant?) {
+        var metadata = options.metadata
+        if metadata.requestID == nil { metadata.requestID = RequestID.make() }
+        return (metadata, options.effectiveDeadline(now: .now))
+    }
+
+    /// Encodes a request, refusing one over the size limit before it costs the connection.
+    func checkedPayload(_ message: some SwiftProtobuf.Message) throws -> ByteBuffer {
+        let payload = try message.rpcPayload()
+        guard payload.readableBytes <= maximumRequestSize else {
+            throw RPCError(.resourceExhausted, "request of \(payload.readableBytes) bytes exceeds the limit of \(maximumRequestSize)")
+        }
+        return payload
+    }
+
+    func decodeResponse<Response: SwiftProtobuf.Message>(_ payload: ByteBuffer, of method: MethodDescriptor) throws -> Response {
+        do {
+            return try Response(payload: payload)
+        } catch {
+            throw RPCError(.internal, "response of \(method): not a valid \(Response.protoMessageName) message", cause: error)
+        }
+    }
+
+    /// Runs `body` with the handler on the connection's event loop (directly when already
+    /// there, the common case for tasks that prefer `taskExecutor`) and waits for it to resume
+    /// the continuation.
+    func onLoop<T: Sendable>(
+        _ body: @escaping @Sendable (ClientConnectionHandler, CheckedContinuation<T, any Error>) -> Void
+    ) async throws -> T {
+        let handler = self.handler
+        return try await withCheckedThrowingContinuation { continuation in
+            if handler.eventLoop.inEventLoop {
+                body(handler.value, continuation)
+            } else {
+                handler.eventLoop.execute { body(handler.value, continuation) }
+            }
+        }
+    }
+
+    /// Cancels a call from any thread.
+    func cancel(_ call: ClientCall) {
+        let handler = self.handler
+        handler.eventLoop.execute { handler.value.cancel(call) }
     }
 
     /// Closes the connection; calls in flight fail with UNAVAILABLE.

@@ -21,6 +21,26 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var deadline: ContinuousClock.Instant?
         var deadlineTimer: Scheduled<Void>?
         var task: Task<Void, Never>?
+        /// Flow state of a streaming call; nil for unary calls.
+        var stream: StreamState?
+    }
+
+    /// Messages and credit of one streaming call, in both directions.
+    private struct StreamState {
+        var sendCredit = FlowControl.initialWindow
+        var pendingSend: (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)?
+        var inbound = CircularBuffer<ByteBuffer>()
+        var inboundEnded = false
+        var pendingReceive: CheckedContinuation<ByteBuffer?, any Error>?
+        var consumedSinceGrant = 0
+
+        /// Wakes whatever the handler waits on with `error`; the call is over.
+        mutating func fail(_ error: RPCError) {
+            pendingSend?.continuation.resume(throwing: error)
+            pendingSend = nil
+            pendingReceive?.resume(throwing: error)
+            pendingReceive = nil
+        }
     }
 
     private let router: Router
@@ -101,12 +121,22 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        for call in calls.values {
-            call.deadlineTimer?.cancel()
-            call.task?.cancel()
-        }
-        calls.removeAll()
+        abandonAllCalls(RPCError(.cancelled, "the connection closed"))
         context.fireChannelInactive()
+    }
+
+    /// Removes a call, stopping its timer and waking a handler waiting on its stream.
+    private func endCall(_ callID: UInt32, failing error: RPCError? = nil) -> ActiveCall? {
+        guard var call = calls.removeValue(forKey: callID) else { return nil }
+        call.deadlineTimer?.cancel()
+        call.stream?.fail(error ?? RPCError(.cancelled, "the call has ended"))
+        return call
+    }
+
+    private func abandonAllCalls(_ error: RPCError) {
+        for callID in Array(calls.keys) {
+            endCall(callID, failing: error)?.task?.cancel()
+        }
     }
 
     // MARK: Actions
@@ -118,14 +148,19 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         case .openCall(let callID, let headers, let endStream):
             openCall(callID, headers: headers, endStream: endStream)
         case .receiveMessage(let callID, let payload, let endStream):
-            receiveRequest(callID, payload: payload, endStream: endStream)
+            if calls[callID]?.stream != nil {
+                streamReceived(callID, payload: payload, endStream: endStream)
+            } else {
+                receiveRequest(callID, payload: payload, endStream: endStream)
+            }
+        case .receiveEnd(let callID):
+            streamEnded(callID)
+        case .windowUpdate(let callID, let increment):
+            creditGranted(callID, increment: increment)
         case .rejectCall(let callID, let status):
             sendStatus(status, callID: callID)
         case .cancelCall(let callID):
-            if let call = calls.removeValue(forKey: callID) {
-                call.deadlineTimer?.cancel()
-                call.task?.cancel()
-            }
+            endCall(callID, failing: RPCError(.cancelled, "the client cancelled the call"))?.task?.cancel()
             closeIfDrained()
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
@@ -143,12 +178,8 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             finish(callID, with: RPCError(.unimplemented, "method \(headers.method) is not served here; /pingan.rpc.v1.Reflection/ListMethods lists what is"))
             return
         }
-        guard route.descriptor.kind == .unary else {
-            finish(callID, with: RPCError(.unimplemented, "\(route.descriptor.kind) methods are not served by this version"))
-            return
-        }
-        guard !endStream else {
-            finish(callID, with: RPCError(.invalidArgument, "unary call \(headers.method) ended without a request message"))
+        guard !endStream || route.descriptor.kind == .clientStreaming else {
+            finish(callID, with: RPCError(.invalidArgument, "\(headers.method) ended without a request message"))
             return
         }
         guard let peer else { return }  // frames arrive only after the handshake
@@ -162,6 +193,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             return
         }
         var call = ActiveCall(route: route, headers: headers, caller: caller)
+        if route.descriptor.kind != .unary {
+            call.stream = StreamState()
+            call.stream?.inboundEnded = endStream
+        }
         if let timeout = headers.timeout, let context {
             call.deadline = .now + timeout
             call.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
@@ -169,6 +204,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             }
         }
         calls[callID] = call
+        // A client stream's handler starts at once and reads requests as they come.
+        if route.descriptor.kind == .clientStreaming {
+            startStreamingHandler(callID)
+        }
     }
 
     private func receiveRequest(_ callID: UInt32, payload: ByteBuffer, endStream: Bool) {
@@ -177,18 +216,37 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             finish(callID, with: RPCError(.invalidArgument, "unary call \(call.headers.method): the request message must carry END_STREAM"))
             return
         }
-        guard let peer, let executor, let context else { return }
-
-        let serverContext = ServerContext(
-            method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
-            caller: call.caller, connectionLogger: logger)
-
+        guard let serverContext = makeServerContext(for: call), let executor, let context else { return }
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         calls[callID]?.task = Task(executorPreference: executor) {
             let result = await route.invoke(payload, context: serverContext)
             // The task prefers this event loop, so this is normally true and the answer is
             // written without another hop.
+            if handler.eventLoop.inEventLoop {
+                handler.value.completed(callID, result.map { $0 })
+            } else {
+                handler.eventLoop.execute { handler.value.completed(callID, result.map { $0 }) }
+            }
+        }
+    }
+
+    private func makeServerContext(for call: ActiveCall) -> ServerContext? {
+        guard let peer else { return nil }
+        return ServerContext(
+            method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
+            caller: call.caller, connectionLogger: logger)
+    }
+
+    // MARK: Streams
+
+    private func startStreamingHandler(_ callID: UInt32) {
+        guard let call = calls[callID], let serverContext = makeServerContext(for: call), let executor, let context else { return }
+        let route = call.route
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let io = StreamIO(handler: handler, callID: callID)
+        calls[callID]?.task = Task(executorPreference: executor) {
+            let result = await route.invokeStreaming(io, context: serverContext)
             if handler.eventLoop.inEventLoop {
                 handler.value.completed(callID, result)
             } else {
@@ -197,15 +255,113 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         }
     }
 
-    private func completed(_ callID: UInt32, _ result: Result<ByteBuffer, RPCError>) {
-        guard let call = calls.removeValue(forKey: callID) else { return }  // cancelled or timed out
-        call.deadlineTimer?.cancel()
+    private func streamReceived(_ callID: UInt32, payload: ByteBuffer, endStream: Bool) {
+        guard var stream = calls[callID]?.stream else { return }
+        if let waiting = stream.pendingReceive {
+            stream.pendingReceive = nil
+            stream.consumedSinceGrant += 1
+            waiting.resume(returning: payload)
+        } else {
+            stream.inbound.append(payload)
+        }
+        stream.inboundEnded = endStream
+        calls[callID]?.stream = stream
+        grantCreditIfDue(callID)
+        // A server stream's single request has arrived: the handler can start.
+        if endStream, calls[callID]?.route.descriptor.kind == .serverStreaming, calls[callID]?.task == nil {
+            startStreamingHandler(callID)
+        }
+    }
+
+    private func streamEnded(_ callID: UInt32) {
+        guard var stream = calls[callID]?.stream else { return }
+        stream.inboundEnded = true
+        if stream.inbound.isEmpty, let waiting = stream.pendingReceive {
+            stream.pendingReceive = nil
+            waiting.resume(returning: nil)
+        }
+        calls[callID]?.stream = stream
+        if calls[callID]?.route.descriptor.kind == .serverStreaming, calls[callID]?.task == nil {
+            finish(callID, with: RPCError(.invalidArgument, "\(calls[callID]?.headers.method ?? "call") ended without a request message"))
+        }
+    }
+
+    /// The handler asks for the next request message.
+    fileprivate func streamReceive(_ callID: UInt32, _ continuation: CheckedContinuation<ByteBuffer?, any Error>) {
+        guard var stream = calls[callID]?.stream else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        if let payload = stream.inbound.popFirst() {
+            stream.consumedSinceGrant += 1
+            calls[callID]?.stream = stream
+            continuation.resume(returning: payload)
+            grantCreditIfDue(callID)
+        } else if stream.inboundEnded {
+            continuation.resume(returning: nil)
+        } else {
+            stream.pendingReceive = continuation
+            calls[callID]?.stream = stream
+        }
+    }
+
+    /// Gives the client credit back once half the window has been read.
+    private func grantCreditIfDue(_ callID: UInt32) {
+        guard let stream = calls[callID]?.stream, !stream.inboundEnded,
+              stream.consumedSinceGrant >= FlowControl.initialWindow / 2 else { return }
+        let count = stream.consumedSinceGrant
+        calls[callID]?.stream?.consumedSinceGrant = 0
+        state.grantCredit(count, callID: callID)
+        enqueue { buffer in
+            FrameEncoder.writeFrame(.windowUpdate, callID: callID, into: &buffer) { $0.writeInteger(UInt32(count)) }
+        }
+    }
+
+    /// The handler sends a response message; it waits here while the client grants no credit.
+    fileprivate func streamSend(_ callID: UInt32, _ payload: ByteBuffer, _ continuation: CheckedContinuation<Void, any Error>) {
+        guard var stream = calls[callID]?.stream else {
+            continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
+            return
+        }
+        guard payload.readableBytes <= maximumResponseSize else {
+            continuation.resume(throwing: RPCError(.resourceExhausted,
+                "response of \(payload.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)"))
+            return
+        }
+        if stream.sendCredit > 0 {
+            stream.sendCredit -= 1
+            calls[callID]?.stream = stream
+            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
+            continuation.resume()
+        } else {
+            stream.pendingSend = (payload, continuation)
+            calls[callID]?.stream = stream
+        }
+    }
+
+    private func creditGranted(_ callID: UInt32, increment: Int) {
+        guard var stream = calls[callID]?.stream else { return }
+        stream.sendCredit += increment
+        if let (payload, waiting) = stream.pendingSend {
+            stream.pendingSend = nil
+            stream.sendCredit -= 1
+            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
+            waiting.resume()
+        }
+        calls[callID]?.stream = stream
+    }
+
+    /// A handler returned: send its response (if any) and the status.
+    private func completed(_ callID: UInt32, _ result: Result<ByteBuffer?, RPCError>) {
+        guard endCall(callID) != nil else { return }  // cancelled or timed out
         state.callFinished(callID)
         switch result {
-        case .success(let response) where response.readableBytes > maximumResponseSize:
+        case .success(nil):
+            sendStatus(.ok, callID: callID)
+        case .success(let response?) where response.readableBytes > maximumResponseSize:
             sendStatus(CallStatus(RPCError(.resourceExhausted,
                 "response of \(response.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)")), callID: callID)
-        case .success(let response):
+        case .success(let response?):
             enqueue { buffer in
                 FrameEncoder.writeFrame(.message, callID: callID, payload: response, into: &buffer)
                 FrameEncoder.writeFrame(.status, callID: callID, into: &buffer) { CallStatus.ok.write(into: &$0) }
@@ -217,14 +373,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     private func deadlinePassed(_ callID: UInt32) {
-        guard let call = calls.removeValue(forKey: callID) else { return }
+        let error = RPCError(.deadlineExceeded, "the call's deadline passed before \(calls[callID]?.headers.method ?? "it") completed")
+        guard let call = endCall(callID, failing: error) else { return }
         call.task?.cancel()
-        finish(callID, with: RPCError(.deadlineExceeded, "the call's deadline passed before \(call.headers.method) completed"))
+        finish(callID, with: error)
     }
 
     /// Ends a call that has no running handler (or whose handler is abandoned).
     private func finish(_ callID: UInt32, with error: RPCError) {
-        calls.removeValue(forKey: callID)?.deadlineTimer?.cancel()
+        endCall(callID, failing: error)?.task?.cancel()
         state.callFinished(callID)
         sendStatus(CallStatus(error), callID: callID)
         closeIfDrained()
@@ -244,11 +401,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         }
         guard let context else { return }
         outbound.flush(context)
-        for call in calls.values {
-            call.deadlineTimer?.cancel()
-            call.task?.cancel()
-        }
-        calls.removeAll()
+        abandonAllCalls(RPCError(.unavailable, "the connection failed: \(error.message)"))
         context.close(promise: nil)
     }
 
@@ -290,6 +443,33 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
 @available(*, unavailable)
 extension ServerConnectionHandler: Sendable {}
+
+/// What a streaming handler reads and writes through: each operation hops to the connection's
+/// event loop (usually a no-op, as handler tasks prefer that loop) and waits there if it must.
+private struct StreamIO: ServerCallIO {
+    let handler: NIOLoopBound<ServerConnectionHandler>
+    let callID: UInt32
+
+    func receive() async throws -> ByteBuffer? {
+        try await withCheckedThrowingContinuation { continuation in
+            onLoop { $0.streamReceive(callID, continuation) }
+        }
+    }
+
+    func send(_ payload: ByteBuffer) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            onLoop { $0.streamSend(callID, payload, continuation) }
+        }
+    }
+
+    private func onLoop(_ body: @escaping @Sendable (ServerConnectionHandler) -> Void) {
+        if handler.eventLoop.inEventLoop {
+            body(handler.value)
+        } else {
+            handler.eventLoop.execute { body(handler.value) }
+        }
+    }
+}
 
 /// The user event that starts a connection's graceful shutdown.
 struct GracefulShutdown: Sendable {}

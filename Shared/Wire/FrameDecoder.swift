@@ -88,8 +88,10 @@ public struct FrameDecoder: ByteToMessageDecoder {
         switch type {
         case .ping where length != 8:
             throw ProtocolError(.invalidPayload, "ping payload must be 8 bytes, got \(length)")
-        case .cancel where length != 0:
-            throw ProtocolError(.invalidPayload, "cancel payload must be empty, got \(length) bytes")
+        case .cancel where length != 0, .close where length != 0:
+            throw ProtocolError(.invalidPayload, "\(type) payload must be empty, got \(length) bytes")
+        case .windowUpdate where length != 4:
+            throw ProtocolError(.invalidPayload, "windowUpdate payload must be 4 bytes, got \(length)")
         default:
             break
         }

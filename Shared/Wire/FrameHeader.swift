@@ -60,6 +60,13 @@ public enum WireEvent: Sendable, Hashable {
     case frame(Frame)
 }
 
+/// Flow control: how many messages each side may send on a call before the receiver grants
+/// more with WINDOW_UPDATE.
+public enum FlowControl {
+    /// Credit every call starts with, in each direction.
+    public static let initialWindow = 64
+}
+
 /// Sizes the decoder enforces before it buffers a payload.
 public struct WireLimits: Sendable, Hashable {
     /// The largest payload of any frame; a MESSAGE payload is one whole message.

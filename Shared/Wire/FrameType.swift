@@ -1,4 +1,4 @@
-/// The kind of a frame, its second-to-last header field. Numbers are fixed by PROTOCOL.md.
+/// The kind of a frame, its fifth header byte. Numbers are fixed by PROTOCOL.md.
 public enum FrameType: UInt8, Sendable, Hashable, CaseIterable {
     /// Client -> server: opens a call with its method name, deadline and metadata.
     case headers = 0x01
@@ -8,11 +8,14 @@ public enum FrameType: UInt8, Sendable, Hashable, CaseIterable {
     case status = 0x03
     /// Client -> server: the client gave up on the call; the server stops its work.
     case cancel = 0x04
-    // 0x05 is reserved for WINDOW_UPDATE (stream flow control).
+    /// Either direction: the receiver of a call's messages grants the sender more credit.
+    case windowUpdate = 0x05
     /// Either direction, call id 0: liveness check, answered with the ACK flag.
     case ping = 0x06
     /// Either direction, call id 0: the sender will accept no calls above `lastCallID`.
     case goAway = 0x07
+    /// Client -> server: the client will send no more messages on this call.
+    case close = 0x08
 
     /// Frames about the connection carry call id 0; all others a non-zero call id.
     public var isConnectionLevel: Bool {
@@ -24,7 +27,7 @@ public enum FrameType: UInt8, Sendable, Hashable, CaseIterable {
         switch self {
         case .headers, .message: .endStream
         case .ping: .ack
-        case .status, .cancel, .goAway: []
+        case .status, .cancel, .goAway, .windowUpdate, .close: []
         }
     }
 }

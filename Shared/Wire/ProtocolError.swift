@@ -16,6 +16,7 @@ public struct ProtocolError: Error, Sendable, Hashable, CustomStringConvertible 
         case truncatedFrame
         case callIDReused
         case unexpectedFrame
+        case flowControl
     }
 
     public var code: Code

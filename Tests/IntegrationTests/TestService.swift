@@ -16,6 +16,9 @@ struct TestService: RPCService {
     static let whoami = MethodDescriptor(service: "test.v1.Test", method: "Whoami", access: .anyRole)
     static let adminOnly = MethodDescriptor(service: "test.v1.Test", method: "AdminOnly", access: .only(.admin))
     static let relay = MethodDescriptor(service: "test.v1.Test", method: "Relay", access: .anyRole)
+    static let count = MethodDescriptor(service: "test.v1.Test", method: "Count", kind: .serverStreaming, access: .anyRole)
+    static let failAfterThree = MethodDescriptor(service: "test.v1.Test", method: "FailAfterThree", kind: .serverStreaming, access: .anyRole)
+    static let sum = MethodDescriptor(service: "test.v1.Test", method: "Sum", kind: .clientStreaming, access: .anyRole)
     static let unavailable = MethodDescriptor(service: "test.v1.Test", method: "Unavailable", access: .anyRole)
     static let unavailableIdempotent = MethodDescriptor(service: "test.v1.Test", method: "UnavailableIdempotent", isIdempotent: true, access: .anyRole)
 
@@ -34,6 +37,8 @@ struct TestService: RPCService {
     let hangTimeRemaining = NIOLockedValueBox<Duration?>(nil)
     /// Where Relay forwards its call (to Hang), with the deadline it received.
     let downstream = NIOLockedValueBox<RPCClient?>(nil)
+    /// Messages Count has written so far (a write returns once the message is sent).
+    let written = NIOLockedValueBox(0)
     /// Counts calls to the two Unavailable methods.
     let unavailableCalls = NIOLockedValueBox(0)
 
@@ -72,6 +77,32 @@ struct TestService: RPCService {
         router.register(Self.relay) { [downstream] (request: Request, context) -> Response in
             guard let client = downstream.withLockedValue({ $0 }) else { throw RPCError(.failedPrecondition, "no downstream") }
             return try await client.unary(Self.hang, request, options: CallOptions(deadline: context.deadline))
+        }
+        // Writes request.service (a number) messages "0", "1", ...
+        router.registerServerStreaming(Self.count) { [written, cancellations] (request: Request, writer: ServerStreamWriter<Response>, _) in
+            do {
+                for index in 0..<(Int(request.service) ?? 0) {
+                    try await writer.write(Self.response("\(index)"))
+                    written.withLockedValue { $0 += 1 }
+                }
+            } catch {
+                cancellations.withLockedValue { $0 += 1 }
+                throw error
+            }
+        }
+        router.registerServerStreaming(Self.failAfterThree) { (_: Request, writer: ServerStreamWriter<Response>, _) in
+            for index in 0..<3 { try await writer.write(Self.response("\(index)")) }
+            throw Rejected()
+        }
+        // Adds up the numbers the client sends.
+        router.registerClientStreaming(Self.sum) { (requests: RequestStream<Request>, _) -> Response in
+            var total = 0
+            var messages = 0
+            for try await request in requests {
+                total += Int(request.service) ?? 0
+                messages += 1
+            }
+            return Self.response("\(messages) messages, total \(total)")
         }
         for method in [Self.unavailable, Self.unavailableIdempotent] {
             router.register(method) { [unavailableCalls] (_: Request, _) -> Response in

@@ -19,6 +19,8 @@ struct FrameDecoderTests {
         Frame(type: .ping, callID: 0, payload: ByteBuffer(bytes: [1, 2, 3, 4, 5, 6, 7, 8])),
         Frame(type: .ping, flags: .ack, callID: 0, payload: ByteBuffer(bytes: [1, 2, 3, 4, 5, 6, 7, 8])),
         Frame(type: .goAway, callID: 0, payload: ByteBuffer(bytes: [0, 0, 0, 9, 0, 0, 0, 0, 0, 0])),
+        Frame(type: .windowUpdate, callID: 5, payload: ByteBuffer(bytes: [0, 0, 0, 32])),
+        Frame(type: .close, callID: 5, payload: ByteBuffer()),
     ]
 
     private static func encoded(_ frame: Frame) -> [UInt8] {
@@ -59,7 +61,9 @@ struct FrameDecoderTests {
         ("oversize length", WireFixtures.preface + [0x00, 0x40, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01], .frameTooLarge),
         ("oversize headers", WireFixtures.preface + [0x00, 0x00, 0x40, 0x01, 0x01, 0x00, 0x00, 0x00, 0x00, 0x01], .frameTooLarge),
         ("unknown frame type", WireFixtures.preface + WireFixtures.frame(type: 0x09, callID: 1, payload: []), .unknownFrameType),
-        ("reserved WINDOW_UPDATE type", WireFixtures.preface + WireFixtures.frame(type: 0x05, callID: 1, payload: [0, 0, 0, 1]), .unknownFrameType),
+        ("WINDOW_UPDATE of 3 bytes", WireFixtures.preface + WireFixtures.frame(type: 0x05, callID: 1, payload: [0, 0, 1]), .invalidPayload),
+        ("CLOSE with a payload", WireFixtures.preface + WireFixtures.frame(type: 0x08, callID: 1, payload: [0]), .invalidPayload),
+        ("WINDOW_UPDATE on call 0", WireFixtures.preface + WireFixtures.frame(type: 0x05, callID: 0, payload: [0, 0, 0, 1]), .invalidCallID),
         ("undefined flag", WireFixtures.preface + WireFixtures.frame(type: 0x02, flags: 0x02, callID: 1, payload: []), .invalidFlags),
         ("flag on STATUS", WireFixtures.preface + WireFixtures.frame(type: 0x03, flags: 0x01, callID: 1, payload: []), .invalidFlags),
         ("call frame with call id 0", WireFixtures.preface + WireFixtures.frame(type: 0x02, callID: 0, payload: []), .invalidCallID),
