@@ -12,6 +12,7 @@ struct BenchServer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "server", abstract: "Serve the echo method.")
 
     static let echo = MethodDescriptor(service: "pingan.bench.v1.Bench", method: "Echo", isIdempotent: true, access: .anyVerifiedPeer)
+    static let stream = MethodDescriptor(service: "pingan.bench.v1.Bench", method: "Stream", kind: .serverStreaming, access: .anyVerifiedPeer)
     /// 253 payload bytes encode to a 256-byte message (tag, 2-byte length, payload).
     static let responsePayloadSize = 253
 
@@ -30,6 +31,11 @@ struct BenchServer: AsyncParsableCommand {
         router.register(Self.echo) { (_: Pingan_Bench_V1_EchoRequest, _) in
             served.withLockedValue { $0 += 1 }
             return fixed
+        }
+        router.registerServerStreaming(Self.stream) { (request: Pingan_Bench_V1_StreamRequest, writer: ServerStreamWriter<Pingan_Bench_V1_EchoResponse>, _) in
+            for _ in 0..<request.count {
+                try await writer.write(fixed)
+            }
         }
         ReflectionService().register(with: &router)
 
