@@ -13,3 +13,9 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}"
 fi
+
+# PyPI's protobuf runtime for the Python interop client (Tests/Interop).
+if ! python3 -c 'import google.protobuf' >/dev/null 2>&1; then
+  echo "installing: protobuf (PyPI)" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore protobuf
+fi

@@ -41,4 +41,8 @@ for contract in Shared/Contracts/*; do
   if [ -d "$contract/proto" ]; then generate "$contract/proto" "$contract/Generated"; fi
 done
 generate Tests/Benchmarks/PinganBench Tests/Benchmarks/PinganBench/Generated
+
+# Python messages for the interop client in Tests/Interop (the runtime is PyPI's protobuf).
+rm -rf Tests/Interop/generated/pingan
+(cd Shared/Contracts/Protocol/proto && find . -name '*.proto' | sort | xargs protoc --python_out="$root/Tests/Interop/generated")
 echo "generated Swift for $(find Shared/Contracts Tests/Benchmarks -name '*.pb.swift' | wc -l) proto files"

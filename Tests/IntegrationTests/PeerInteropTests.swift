@@ -88,4 +88,19 @@ struct PeerInteropTests {
         #expect(answer["error"] != nil, "\(answer)")
         await server.server.close()
     }
+
+    @Test("the Python client in Tests/Interop, written from PROTOCOL.md, passes its checks")
+    func pythonInteropClient() async throws {
+        let server = try await TestServer.start()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../Interop/pingan_client.py").standardized.path
+        let result = try await Subprocess.run("/usr/bin/env", ["python3", script, "127.0.0.1", "\(server.port)", TestCertificates.path("ca.pem"),
+                                                               TestCertificates.path("client.pem"), TestCertificates.path("client.key")],
+                                              timeout: .seconds(60))
+        #expect(result.status == 0, "\(result.text) \(result.standardError)")
+        let seen = (try? JSONSerialization.jsonObject(with: result.standardOutput)) as? [String: Any] ?? [:]
+        #expect(seen["stream_messages"] as? Int == 200)
+        #expect(seen["ok"] as? Bool == true)
+        await server.server.close()
+    }
 }
