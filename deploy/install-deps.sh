@@ -2,7 +2,7 @@
 # Installs the system packages Pingan builds and tests with, if any is missing (Debian/Ubuntu).
 # Needs root when something is missing; does nothing otherwise.
 set -euo pipefail
-packages=(libssl-dev libsqlite3-dev openssl python3 make)
+packages=(libssl-dev libsqlite3-dev openssl python3 python3-pip make curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
@@ -17,5 +17,7 @@ fi
 # PyPI's protobuf runtime for the Python interop client (Tests/Interop).
 if ! python3 -c 'import google.protobuf' >/dev/null 2>&1; then
   echo "installing: protobuf (PyPI)" >&2
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore protobuf
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore protobuf ||
+    # Debian's own python3 refuses pip installs unless told (PEP 668); this is a test-only library.
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages protobuf
 fi

@@ -29,6 +29,7 @@ public final class RPCServer: Sendable {
         configuration: RPCServerConfiguration,
         router: Router,
         accessControl: AccessControl,
+        metrics: CallMetrics = CallMetrics(),
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> RPCServer {
@@ -61,7 +62,7 @@ public final class RPCServer: Sendable {
                     try pipeline.addHandler(TLSHandler(context: tlsContext))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
                     try pipeline.addHandler(ServerConnectionHandler(
-                        router: router, accessControl: accessControl, configuration: configuration, logger: logger))
+                        router: router, accessControl: accessControl, metrics: metrics, configuration: configuration, logger: logger))
                 }
             }
             .bind(host: configuration.host, port: configuration.port)

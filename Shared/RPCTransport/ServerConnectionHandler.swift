@@ -21,6 +21,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var deadline: ContinuousClock.Instant?
         var deadlineTimer: Scheduled<Void>?
         var task: Task<Void, Never>?
+        var started = ContinuousClock.now
         /// Flow state of a streaming call; nil for unary calls.
         var stream: StreamState?
     }
@@ -45,6 +46,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     private let router: Router
     private let accessControl: AccessControl
+    private let metrics: CallMetrics
     private let maximumResponseSize: Int
     private let idleTimeout: Duration?
     private var idleCheck: RepeatedTask?
@@ -58,9 +60,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private var executor: EventLoopTaskExecutor?
     private var peerGoingAway = false
 
-    init(router: Router, accessControl: AccessControl, configuration: RPCServerConfiguration, logger: Logger) {
+    init(router: Router, accessControl: AccessControl, metrics: CallMetrics, configuration: RPCServerConfiguration, logger: Logger) {
         self.router = router
         self.accessControl = accessControl
+        self.metrics = metrics
         self.maximumResponseSize = configuration.maximumResponseSize
         self.idleTimeout = configuration.idleTimeout
         let maximumConcurrentCalls = configuration.maximumConcurrentCallsPerConnection
@@ -125,9 +128,11 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         context.fireChannelInactive()
     }
 
-    /// Removes a call, stopping its timer and waking a handler waiting on its stream.
-    private func endCall(_ callID: UInt32, failing error: RPCError? = nil) -> ActiveCall? {
+    /// Removes a call, stopping its timer, waking a handler waiting on its stream, and
+    /// recording how it ended.
+    private func endCall(_ callID: UInt32, code: RPCError.Code, failing error: RPCError? = nil) -> ActiveCall? {
         guard var call = calls.removeValue(forKey: callID) else { return nil }
+        metrics.record(method: call.route.descriptor.fullName, code: code, duration: .now - call.started)
         call.deadlineTimer?.cancel()
         call.stream?.fail(error ?? RPCError(.cancelled, "the call has ended"))
         return call
@@ -135,7 +140,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     private func abandonAllCalls(_ error: RPCError) {
         for callID in Array(calls.keys) {
-            endCall(callID, failing: error)?.task?.cancel()
+            endCall(callID, code: error.code, failing: error)?.task?.cancel()
         }
     }
 
@@ -160,7 +165,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         case .rejectCall(let callID, let status):
             sendStatus(status, callID: callID)
         case .cancelCall(let callID):
-            endCall(callID, failing: RPCError(.cancelled, "the client cancelled the call"))?.task?.cancel()
+            endCall(callID, code: .cancelled, failing: RPCError(.cancelled, "the client cancelled the call"))?.task?.cancel()
             closeIfDrained()
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
@@ -175,10 +180,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     private func openCall(_ callID: UInt32, headers: CallHeaders, endStream: Bool) {
         guard let route = router.route(for: headers.method) else {
+            metrics.record(method: nil, code: .unimplemented, duration: .zero)
             finish(callID, with: RPCError(.unimplemented, "method \(headers.method) is not served here; /pingan.rpc.v1.Reflection/ListMethods lists what is"))
             return
         }
         guard !endStream || route.descriptor.kind == .clientStreaming else {
+            metrics.record(method: route.descriptor.fullName, code: .invalidArgument, duration: .zero)
             finish(callID, with: RPCError(.invalidArgument, "\(headers.method) ended without a request message"))
             return
         }
@@ -189,6 +196,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             caller = allowed
         case .failure(let refusal):
             logger.info("call refused", metadata: ["rpc.method": "\(headers.method)", "error": "\(refusal)"])
+            metrics.record(method: route.descriptor.fullName, code: refusal.code, duration: .zero)
             finish(callID, with: refusal)
             return
         }
@@ -353,7 +361,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// A handler returned: send its response (if any) and the status.
     private func completed(_ callID: UInt32, _ result: Result<ByteBuffer?, RPCError>) {
-        guard endCall(callID) != nil else { return }  // cancelled or timed out
+        let code: RPCError.Code
+        switch result {
+        case .success(let response?) where response.readableBytes > maximumResponseSize: code = .resourceExhausted
+        case .success: code = .ok
+        case .failure(let error): code = error.code
+        }
+        guard endCall(callID, code: code) != nil else { return }  // cancelled or timed out
         state.callFinished(callID)
         switch result {
         case .success(nil):
@@ -374,14 +388,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     private func deadlinePassed(_ callID: UInt32) {
         let error = RPCError(.deadlineExceeded, "the call's deadline passed before \(calls[callID]?.headers.method ?? "it") completed")
-        guard let call = endCall(callID, failing: error) else { return }
+        guard let call = endCall(callID, code: error.code, failing: error) else { return }
         call.task?.cancel()
         finish(callID, with: error)
     }
 
     /// Ends a call that has no running handler (or whose handler is abandoned).
     private func finish(_ callID: UInt32, with error: RPCError) {
-        endCall(callID, failing: error)?.task?.cancel()
+        endCall(callID, code: error.code, failing: error)?.task?.cancel()
         state.callFinished(callID)
         sendStatus(CallStatus(error), callID: callID)
         closeIfDrained()

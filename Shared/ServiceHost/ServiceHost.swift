@@ -1,6 +1,8 @@
 import Dispatch
 import Synchronization
 import Logging
+import Metrics
+import Prometheus
 import NIOPosix
 import PinganRPC
 import PinganRPCTransport
@@ -19,6 +21,8 @@ public enum ServiceHost {
             return handler
         }
         let logger = Logger(label: name)
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         var router = Router()
         for service in services {
@@ -33,8 +37,11 @@ public enum ServiceHost {
 
         var tls = TLSConfiguration(role: .server, certificateChainPath: options.cert, privateKeyPath: options.key, trustRootsPath: options.ca)
         tls.handshakeTimeout = .seconds(10)
-        let configuration = RPCServerConfiguration(host: options.host, port: try options.resolvedPort(default: defaultPort), tls: tls)
+        let port = try options.resolvedPort(default: defaultPort)
+        let configuration = RPCServerConfiguration(host: options.host, port: port, tls: tls)
         let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
+        let metrics = try await MetricsEndpoint.start(
+            host: "127.0.0.1", port: try options.resolvedMetricsPort(servicePort: port), registry: registry, logger: logger)
 
         let reloads = Task {
             for await _ in Signals.stream(SIGHUP) {
@@ -46,6 +53,7 @@ public enum ServiceHost {
         reloads.cancel()
         serving.stop()
         await server.shutdown(gracePeriod: .seconds(options.drainSeconds))
+        try? await metrics.close()
     }
 
     /// Replaces the ACL from its file; a file that does not parse is refused and the old list

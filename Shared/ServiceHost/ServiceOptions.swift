@@ -22,6 +22,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "JSON file mapping caller identities to roles and units; reloaded on SIGHUP (env PINGAN_ACL).")
     public var acl: String = Environment.value("PINGAN_ACL") ?? ""
 
+    @Option(help: "Local port for Prometheus metrics at /metrics on 127.0.0.1; 0 picks a free one (default: the service port + 2000; env PINGAN_METRICS_PORT).")
+    public var metricsPort: Int?
+
     @Option(help: "On SIGTERM, seconds that calls in flight get to finish (env PINGAN_DRAIN_SECONDS).")
     public var drainSeconds: Int = Environment.value("PINGAN_DRAIN_SECONDS").flatMap { Int($0) } ?? 10
 
@@ -37,12 +40,25 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         if let port, !(0...65535).contains(port) {
             throw ValidationError("--port \(port) is outside 0-65535")
         }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port \(metricsPort) is outside 0-65535")
+        }
         guard (0...600).contains(drainSeconds) else {
             throw ValidationError("--drain-seconds \(drainSeconds) is outside 0-600")
         }
         if Logger.Level(rawValue: logLevel) == nil {
             throw ValidationError("--log-level '\(logLevel)' is not one of trace, debug, info, notice, warning, error, critical")
         }
+    }
+
+    /// The metrics port from the flag, else `PINGAN_METRICS_PORT`, else `servicePort + 2000`.
+    func resolvedMetricsPort(servicePort: Int) throws -> Int {
+        if let metricsPort { return metricsPort }
+        guard let text = Environment.value("PINGAN_METRICS_PORT") else { return servicePort == 0 ? 0 : servicePort + 2000 }
+        guard let port = Int(text), (0...65535).contains(port) else {
+            throw ValidationError("PINGAN_METRICS_PORT '\(text)' is not a port number (0-65535)")
+        }
+        return port
     }
 
     /// The port from the flag, else `PINGAN_PORT`, else the service's default.

@@ -37,6 +37,14 @@ struct ExecutableTests {
         #expect(health.text.contains("SERVING"))
         #expect(health.text.contains("pingan-registry"))
 
+        let metricsLine = try await service.waitForOutput(containing: "metrics listening", within: .seconds(5))
+        let metricsPort = try #require(metricsLine.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let scrape = try await Subprocess.run("/usr/bin/curl", ["-s", "http://127.0.0.1:\(metricsPort)/metrics"], timeout: .seconds(10))
+        #expect(scrape.text.contains(#"pingan_rpc_server_calls_total{method="/pingan.health.v1.Health/Check",code="OK"} 1"#), "\(scrape.text)")
+        let elsewhere = try await Subprocess.run("/usr/bin/curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}", "http://127.0.0.1:\(metricsPort)/"],
+                                                 timeout: .seconds(10))
+        #expect(elsewhere.text == "404")
+
         service.signal(SIGTERM)
         #expect(try await service.waitForExit(within: .seconds(10)) == 0)
         #expect(service.output.contains("stopping"))

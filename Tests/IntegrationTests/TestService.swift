@@ -144,7 +144,7 @@ struct TestServer {
     }
 
     static func start(
-        maximumConcurrentCalls: Int = 1024, acl: AccessControlList? = nil, port: Int = 0,
+        maximumConcurrentCalls: Int = 1024, acl: AccessControlList? = nil, port: Int = 0, metrics: CallMetrics = CallMetrics(),
         configure: (inout RPCServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
         let service = TestService()
@@ -158,7 +158,8 @@ struct TestServer {
         var logger = Logger(label: "test-server")
         logger.logLevel = .critical
         let accessControl = AccessControl(try acl ?? testACL())
-        let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
+        let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl,
+                                               metrics: metrics, logger: logger)
         return TestServer(server: server, service: service, accessControl: accessControl)
     }
 
