@@ -38,8 +38,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var reader: CheckedContinuation<ByteBuffer?, any Error>?
         var consumedSinceGrant = 0
         /// Client-streaming calls: credit left, and a writer waiting for more.
-        var sendCredit = FlowControl.initialWindow
-        var writer: (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)?
+        var sending = SendWindow()
 
         /// Wakes every waiter with `error`.
         mutating func fail(_ error: RPCError) {
@@ -47,8 +46,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             responseWaiter = nil
             reader?.resume(throwing: error)
             reader = nil
-            writer?.continuation.resume(throwing: error)
-            writer = nil
+            sending.fail(error)
         }
     }
 
@@ -235,14 +233,13 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             continuation.resume(throwing: error)
         } else if entry.outcome != nil {
             continuation.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
-        } else if entry.sendCredit > 0 {
-            entry.sendCredit -= 1
-            pending[call.callID] = entry
-            enqueue { FrameEncoder.writeFrame(.message, callID: call.callID, payload: payload, into: &$0) }
-            continuation.resume()
         } else {
-            entry.writer = (payload, continuation)
+            let sendNow = entry.sending.offer(payload, continuation)
             pending[call.callID] = entry
+            if sendNow {
+                enqueue { FrameEncoder.writeFrame(.message, callID: call.callID, payload: payload, into: &$0) }
+                continuation.resume()
+            }
         }
     }
 
@@ -312,15 +309,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 resolveSingleResponse(callID)
             }
         case .windowUpdate(let callID, let increment):
-            guard var entry = pending[callID] else { return }
-            entry.sendCredit += increment
-            if let (payload, waiting) = entry.writer {
-                entry.writer = nil
-                entry.sendCredit -= 1
-                enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
-                waiting.resume()
-            }
-            pending[callID] = entry
+            guard let released = pending[callID]?.sending.grant(increment) else { return }
+            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: released.payload, into: &$0) }
+            released.continuation.resume()
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
         case .pingAcknowledged:
@@ -394,17 +385,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     /// Completes a unary or client-streaming call once both its STATUS and a waiter are there.
     private func resolveSingleResponse(_ callID: UInt32) {
         guard var entry = pending[callID], let outcome = entry.outcome else { return }
-        // A client stream the server ended early: its writer learns it now.
-        if let (_, writer) = entry.writer {
-            entry.writer = nil
-            pending[callID] = entry
-            switch outcome {
-            case .failure(let error):
-                writer.resume(throwing: error)
-            case .success:
-                writer.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
-            }
+        // A client stream the server ended early: its parked writer learns it now.
+        switch outcome {
+        case .failure(let error):
+            entry.sending.fail(error)
+        case .success:
+            entry.sending.fail(RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
         }
+        pending[callID] = entry
         guard let waiter = entry.responseWaiter else { return }
         pending[callID] = nil
         switch outcome {

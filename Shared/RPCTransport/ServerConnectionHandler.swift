@@ -28,8 +28,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Messages and credit of one streaming call, in both directions.
     private struct StreamState {
-        var sendCredit = FlowControl.initialWindow
-        var pendingSend: (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)?
+        var sending = SendWindow()
         var inbound = CircularBuffer<ByteBuffer>()
         var inboundEnded = false
         var pendingReceive: CheckedContinuation<ByteBuffer?, any Error>?
@@ -37,8 +36,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
         /// Wakes whatever the handler waits on with `error`; the call is over.
         mutating func fail(_ error: RPCError) {
-            pendingSend?.continuation.resume(throwing: error)
-            pendingSend = nil
+            sending.fail(error)
             pendingReceive?.resume(throwing: error)
             pendingReceive = nil
         }
@@ -336,27 +334,18 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 "response of \(payload.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)"))
             return
         }
-        if stream.sendCredit > 0 {
-            stream.sendCredit -= 1
-            calls[callID]?.stream = stream
+        let sendNow = stream.sending.offer(payload, continuation)
+        calls[callID]?.stream = stream
+        if sendNow {
             enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
             continuation.resume()
-        } else {
-            stream.pendingSend = (payload, continuation)
-            calls[callID]?.stream = stream
         }
     }
 
     private func creditGranted(_ callID: UInt32, increment: Int) {
-        guard var stream = calls[callID]?.stream else { return }
-        stream.sendCredit += increment
-        if let (payload, waiting) = stream.pendingSend {
-            stream.pendingSend = nil
-            stream.sendCredit -= 1
-            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
-            waiting.resume()
-        }
-        calls[callID]?.stream = stream
+        guard let released = calls[callID]?.stream?.sending.grant(increment) else { return }
+        enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: released.payload, into: &$0) }
+        released.continuation.resume()
     }
 
     /// A handler returned: send its response (if any) and the status.
