@@ -193,7 +193,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         case .success(let allowed):
             caller = allowed
         case .failure(let refusal):
-            logger.info("call refused", metadata: ["rpc.method": "\(headers.method)", "error": "\(refusal)"])
+            logger.info("call refused", metadata: [
+                "rpc.method": "\(headers.method)", "request.id": "\(Metadata(headers.metadata).requestID ?? "-")", "error": "\(refusal)",
+            ])
             metrics.record(method: route.descriptor.fullName, code: refusal.code, duration: .zero)
             finish(callID, with: refusal)
             return
