@@ -102,6 +102,11 @@ let package = Package(
         ),
 
         // MARK: Services (each executable is one short @main file)
+        .target(
+            name: "Registry",
+            path: "Services/Registry/Registry",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "RegistryServer", dependencies: ["PinganServiceHost"],
             path: "Services/Registry/RegistryServer", swiftSettings: swiftSettings
@@ -159,6 +164,11 @@ let package = Package(
             ],
             path: "Tests/PinganTestSupport",
             exclude: ["make-test-certs.sh"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "RegistryTests",
+            dependencies: ["Registry"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
