@@ -23,9 +23,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     typealias InboundIn = WireEvent
     typealias OutboundOut = ByteBuffer
 
-    private struct PendingCall {
+    /// One call in flight. A class, so updates happen in place rather than copying the record
+    /// in and out of `pending` on the hot path.
+    private final class PendingCall {
         let call: ClientCall
-        var method: String
+        let method: String
         var deadlineTimer: Scheduled<Void>?
         /// How the call ended, once its STATUS arrived; kept until a waiter takes it.
         var outcome: Result<Void, RPCError>?
@@ -34,14 +36,20 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var responseWaiter: CheckedContinuation<ByteBuffer, any Error>?
         /// Server-streaming calls: responses not yet read, and a reader waiting for one.
         var streamsResponses = false
-        var inbound = CircularBuffer<ByteBuffer>()
+        /// Made only for server streams: a unary call should not pay for a queue.
+        lazy var inbound = CircularBuffer<ByteBuffer>(initialCapacity: FlowControl.initialWindow)
         var reader: CheckedContinuation<ByteBuffer?, any Error>?
         var consumedSinceGrant = 0
         /// Client-streaming calls: credit left, and a writer waiting for more.
         var sending = SendWindow()
 
+        init(call: ClientCall, method: String) {
+            self.call = call
+            self.method = method
+        }
+
         /// Wakes every waiter with `error`.
-        mutating func fail(_ error: RPCError) {
+        func fail(_ error: RPCError) {
             responseWaiter?.resume(throwing: error)
             responseWaiter = nil
             reader?.resume(throwing: error)
@@ -133,7 +141,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             FrameEncoder.writeFrame(.headers, callID: callID, into: &buffer) { headers.write(into: &$0) }
             body(callID, &buffer)
         }
-        var entry = PendingCall(call: call, method: method)
+        let entry = PendingCall(call: call, method: method)
         if let timeout {
             entry.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
                 self.abandon(callID, RPCError(.deadlineExceeded, "\(method) did not complete within its deadline"))
@@ -192,13 +200,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             continuation.resume(throwing: failure)
             return
         }
-        guard !call.finished, var entry = pending[call.callID] else {
+        guard !call.finished, let entry = pending[call.callID] else {
             continuation.resume(returning: nil)
             return
         }
         if let payload = entry.inbound.popFirst() {
             entry.consumedSinceGrant += 1
-            pending[call.callID] = entry
             continuation.resume(returning: payload)
             grantCreditIfDue(call.callID)
         } else if let outcome = entry.outcome {
@@ -207,7 +214,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             continuation.resume(with: outcome.map { nil })
         } else {
             entry.reader = continuation
-            pending[call.callID] = entry
         }
     }
 
@@ -225,7 +231,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Sends one message of a client stream; waits while the server grants no credit.
     func send(_ call: ClientCall, payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>) {
-        guard var entry = pending[call.callID] else {
+        guard let entry = pending[call.callID] else {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
@@ -234,9 +240,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         } else if entry.outcome != nil {
             continuation.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
         } else {
-            let sendNow = entry.sending.offer(payload, continuation)
-            pending[call.callID] = entry
-            if sendNow {
+            if entry.sending.offer(payload, continuation) {
                 enqueue { FrameEncoder.writeFrame(.message, callID: call.callID, payload: payload, into: &$0) }
                 continuation.resume()
             }
@@ -272,7 +276,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Ends a call on this side, waking whoever waits on it with `error`.
     private func fail(_ callID: UInt32, _ error: RPCError) {
-        guard var entry = pending.removeValue(forKey: callID) else { return }
+        guard let entry = pending.removeValue(forKey: callID) else { return }
         entry.deadlineTimer?.cancel()
         state.callAbandoned(callID)
         if entry.reader != nil { entry.call.finished = true }
@@ -363,20 +367,18 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     private func deliver(_ payload: ByteBuffer, callID: UInt32) {
-        guard var entry = pending[callID] else { return }
+        guard let entry = pending[callID] else { return }
         if entry.streamsResponses {
             if let reader = entry.reader {
                 entry.reader = nil
                 entry.consumedSinceGrant += 1
-                pending[callID] = entry
                 reader.resume(returning: payload)
                 grantCreditIfDue(callID)
             } else {
                 entry.inbound.append(payload)
-                pending[callID] = entry
             }
         } else if entry.response == nil {
-            pending[callID]?.response = payload
+            entry.response = payload
         } else {
             abandon(callID, RPCError(.internal, "the server sent more than one response message for \(entry.method)"))
         }
@@ -384,7 +386,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Completes a unary or client-streaming call once both its STATUS and a waiter are there.
     private func resolveSingleResponse(_ callID: UInt32) {
-        guard var entry = pending[callID], let outcome = entry.outcome else { return }
+        guard let entry = pending[callID], let outcome = entry.outcome else { return }
         // A client stream the server ended early: its parked writer learns it now.
         switch outcome {
         case .failure(let error):
@@ -392,7 +394,6 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         case .success:
             entry.sending.fail(RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
         }
-        pending[callID] = entry
         guard let waiter = entry.responseWaiter else { return }
         pending[callID] = nil
         switch outcome {
@@ -407,8 +408,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// Hands a waiting reader the end of its stream, once everything before it has been read.
     private func resolveStreamEnd(_ callID: UInt32) {
-        guard let entry = pending[callID], let outcome = entry.outcome, entry.inbound.isEmpty,
-              let reader = entry.reader else { return }
+        guard let entry = pending[callID], let outcome = entry.outcome, let reader = entry.reader, entry.inbound.isEmpty else { return }
         pending[callID] = nil
         reader.resume(with: outcome.map { nil })
     }

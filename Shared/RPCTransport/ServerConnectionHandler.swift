@@ -14,16 +14,24 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     typealias InboundIn = WireEvent
     typealias OutboundOut = ByteBuffer
 
-    private struct ActiveCall {
-        var route: Router.Route
-        var headers: CallHeaders
-        var caller: Caller?
+    /// One call's state. A class, so the many per-call updates happen in place rather than
+    /// copying the record in and out of `calls` (that copying dominated the unary hot path).
+    private final class ActiveCall {
+        let route: Router.Route
+        let headers: CallHeaders
+        let caller: Caller?
+        let started = ContinuousClock.now
         var deadline: ContinuousClock.Instant?
         var deadlineTimer: Scheduled<Void>?
         var task: Task<Void, Never>?
-        var started = ContinuousClock.now
         /// Flow state of a streaming call; nil for unary calls.
         var stream: StreamState?
+
+        init(route: Router.Route, headers: CallHeaders, caller: Caller?) {
+            self.route = route
+            self.headers = headers
+            self.caller = caller
+        }
     }
 
     /// Messages and credit of one streaming call, in both directions.
@@ -129,7 +137,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     /// Removes a call, stopping its timer, waking a handler waiting on its stream, and
     /// recording how it ended.
     private func endCall(_ callID: UInt32, code: RPCError.Code, failing error: RPCError? = nil) -> ActiveCall? {
-        guard var call = calls.removeValue(forKey: callID) else { return nil }
+        guard let call = calls.removeValue(forKey: callID) else { return nil }
         metrics.record(method: call.route.descriptor.fullName, code: code, duration: .now - call.started)
         call.deadlineTimer?.cancel()
         call.stream?.fail(error ?? RPCError(.cancelled, "the call has ended"))
@@ -200,7 +208,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             finish(callID, with: refusal)
             return
         }
-        var call = ActiveCall(route: route, headers: headers, caller: caller)
+        let call = ActiveCall(route: route, headers: headers, caller: caller)
         if route.descriptor.kind != .unary {
             call.stream = StreamState()
             call.stream?.inboundEnded = endStream
@@ -264,16 +272,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     private func streamReceived(_ callID: UInt32, payload: ByteBuffer, endStream: Bool) {
-        guard var stream = calls[callID]?.stream else { return }
-        if let waiting = stream.pendingReceive {
-            stream.pendingReceive = nil
-            stream.consumedSinceGrant += 1
+        guard let call = calls[callID], call.stream != nil else { return }
+        if let waiting = call.stream?.pendingReceive {
+            call.stream?.pendingReceive = nil
+            call.stream?.consumedSinceGrant += 1
             waiting.resume(returning: payload)
         } else {
-            stream.inbound.append(payload)
+            call.stream?.inbound.append(payload)
         }
-        stream.inboundEnded = endStream
-        calls[callID]?.stream = stream
+        call.stream?.inboundEnded = endStream
         grantCreditIfDue(callID)
         // A server stream's single request has arrived: the handler can start.
         if endStream, calls[callID]?.route.descriptor.kind == .serverStreaming, calls[callID]?.task == nil {
@@ -282,13 +289,12 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     private func streamEnded(_ callID: UInt32) {
-        guard var stream = calls[callID]?.stream else { return }
-        stream.inboundEnded = true
-        if stream.inbound.isEmpty, let waiting = stream.pendingReceive {
-            stream.pendingReceive = nil
+        guard let call = calls[callID], call.stream != nil else { return }
+        call.stream?.inboundEnded = true
+        if call.stream?.inbound.isEmpty == true, let waiting = call.stream?.pendingReceive {
+            call.stream?.pendingReceive = nil
             waiting.resume(returning: nil)
         }
-        calls[callID]?.stream = stream
         if calls[callID]?.route.descriptor.kind == .serverStreaming, calls[callID]?.task == nil {
             finish(callID, with: RPCError(.invalidArgument, "\(calls[callID]?.headers.method ?? "call") ended without a request message"))
         }
@@ -296,20 +302,18 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// The handler asks for the next request message.
     fileprivate func streamReceive(_ callID: UInt32, _ continuation: CheckedContinuation<ByteBuffer?, any Error>) {
-        guard var stream = calls[callID]?.stream else {
+        guard let call = calls[callID], call.stream != nil else {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
-        if let payload = stream.inbound.popFirst() {
-            stream.consumedSinceGrant += 1
-            calls[callID]?.stream = stream
+        if let payload = call.stream?.inbound.popFirst() {
+            call.stream?.consumedSinceGrant += 1
             continuation.resume(returning: payload)
             grantCreditIfDue(callID)
-        } else if stream.inboundEnded {
+        } else if call.stream?.inboundEnded == true {
             continuation.resume(returning: nil)
         } else {
-            stream.pendingReceive = continuation
-            calls[callID]?.stream = stream
+            call.stream?.pendingReceive = continuation
         }
     }
 
@@ -327,7 +331,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     /// The handler sends a response message; it waits here while the client grants no credit.
     fileprivate func streamSend(_ callID: UInt32, _ payload: ByteBuffer, _ continuation: CheckedContinuation<Void, any Error>) {
-        guard var stream = calls[callID]?.stream else {
+        guard let call = calls[callID], call.stream != nil else {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
@@ -336,9 +340,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 "response of \(payload.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)"))
             return
         }
-        let sendNow = stream.sending.offer(payload, continuation)
-        calls[callID]?.stream = stream
-        if sendNow {
+        if call.stream?.sending.offer(payload, continuation) == true {
             enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
             continuation.resume()
         }
