@@ -47,6 +47,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganPersonalData",
+            dependencies: ["COpenSSL"],
+            path: "Shared/PersonalData",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             path: "Shared/Wire",
@@ -169,6 +175,11 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PersonalDataTests",
+            dependencies: ["PinganPersonalData"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 #include "COpenSSL.h"
 
 #include <string.h>
+#include <openssl/evp.h>
 #include <time.h>
 
 int COpenSSL_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
@@ -79,4 +80,41 @@ long long COpenSSL_X509_seconds_until_expiry(X509 *cert) {
     int days = 0, seconds = 0;
     if (!ASN1_TIME_diff(&days, &seconds, NULL, X509_get0_notAfter(cert))) return 0;
     return (long long)days * 86400 + seconds;
+}
+
+int COpenSSL_aes256gcm_seal(const unsigned char *key, const unsigned char *nonce,
+                            const unsigned char *aad, size_t aad_length,
+                            const unsigned char *plaintext, size_t length,
+                            unsigned char *ciphertext, unsigned char *tag) {
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ok = ctx != NULL, written = 0;
+    ok = ok && EVP_EncryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) == 1;
+    ok = ok && (aad_length == 0 || EVP_EncryptUpdate(ctx, NULL, &written, aad, (int)aad_length) == 1);
+    ok = ok && EVP_EncryptUpdate(ctx, ciphertext, &written, plaintext, (int)length) == 1;
+    ok = ok && EVP_EncryptFinal_ex(ctx, ciphertext + written, &written) == 1;
+    ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_GET_TAG, 16, tag) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+int COpenSSL_aes256gcm_open(const unsigned char *key, const unsigned char *nonce,
+                            const unsigned char *aad, size_t aad_length,
+                            const unsigned char *ciphertext, size_t length,
+                            const unsigned char *tag, unsigned char *plaintext) {
+    EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+    int ok = ctx != NULL, written = 0;
+    ok = ok && EVP_DecryptInit_ex(ctx, EVP_aes_256_gcm(), NULL, key, nonce) == 1;
+    ok = ok && (aad_length == 0 || EVP_DecryptUpdate(ctx, NULL, &written, aad, (int)aad_length) == 1);
+    ok = ok && EVP_DecryptUpdate(ctx, plaintext, &written, ciphertext, (int)length) == 1;
+    ok = ok && EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_GCM_SET_TAG, 16, (void *)tag) == 1;
+    ok = ok && EVP_DecryptFinal_ex(ctx, plaintext + written, &written) == 1;
+    EVP_CIPHER_CTX_free(ctx);
+    return ok;
+}
+
+int COpenSSL_hmac_sha256(const unsigned char *key, size_t key_length,
+                         const unsigned char *data, size_t length, unsigned char *out) {
+    size_t written = 0;
+    return EVP_Q_mac(NULL, "HMAC", NULL, "SHA256", NULL, key, key_length, data, length, out, 32, &written) != NULL
+        && written == 32;
 }

@@ -8,6 +8,8 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
+#include <openssl/rand.h>
+#include <openssl/evp.h>
 
 /// Kinds of subject alternative name reported by `COpenSSL_general_name_at`.
 enum {
@@ -45,5 +47,20 @@ int COpenSSL_X509_sha256_fingerprint(X509 *cert, unsigned char *out);
 
 /// Seconds from now until the certificate's notAfter (negative once it has expired).
 long long COpenSSL_X509_seconds_until_expiry(X509 *cert);
+
+/// AES-256-GCM with a 12-byte nonce and 16-byte tag. `seal` writes `length` bytes of ciphertext
+/// and the tag; `open` writes the plaintext and returns 1 only if the tag verifies.
+int COpenSSL_aes256gcm_seal(const unsigned char *key, const unsigned char *nonce,
+                            const unsigned char *aad, size_t aad_length,
+                            const unsigned char *plaintext, size_t length,
+                            unsigned char *ciphertext, unsigned char *tag);
+int COpenSSL_aes256gcm_open(const unsigned char *key, const unsigned char *nonce,
+                            const unsigned char *aad, size_t aad_length,
+                            const unsigned char *ciphertext, size_t length,
+                            const unsigned char *tag, unsigned char *plaintext);
+
+/// HMAC-SHA256 into `out` (32 bytes); returns 1 on success.
+int COpenSSL_hmac_sha256(const unsigned char *key, size_t key_length,
+                         const unsigned char *data, size_t length, unsigned char *out);
 
 #endif

@@ -1,0 +1,81 @@
+import Foundation
+import PinganPersonalData
+import Testing
+
+@Suite("Personal data at rest")
+struct PersonalDataTests {
+    static let cipher = PersonalDataCipher(key: .random())
+
+    @Test("a sealed value opens to itself, for its own field only")
+    func roundTrip() throws {
+        let sealed = Self.cipher.seal("11010519491231002X", field: "volunteer.id_number")
+        #expect(try Self.cipher.open(sealed, field: "volunteer.id_number") == "11010519491231002X")
+        #expect(throws: PersonalDataCipher.OpenFailure.self) { try Self.cipher.open(sealed, field: "volunteer.phone") }
+        #expect(!String(decoding: sealed, as: UTF8.self).contains("1949"), "the plaintext is not in the stored bytes")
+    }
+
+    @Test("each seal uses a fresh nonce, so equal values do not look equal at rest")
+    func freshNonces() {
+        #expect(Self.cipher.seal("13812345678", field: "volunteer.phone") != Self.cipher.seal("13812345678", field: "volunteer.phone"))
+    }
+
+    @Test("any changed byte, a truncation, or another key fails to open")
+    func tampering() {
+        let sealed = Self.cipher.seal("王秀英 13812345678", field: "volunteer.phone")
+        for index in sealed.indices {
+            var tampered = sealed
+            tampered[index] ^= 0x01
+            #expect(throws: PersonalDataCipher.OpenFailure.self) { try Self.cipher.open(tampered, field: "volunteer.phone") }
+        }
+        #expect(throws: PersonalDataCipher.OpenFailure.self) { try Self.cipher.open(Array(sealed.dropLast()), field: "volunteer.phone") }
+        let other = PersonalDataCipher(key: .random())
+        #expect(throws: PersonalDataCipher.OpenFailure.self) { try other.open(sealed, field: "volunteer.phone") }
+    }
+
+    @Test("keyed hashes are stable per key and field, and differ across keys and fields")
+    func keyedHashes() {
+        let a = Self.cipher.keyedHash("11010519491231002X", field: "volunteer.id_number")
+        #expect(a.count == 32)
+        #expect(a == Self.cipher.keyedHash("11010519491231002X", field: "volunteer.id_number"))
+        #expect(a != Self.cipher.keyedHash("11010519491231002X", field: "volunteer.phone"))
+        #expect(a != PersonalDataCipher(key: .random()).keyedHash("11010519491231002X", field: "volunteer.id_number"))
+    }
+
+    static func keyFile(_ contents: String, mode: Int) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-key-\(UUID().uuidString)").path
+        try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
+        try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
+        return path
+    }
+
+    @Test("a key file is accepted only with mode 0600 and 128 hex digits")
+    func keyFiles() throws {
+        let good = String(repeating: "0123456789abcdef", count: 8)
+        let path = try Self.keyFile(good + "\n", mode: 0o600)
+        let cipher = PersonalDataCipher(key: try PersonalDataKey(contentsOf: path))
+        #expect(try cipher.open(cipher.seal("x", field: "f"), field: "f") == "x")
+
+        let open = try Self.keyFile(good, mode: 0o644)
+        #expect(throws: PersonalDataKey.Problem(message: "\(open): must be readable by its owner only (mode 0600), is 0644")) {
+            try PersonalDataKey(contentsOf: open)
+        }
+        let short = try Self.keyFile("abcd", mode: 0o600)
+        #expect(throws: PersonalDataKey.Problem(message: "\(short): must hold 128 hex digits (64 random bytes), holds 4 characters")) {
+            try PersonalDataKey(contentsOf: short)
+        }
+        #expect(throws: PersonalDataKey.Problem.self) { try PersonalDataKey(contentsOf: "/nonexistent/key") }
+    }
+
+    @Test("deploy/make-data-key.sh makes a key the service accepts, and refuses to overwrite one")
+    func keyScript() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-made-key-\(UUID().uuidString)").path
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/make-data-key.sh").standardized.path
+        let process = try Process.run(URL(fileURLWithPath: "/bin/bash"), arguments: [script, path])
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        _ = try PersonalDataKey(contentsOf: path)
+        let again = try Process.run(URL(fileURLWithPath: "/bin/bash"), arguments: [script, path])
+        again.waitUntilExit()
+        #expect(again.terminationStatus == 1)
+    }
+}
