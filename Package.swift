@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: Shared - transport
@@ -110,6 +111,7 @@ let package = Package(
         // MARK: Services (each executable is one short @main file)
         .target(
             name: "Registry",
+            dependencies: ["PinganPersonalData", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Services/Registry/Registry",
             swiftSettings: swiftSettings
         ),
@@ -174,7 +176,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry"],
+            dependencies: ["Registry", "PinganPersonalData", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

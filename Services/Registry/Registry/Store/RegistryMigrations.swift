@@ -1,0 +1,69 @@
+import GRDB
+
+/// The registry's schema, one named migration per shipped change. Migrations are never edited
+/// once shipped and never use app types: they must replay identically on any old database.
+enum RegistryMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: units, volunteers, batches, audit log") { db in
+            try db.execute(sql: """
+                CREATE TABLE org_units (
+                    code TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('town', 'department', 'residential_committee', 'village_committee',
+                                                       'village_group', 'enterprise', 'key_unit')),
+                    parent_code TEXT REFERENCES org_units(code),
+                    responsible TEXT
+                );
+                CREATE INDEX org_units_parent ON org_units(parent_code);
+
+                CREATE TABLE registration_batches (
+                    batch_id TEXT PRIMARY KEY NOT NULL,
+                    content_hash BLOB NOT NULL,
+                    unit_code TEXT NOT NULL REFERENCES org_units(code),
+                    category INTEGER NOT NULL,
+                    accepted INTEGER NOT NULL,
+                    first_volunteer_id INTEGER NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+
+                -- ID and phone numbers are stored sealed (AES-256-GCM) with a keyed hash for
+                -- uniqueness and look-up; the masked form is kept for listings.
+                CREATE TABLE volunteers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL,
+                    id_hash BLOB NOT NULL UNIQUE,
+                    id_sealed BLOB NOT NULL,
+                    id_masked TEXT NOT NULL,
+                    phone_sealed BLOB,
+                    phone_masked TEXT,
+                    birth_date TEXT NOT NULL,
+                    unit_code TEXT NOT NULL REFERENCES org_units(code),
+                    category INTEGER NOT NULL,
+                    subcategory TEXT,
+                    status TEXT NOT NULL CHECK (status IN ('applied', 'committee_accepted', 'active', 'suspended',
+                                                           'withdrawn', 'rejected')),
+                    batch_id TEXT REFERENCES registration_batches(batch_id),
+                    created_at TEXT NOT NULL
+                );
+                CREATE INDEX volunteers_unit_status ON volunteers(unit_code, status);
+                CREATE INDEX volunteers_category ON volunteers(category, subcategory);
+
+                -- Append-only: every mutation and every unmasked read of personal data.
+                CREATE TABLE audit_log (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    target TEXT NOT NULL,
+                    request_id TEXT NOT NULL
+                );
+                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+                """)
+        }
+        return migrator
+    }
+}

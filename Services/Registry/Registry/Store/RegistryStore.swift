@@ -1,0 +1,249 @@
+import Foundation
+import GRDB
+import PinganPersonalData
+
+/// The registry's SQLite database. It owns its file: nothing else opens it.
+public struct RegistryStore: Sendable {
+    private let writer: any DatabaseWriter
+    private let cipher: PersonalDataCipher
+
+    static let idField = "volunteer.id_number"
+    static let phoneField = "volunteer.phone"
+
+    /// Migrates `writer`; refuses a database written by a newer version of the registry.
+    public init(writer: any DatabaseWriter, cipher: PersonalDataCipher) throws {
+        let migrator = RegistryMigrations.migrator
+        let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
+        if superseded {
+            let unknown = try writer.read { db in try migrator.appliedIdentifiers(db) }.subtracting(migrator.migrations)
+            throw StoreError("the database was written by a newer registry (unknown migrations: \(unknown.sorted().joined(separator: ", ")))")
+        }
+        try migrator.migrate(writer)
+        self.writer = writer
+        self.cipher = cipher
+    }
+
+    /// Opens (creating if needed) the database file in WAL mode with foreign keys on.
+    public static func open(path: String, cipher: PersonalDataCipher) throws -> RegistryStore {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: an acknowledged write survives a killed process.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        return try RegistryStore(writer: DatabasePool(path: path, configuration: configuration), cipher: cipher)
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory(cipher: PersonalDataCipher) throws -> RegistryStore {
+        try RegistryStore(writer: DatabaseQueue(), cipher: cipher)
+    }
+
+    // MARK: Units
+
+    /// Adds or updates units; parents must come before their children.
+    public func saveUnits(_ units: [OrgUnit], actor: String, requestID: String) throws {
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO org_units (code, name, kind, parent_code, responsible) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
+                    parent_code = excluded.parent_code, responsible = excluded.responsible
+                """)
+            for unit in units {
+                try statement.execute(arguments: [unit.code, unit.name, unit.kind.rawValue, unit.parentCode, unit.responsible])
+            }
+            try Self.audit(db, actor: actor, action: "registry.saveUnits", target: "\(units.count) units", requestID: requestID)
+        }
+    }
+
+    public func unitCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_units") ?? 0 }
+    }
+
+    // MARK: Directed registration
+
+    /// Registers a directed batch: every row or none. A batch id seen before returns the first
+    /// result (and refuses different rows under the same id).
+    ///
+    /// - Throws: `BatchRejected` listing every bad row, with nothing written.
+    public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) throws -> BatchResult {
+        let (rows, errors) = batch.validate(against: plan)
+        let contentHash = cipher.keyedHash(Self.canonical(batch), field: "registration_batch")
+        return try writer.write { db in
+            if let previous = try Row.fetchOne(db, sql: """
+                SELECT content_hash, accepted, first_volunteer_id FROM registration_batches WHERE batch_id = ?
+                """, arguments: [batch.batchID]) {
+                guard (previous["content_hash"] as Data?) == Data(contentHash) else {
+                    throw BatchRejected(errors: [RowError(row: 0, field: "batchId", rule: "BATCH_ID_REUSED",
+                        message: "batch \(batch.batchID) was already registered with different rows")])
+                }
+                return BatchResult(batchID: batch.batchID, accepted: previous["accepted"], firstVolunteerID: previous["first_volunteer_id"], replayed: true)
+            }
+            var allErrors = errors
+            if try Int.fetchOne(db, sql: "SELECT 1 FROM org_units WHERE code = ?", arguments: [batch.unitCode]) == nil {
+                allErrors.insert(RowError(row: 0, field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(batch.unitCode) does not exist"), at: 0)
+            }
+            let existing = try db.cachedStatement(sql: "SELECT id FROM volunteers WHERE id_hash = ?")
+            var hashes: [[UInt8]] = []
+            hashes.reserveCapacity(rows.count)
+            for validated in rows {
+                let hash = cipher.keyedHash(validated.residentID.value, field: Self.idField)
+                if let volunteer = try Int64.fetchOne(existing, arguments: [Data(hash)]) {
+                    allErrors.append(RowError(row: validated.row.number, field: "idNumber", rule: "ALREADY_REGISTERED",
+                                              message: "this person is already registered (volunteer \(volunteer))"))
+                }
+                hashes.append(hash)
+            }
+            guard allErrors.isEmpty else {
+                throw BatchRejected(errors: allErrors.sorted { ($0.row, $0.field) < ($1.row, $1.field) })
+            }
+
+            let now = Self.timestamp()
+            try db.execute(sql: """
+                INSERT INTO registration_batches (batch_id, content_hash, unit_code, category, accepted, first_volunteer_id, created_at)
+                VALUES (?, ?, ?, ?, ?, 0, ?)
+                """, arguments: [batch.batchID, Data(contentHash), batch.unitCode, batch.category, rows.count, now])
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
+                                        unit_code, category, subcategory, status, batch_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                """)
+            var firstID: Int64 = 0
+            for (validated, hash) in zip(rows, hashes) {
+                let phone = validated.row.phone?.trimmed.nilIfEmpty
+                try insert.execute(arguments: [
+                    validated.row.name.trimmed, Data(hash),
+                    Data(cipher.seal(validated.residentID.value, field: Self.idField)), validated.residentID.masked,
+                    phone.map { Data(cipher.seal($0, field: Self.phoneField)) }, phone.map(Masking.phoneNumber),
+                    validated.residentID.birthDate.description, batch.unitCode, batch.category, validated.row.subcategory,
+                    batch.batchID, now,
+                ])
+                if firstID == 0 { firstID = db.lastInsertedRowID }
+            }
+            try db.execute(sql: "UPDATE registration_batches SET first_volunteer_id = ? WHERE batch_id = ?",
+                           arguments: [firstID, batch.batchID])
+            try Self.audit(db, actor: actor, action: "registry.registerBatch",
+                           target: "batch \(batch.batchID): \(rows.count) volunteers of category \(batch.category) in \(batch.unitCode)",
+                           requestID: requestID)
+            return BatchResult(batchID: batch.batchID, accepted: rows.count, firstVolunteerID: firstID, replayed: false)
+        }
+    }
+
+    /// One canonical text of the batch's content, for the idempotency check.
+    private static func canonical(_ batch: DirectedBatch) -> String {
+        ([batch.unitCode, "\(batch.category)"] + batch.rows.map {
+            "\($0.number)\u{1F}\($0.name)\u{1F}\($0.idNumber.uppercased())\u{1F}\($0.phone ?? "")\u{1F}\($0.subcategory ?? "")"
+        }).joined(separator: "\u{1E}")
+    }
+
+    // MARK: Volunteers
+
+    /// A volunteer, with ID and phone numbers masked unless `unmasked`; an unmasked read is
+    /// written to the audit log first.
+    public func volunteer(id: Int64, unmasked: Bool, actor: String, requestID: String) throws -> VolunteerRecord? {
+        let read: (Database) throws -> VolunteerRecord? = { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteers WHERE id = ?", arguments: [id]) else { return nil }
+            var record = VolunteerRecord(
+                id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
+                birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
+                subcategory: row["subcategory"], status: row["status"])
+            if unmasked {
+                record.idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: Self.idField)
+                record.phone = try (row["phone_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: Self.phoneField) }
+            }
+            return record
+        }
+        guard unmasked else { return try writer.read(read) }
+        return try writer.write { db in
+            let record = try read(db)
+            if record != nil {
+                try Self.audit(db, actor: actor, action: "registry.readUnmasked", target: "volunteer \(id)", requestID: requestID)
+            }
+            return record
+        }
+    }
+
+    /// The volunteer with this ID number, found through its keyed hash.
+    public func volunteerID(forIDNumber idNumber: String) throws -> Int64? {
+        let hash = cipher.keyedHash(idNumber.uppercased(), field: Self.idField)
+        return try writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) }
+    }
+
+    public func volunteerCount() throws -> Int {
+        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM volunteers") ?? 0 }
+    }
+
+    // MARK: Audit
+
+    static func audit(_ db: Database, actor: String, action: String, target: String, requestID: String) throws {
+        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, request_id) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [timestamp(), actor, action, target, requestID])
+    }
+
+    /// The audit log, oldest first.
+    public func auditLog() throws -> [AuditEntry] {
+        try writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map {
+                AuditEntry(sequence: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"], requestID: $0["request_id"])
+            }
+        }
+    }
+
+    /// Runs raw SQL against the database, for tests that check what the schema enforces.
+    func execute(sql: String) throws {
+        try writer.write { db in try db.execute(sql: sql) }
+    }
+
+    private static func timestamp() -> String {
+        Date().formatted(.iso8601)
+    }
+}
+
+/// What a directed batch registered.
+public struct BatchResult: Sendable, Hashable {
+    public var batchID: String
+    public var accepted: Int
+    /// Volunteers of a batch get consecutive ids from here.
+    public var firstVolunteerID: Int64
+    /// True when this answer repeats an earlier submission of the same batch.
+    public var replayed: Bool
+}
+
+/// A refused batch: every reason, by row. Nothing was written.
+public struct BatchRejected: Error, Sendable, Hashable {
+    public var errors: [RowError]
+}
+
+/// A volunteer as the registry answers for it.
+public struct VolunteerRecord: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    /// Masked (`3101**********123X`) unless read unmasked.
+    public var idNumber: String
+    public var phone: String?
+    public var birthDate: CalendarDay
+    public var unitCode: String
+    public var category: Int
+    public var subcategory: String?
+    public var status: String
+}
+
+/// One line of the append-only audit log.
+public struct AuditEntry: Sendable, Hashable {
+    public var sequence: Int64
+    public var at: String
+    public var actor: String
+    public var action: String
+    public var target: String
+    public var requestID: String
+}
+
+/// A store failure that is not about the caller's input.
+public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension String {
+    fileprivate var nilIfEmpty: String? { isEmpty ? nil : self }
+}
