@@ -68,6 +68,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganRegistryContracts",
+            dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Contracts/Registry",
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganRPC",
             dependencies: [
                 "PinganWire", "PinganIdentity", "PinganProtocolContracts",
@@ -111,12 +118,19 @@ let package = Package(
         // MARK: Services (each executable is one short @main file)
         .target(
             name: "Registry",
-            dependencies: ["PinganPersonalData", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Services/Registry/Registry",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "RegistryServer", dependencies: ["PinganServiceHost"],
+            name: "RegistryServer",
+            dependencies: [
+                "PinganServiceHost", "Registry", "PinganPersonalData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Services/Registry/RegistryServer", swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -216,7 +230,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
-                "PinganProtocolContracts",
+                "PinganProtocolContracts", "PinganRegistryContracts", "Registry", "PinganPersonalData",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -50,10 +50,13 @@ cat > "$run/acl.json" <<ACL
 ACL
 
 stop
-mkdir -p "$run/logs"
+mkdir -p "$run/logs" "$run/data"
+[ -f "$run/data/registry.key" ] || deploy/make-data-key.sh "$run/data/registry.key"
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
-  "$bin/pingan-$name" --host 127.0.0.1 --port "$port" \
+  extra=()
+  if [ "$name" = registry ]; then extra=(--database "$run/data/registry.sqlite" --data-key "$run/data/registry.key"); fi
+  "$bin/pingan-$name" --host 127.0.0.1 --port "$port" "${extra[@]}" \
     --cert "$run/pki/$name.pem" --key "$run/pki/$name.key" --ca "$run/pki/ca.pem" --acl "$run/acl.json" \
     >"$run/logs/$name.log" 2>&1 &
   echo $! > "$run/$name.pid"

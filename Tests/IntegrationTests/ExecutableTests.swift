@@ -13,6 +13,16 @@ struct ExecutableTests {
          "--acl", aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#)]
     }
 
+    /// A fresh database path and a 0600 data key, which pingan-registry requires.
+    static func storageFlags() throws -> [String] {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-registry-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let key = folder.appendingPathComponent("data.key").path
+        try Data(String(repeating: "5a", count: 64).utf8).write(to: URL(fileURLWithPath: key))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        return ["--database", folder.appendingPathComponent("registry.sqlite").path, "--data-key", key]
+    }
+
     /// Writes an ACL file into a fresh temporary path.
     static func aclFile(_ json: String) -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-acl-\(UUID().uuidString).json").path
@@ -26,7 +36,7 @@ struct ExecutableTests {
 
     @Test("pingan-registry serves health over mutual TLS, pingan health reads it, SIGTERM stops it")
     func serviceLifecycle() async throws {
-        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + Self.tlsFlags)
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + Self.tlsFlags + Self.storageFlags())
         defer { service.kill() }
         let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
@@ -71,7 +81,8 @@ struct ExecutableTests {
     func unreadableKey() async throws {
         let flags = ["--cert", TestCertificates.path("server.pem"), "--key", "/nonexistent.key", "--ca", TestCertificates.path("ca.pem"),
                      "--acl", Self.aclFile(#"{"identities": []}"#)]
-        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags + Self.storageFlags(),
+                                                  timeout: .seconds(30))
         #expect(result.status != 0)
         #expect((result.text + result.standardError).contains("cannot load private key from /nonexistent.key"))
     }
@@ -80,7 +91,8 @@ struct ExecutableTests {
     func badACLAtStart() async throws {
         var flags = Self.tlsFlags
         flags[flags.count - 1] = Self.aclFile(#"{"identities": [{"match": "cn:x", "role": "boss"}]}"#)
-        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags, timeout: .seconds(30))
+        let result = try await Subprocess.run(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags + Self.storageFlags(),
+                                                  timeout: .seconds(30))
         #expect(result.status != 0)
         #expect((result.text + result.standardError).contains("identities[0].role 'boss' is not one of"))
     }
@@ -90,7 +102,7 @@ struct ExecutableTests {
         let acl = Self.aclFile(#"{"identities": [{"match": "cn:somebody-else", "role": "admin"}]}"#)
         var flags = Self.tlsFlags
         flags[flags.count - 1] = acl
-        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags)
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags + Self.storageFlags())
         defer { service.kill() }
         let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
@@ -105,12 +117,12 @@ struct ExecutableTests {
         try Data(#"{"identities": [{"match": "cn:town-office", "role": "auditor"}]}"#.utf8).write(to: URL(fileURLWithPath: acl))
         service.signal(SIGHUP)
         _ = try await service.waitForOutput(containing: "ACL reloaded", within: .seconds(10))
-        #expect(try await listMethods() == 2)
+        #expect(try await listMethods() == 5)  // the registry's three, Health and ListMethods
 
         try Data("{ not json".utf8).write(to: URL(fileURLWithPath: acl))
         service.signal(SIGHUP)
         _ = try await service.waitForOutput(containing: "ACL reload refused", within: .seconds(10))
-        #expect(try await listMethods() == 2)
+        #expect(try await listMethods() == 5)  // the registry's three, Health and ListMethods
         await connection.close()
     }
 }

@@ -19,9 +19,9 @@ struct RegistryStoreTests {
         return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
     }
 
-    static func store() throws -> RegistryStore {
+    static func store() async throws -> RegistryStore {
         let store = try RegistryStore.inMemory(cipher: PersonalDataCipher(key: .random()))
-        try store.saveUnits(units, actor: "town-office", requestID: "setup")
+        try await store.saveUnits(units, actor: "town-office", requestID: "setup")
         return store
     }
 
@@ -33,42 +33,42 @@ struct RegistryStoreTests {
     }
 
     @Test("a good batch registers every row, stores ID numbers sealed and answers them masked")
-    func registersABatch() throws {
-        let store = try Self.store()
+    func registersABatch() async throws {
+        let store = try await Self.store()
         let batch = DirectedBatch(batchID: "zzb-2009-10-01", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(50))
-        let result = try store.registerBatch(batch, plan: Self.plan, actor: "clerk-zzb", requestID: "r1")
+        let result = try await store.registerBatch(batch, plan: Self.plan, actor: "clerk-zzb", requestID: "r1")
         #expect(result.accepted == 50)
         #expect(!result.replayed)
-        #expect(try store.volunteerCount() == 50)
+        #expect(try await store.volunteerCount() == 50)
 
-        let masked = try #require(try store.volunteer(id: result.firstVolunteerID, unmasked: false, actor: "auditor", requestID: "r2"))
+        let masked = try #require(try await store.volunteer(id: result.firstVolunteerID, unmasked: false, actor: "auditor", requestID: "r2"))
         #expect(masked.idNumber == "3101**********" + Self.idNumber(born: "1975-05-20", sequence: 1).suffix(4))
         #expect(masked.phone == "138****0001")
         #expect(masked.birthDate == CalendarDay(iso: "1975-05-20"))
         #expect(masked.status == "active")
-        #expect(try store.auditLog().map(\.action) == ["registry.saveUnits", "registry.registerBatch"], "a masked read is not audited")
+        #expect(try await store.auditLog().map(\.action) == ["registry.saveUnits", "registry.registerBatch"], "a masked read is not audited")
 
-        let full = try #require(try store.volunteer(id: result.firstVolunteerID, unmasked: true, actor: "town-office", requestID: "r3"))
+        let full = try #require(try await store.volunteer(id: result.firstVolunteerID, unmasked: true, actor: "town-office", requestID: "r3"))
         #expect(full.idNumber == Self.idNumber(born: "1975-05-20", sequence: 1))
         #expect(full.phone == "13812340001")
-        let last = try #require(try store.auditLog().last)
+        let last = try #require(try await store.auditLog().last)
         #expect(last.action == "registry.readUnmasked")
         #expect(last.actor == "town-office")
         #expect(last.requestID == "r3")
-        #expect(try store.volunteerID(forIDNumber: Self.idNumber(born: "1975-05-20", sequence: 7)) == result.firstVolunteerID + 6)
+        #expect(try await store.volunteerID(forIDNumber: Self.idNumber(born: "1975-05-20", sequence: 7)) == result.firstVolunteerID + 6)
     }
 
     @Test("a batch with one bad row leaves nothing behind and names every bad row")
-    func allOrNothing() throws {
-        let store = try Self.store()
+    func allOrNothing() async throws {
+        let store = try await Self.store()
         var rows = Self.rows(20)
         rows[4].idNumber = "110105194912310023"  // wrong check digit
         rows[9].idNumber = rows[2].idNumber      // the same person twice
         rows[14].phone = "12345"
         rows[19].name = "  "
         let batch = DirectedBatch(batchID: "b-1", unitCode: "DEPT-ZZB", category: 1, rows: rows)
-        #expect {
-            try store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r")
+        await #expect {
+            try await store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { error in
             guard let rejected = error as? BatchRejected else { return false }
             return rejected.errors.map(\.description) == [
@@ -78,93 +78,93 @@ struct RegistryStoreTests {
                 "rows[20].name: must be 1-64 characters",
             ]
         }
-        #expect(try store.volunteerCount() == 0)
-        #expect(try store.auditLog().count == 1, "only the unit set-up")
+        #expect(try await store.volunteerCount() == 0)
+        #expect(try await store.auditLog().count == 1, "only the unit set-up")
     }
 
     @Test("a person registered in an earlier batch is reported, never registered twice")
-    func duplicateAcrossBatches() throws {
-        let store = try Self.store()
-        _ = try store.registerBatch(DirectedBatch(batchID: "first", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(10)),
+    func duplicateAcrossBatches() async throws {
+        let store = try await Self.store()
+        _ = try await store.registerBatch(DirectedBatch(batchID: "first", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(10)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
         let overlapping = DirectedBatch(batchID: "second", unitCode: "DEPT-ZZB", category: 6, rows: Self.rows(5, from: 9))
-        #expect {
-            try store.registerBatch(overlapping, plan: Self.plan, actor: "clerk", requestID: "r")
+        await #expect {
+            try await store.registerBatch(overlapping, plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { error in
             guard let rejected = error as? BatchRejected else { return false }
             return rejected.errors.map(\.rule) == ["ALREADY_REGISTERED", "ALREADY_REGISTERED"] && rejected.errors.map(\.row) == [1, 2]
         }
-        #expect(try store.volunteerCount() == 10)
+        #expect(try await store.volunteerCount() == 10)
     }
 
     @Test("resubmitting a batch id returns the first result; different rows under it are refused")
-    func idempotentBatches() throws {
-        let store = try Self.store()
+    func idempotentBatches() async throws {
+        let store = try await Self.store()
         let batch = DirectedBatch(batchID: "retry-me", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(8))
-        let first = try store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r1")
-        let again = try store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r2")
+        let first = try await store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r1")
+        let again = try await store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r2")
         #expect(again.replayed)
         #expect(again.accepted == first.accepted && again.firstVolunteerID == first.firstVolunteerID)
-        #expect(try store.volunteerCount() == 8)
+        #expect(try await store.volunteerCount() == 8)
 
         var changed = batch
         changed.rows.removeLast()
-        #expect {
-            try store.registerBatch(changed, plan: Self.plan, actor: "clerk", requestID: "r3")
+        await #expect {
+            try await store.registerBatch(changed, plan: Self.plan, actor: "clerk", requestID: "r3")
         } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["BATCH_ID_REUSED"] }
     }
 
     @Test("category rules: sub-categories for category 3, no directed batches for public category 9, known units only")
-    func categoryAndUnitRules() throws {
-        let store = try Self.store()
+    func categoryAndUnitRules() async throws {
+        let store = try await Self.store()
         var rows = Self.rows(3)
         rows[0].subcategory = "3.01"
         rows[1].subcategory = "3.99"
         let category3 = DirectedBatch(batchID: "c3", unitCode: "DEPT-ZZB", category: 3, rows: rows)
-        #expect {
-            try store.registerBatch(category3, plan: Self.plan, actor: "clerk", requestID: "r")
+        await #expect {
+            try await store.registerBatch(category3, plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["UNKNOWN_SUBCATEGORY", "SUBCATEGORY_REQUIRED"] }
 
-        #expect {
-            try store.registerBatch(DirectedBatch(batchID: "c9", unitCode: "JC-017", category: 9, rows: Self.rows(1)),
+        await #expect {
+            try await store.registerBatch(DirectedBatch(batchID: "c9", unitCode: "JC-017", category: 9, rows: Self.rows(1)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["NOT_DIRECTED"] }
 
-        #expect {
-            try store.registerBatch(DirectedBatch(batchID: "nowhere", unitCode: "JC-999", category: 1, rows: Self.rows(1)),
+        await #expect {
+            try await store.registerBatch(DirectedBatch(batchID: "nowhere", unitCode: "JC-999", category: 1, rows: Self.rows(1)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { ($0 as? BatchRejected)?.errors.map(\.description) == ["unitCode: unit JC-999 does not exist"] }
     }
 
     @Test("the schema itself refuses a second record for one person and any change to the audit log")
-    func schemaInvariants() throws {
-        let store = try Self.store()
-        _ = try store.registerBatch(DirectedBatch(batchID: "one", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(1)),
+    func schemaInvariants() async throws {
+        let store = try await Self.store()
+        _ = try await store.registerBatch(DirectedBatch(batchID: "one", unitCode: "DEPT-ZZB", category: 1, rows: Self.rows(1)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
-        #expect(throws: DatabaseError.self) {
-            try store.execute(sql: """
+        await #expect(throws: DatabaseError.self) {
+            try await store.execute(sql: """
                 INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, birth_date, unit_code, category, status, created_at)
                 SELECT name, id_hash, id_sealed, id_masked, birth_date, unit_code, category, status, created_at FROM volunteers
                 """)
         }
-        #expect {
-            try store.execute(sql: "UPDATE audit_log SET actor = 'someone else'")
+        await #expect {
+            try await store.execute(sql: "UPDATE audit_log SET actor = 'someone else'")
         } throws: { "\($0)".contains("audit_log is append-only") }
-        #expect {
-            try store.execute(sql: "DELETE FROM audit_log")
+        await #expect {
+            try await store.execute(sql: "DELETE FROM audit_log")
         } throws: { "\($0)".contains("audit_log is append-only") }
     }
 
     @Test("a file database runs in WAL mode, and one written by a newer registry is refused")
-    func fileDatabase() throws {
+    func fileDatabase() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("registry-\(UUID().uuidString).sqlite").path
         let cipher = PersonalDataCipher(key: .random())
         let store = try RegistryStore.open(path: path, cipher: cipher)
-        try store.saveUnits(Self.units, actor: "setup", requestID: "r")
-        let mode = try DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        try await store.saveUnits(Self.units, actor: "setup", requestID: "r")
+        let mode = try await DatabaseQueue(path: path).read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
 
-        try DatabaseQueue(path: path).write { db in
+        try await DatabaseQueue(path: path).write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9: from the future')")
         }
         #expect(throws: StoreError("the database was written by a newer registry (unknown migrations: v9: from the future)")) {

@@ -41,8 +41,8 @@ public struct RegistryStore: Sendable {
     // MARK: Units
 
     /// Adds or updates units; parents must come before their children.
-    public func saveUnits(_ units: [OrgUnit], actor: String, requestID: String) throws {
-        try writer.write { db in
+    public func saveUnits(_ units: [OrgUnit], actor: String, requestID: String) async throws {
+        try await writer.write { db in
             let statement = try db.cachedStatement(sql: """
                 INSERT INTO org_units (code, name, kind, parent_code, responsible) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT(code) DO UPDATE SET name = excluded.name, kind = excluded.kind,
@@ -55,8 +55,8 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    public func unitCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_units") ?? 0 }
+    public func unitCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_units") ?? 0 }
     }
 
     // MARK: Directed registration
@@ -65,10 +65,11 @@ public struct RegistryStore: Sendable {
     /// result (and refuses different rows under the same id).
     ///
     /// - Throws: `BatchRejected` listing every bad row, with nothing written.
-    public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) throws -> BatchResult {
+    public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) async throws -> BatchResult {
         let (rows, errors) = batch.validate(against: plan)
         let contentHash = cipher.keyedHash(Self.canonical(batch), field: "registration_batch")
-        return try writer.write { db in
+        let cipher = self.cipher
+        return try await writer.write { db in
             if let previous = try Row.fetchOne(db, sql: """
                 SELECT content_hash, accepted, first_volunteer_id FROM registration_batches WHERE batch_id = ?
                 """, arguments: [batch.batchID]) {
@@ -139,22 +140,13 @@ public struct RegistryStore: Sendable {
 
     /// A volunteer, with ID and phone numbers masked unless `unmasked`; an unmasked read is
     /// written to the audit log first.
-    public func volunteer(id: Int64, unmasked: Bool, actor: String, requestID: String) throws -> VolunteerRecord? {
-        let read: (Database) throws -> VolunteerRecord? = { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteers WHERE id = ?", arguments: [id]) else { return nil }
-            var record = VolunteerRecord(
-                id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
-                birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
-                subcategory: row["subcategory"], status: row["status"])
-            if unmasked {
-                record.idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: Self.idField)
-                record.phone = try (row["phone_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: Self.phoneField) }
-            }
-            return record
+    public func volunteer(id: Int64, unmasked: Bool, actor: String, requestID: String) async throws -> VolunteerRecord? {
+        let cipher = self.cipher
+        guard unmasked else {
+            return try await writer.read { db in try Self.fetchVolunteer(db, id: id, cipher: nil) }
         }
-        guard unmasked else { return try writer.read(read) }
-        return try writer.write { db in
-            let record = try read(db)
+        return try await writer.write { db in
+            let record = try Self.fetchVolunteer(db, id: id, cipher: cipher)
             if record != nil {
                 try Self.audit(db, actor: actor, action: "registry.readUnmasked", target: "volunteer \(id)", requestID: requestID)
             }
@@ -162,14 +154,28 @@ public struct RegistryStore: Sendable {
         }
     }
 
-    /// The volunteer with this ID number, found through its keyed hash.
-    public func volunteerID(forIDNumber idNumber: String) throws -> Int64? {
-        let hash = cipher.keyedHash(idNumber.uppercased(), field: Self.idField)
-        return try writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) }
+    /// Reads one volunteer; opens the sealed numbers when given the cipher.
+    private static func fetchVolunteer(_ db: Database, id: Int64, cipher: PersonalDataCipher?) throws -> VolunteerRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteers WHERE id = ?", arguments: [id]) else { return nil }
+        var record = VolunteerRecord(
+            id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
+            birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
+            subcategory: row["subcategory"], status: row["status"])
+        if let cipher {
+            record.idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: idField)
+            record.phone = try (row["phone_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: phoneField) }
+        }
+        return record
     }
 
-    public func volunteerCount() throws -> Int {
-        try writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM volunteers") ?? 0 }
+    /// The volunteer with this ID number, found through its keyed hash.
+    public func volunteerID(forIDNumber idNumber: String) async throws -> Int64? {
+        let hash = cipher.keyedHash(idNumber.uppercased(), field: Self.idField)
+        return try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) }
+    }
+
+    public func volunteerCount() async throws -> Int {
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM volunteers") ?? 0 }
     }
 
     // MARK: Audit
@@ -180,8 +186,8 @@ public struct RegistryStore: Sendable {
     }
 
     /// The audit log, oldest first.
-    public func auditLog() throws -> [AuditEntry] {
-        try writer.read { db in
+    public func auditLog() async throws -> [AuditEntry] {
+        try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map {
                 AuditEntry(sequence: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"], requestID: $0["request_id"])
             }
@@ -189,8 +195,8 @@ public struct RegistryStore: Sendable {
     }
 
     /// Runs raw SQL against the database, for tests that check what the schema enforces.
-    func execute(sql: String) throws {
-        try writer.write { db in try db.execute(sql: sql) }
+    func execute(sql: String) async throws {
+        try await writer.write { db in try db.execute(sql: sql) }
     }
 
     private static func timestamp() -> String {

@@ -1,0 +1,148 @@
+import GRDB
+import PinganProtocolContracts
+import PinganRegistryContracts
+import PinganRPC
+
+/// The registry's RPC methods: each translates the request to the domain, applies the caller's
+/// role and unit scope, calls the store, and translates the answer or the error back.
+public struct RegistryService: RPCService {
+    let store: RegistryStore
+    let plan: RecruitmentPlan
+    /// The most rows one batch may carry; reading stops there rather than buffering more.
+    let maximumBatchRows: Int
+
+    public init(store: RegistryStore, plan: RecruitmentPlan, maximumBatchRows: Int = 100_000) {
+        self.store = store
+        self.plan = plan
+        self.maximumBatchRows = maximumBatchRows
+    }
+
+    public func register(with router: inout Router) {
+        router.register(RegistryMethods.saveUnits) { (request: Pingan_Registry_V1_SaveUnitsRequest, context) in
+            try await saveUnits(request, context)
+        }
+        router.registerClientStreaming(RegistryMethods.registerBatch) { (requests: RequestStream<Pingan_Registry_V1_RegisterBatchRequest>, context) in
+            try await registerBatch(requests, context)
+        }
+        router.register(RegistryMethods.getVolunteer) { (request: Pingan_Registry_V1_GetVolunteerRequest, context) in
+            try await getVolunteer(request, context)
+        }
+    }
+
+    // MARK: Methods
+
+    func saveUnits(_ request: Pingan_Registry_V1_SaveUnitsRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_SaveUnitsResponse {
+        let units = try request.units.enumerated().map { index, unit -> OrgUnit in
+            guard !unit.code.isEmpty, unit.code.count <= 32 else {
+                throw RPCError(.invalidArgument, "units[\(index)].code: must be 1-32 characters")
+            }
+            guard !unit.name.isEmpty else { throw RPCError(.invalidArgument, "units[\(index)].name: must not be empty") }
+            guard let kind = OrgUnit.Kind(rawValue: unit.kind) else {
+                throw RPCError(.invalidArgument, "units[\(index)].kind: '\(unit.kind)' is not one of \(OrgUnit.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return OrgUnit(code: unit.code, name: unit.name, kind: kind, parentCode: unit.parentCode.isEmpty ? nil : unit.parentCode,
+                           responsible: unit.responsible.isEmpty ? nil : unit.responsible)
+        }
+        do {
+            try await store.saveUnits(units, actor: Self.actor(context), requestID: context.requestID)
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
+            throw RPCError(.invalidArgument, "units: a parent_code names no unit (list parents before their children)", cause: error)
+        }
+        var response = Pingan_Registry_V1_SaveUnitsResponse()
+        response.saved = Int32(units.count)
+        return response
+    }
+
+    func registerBatch(
+        _ requests: RequestStream<Pingan_Registry_V1_RegisterBatchRequest>, _ context: ServerContext
+    ) async throws -> Pingan_Registry_V1_RegisterBatchResponse {
+        var iterator = requests.makeAsyncIterator()
+        guard case .header(let header)? = try await iterator.next()?.item else {
+            throw RPCError(.invalidArgument, "header: the first message of a batch must be its header")
+        }
+        if let caller = context.caller, caller.role == .clerk, caller.unitScope != header.unitCode {
+            throw RPCError(.permissionDenied, "a clerk of \(caller.unitScope ?? "no unit") may not register people for \(header.unitCode)")
+        }
+        var rows: [DirectedBatch.Row] = []
+        while let message = try await iterator.next() {
+            guard case .row(let row) = message.item else {
+                throw RPCError(.invalidArgument, "rows[\(rows.count + 1)]: only the first message may be a header")
+            }
+            guard rows.count < maximumBatchRows else {
+                throw RPCError(.resourceExhausted, "rows: a batch holds at most \(maximumBatchRows) rows; split it")
+            }
+            rows.append(DirectedBatch.Row(number: rows.count + 1, name: row.name, idNumber: row.idNumber,
+                                          phone: row.phone.isEmpty ? nil : row.phone, subcategory: row.subcategory.isEmpty ? nil : row.subcategory))
+        }
+        let batch = DirectedBatch(batchID: header.batchID, unitCode: header.unitCode, category: Int(header.category), rows: rows)
+        do {
+            let result = try await store.registerBatch(batch, plan: plan, actor: Self.actor(context), requestID: context.requestID)
+            var response = Pingan_Registry_V1_RegisterBatchResponse()
+            response.batchID = result.batchID
+            response.accepted = Int32(result.accepted)
+            response.firstVolunteerID = result.firstVolunteerID
+            response.replayed = result.replayed
+            return response
+        } catch let rejected as BatchRejected {
+            throw Self.rpcError(rejected, batchID: batch.batchID)
+        }
+    }
+
+    func getVolunteer(_ request: Pingan_Registry_V1_GetVolunteerRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Volunteer {
+        let role = context.caller?.role
+        if request.unmasked, role != .admin {
+            throw RPCError(.permissionDenied, "role \(role?.rawValue ?? "unknown") may not read unmasked ID and phone numbers (admin only)")
+        }
+        let notFound = RPCError(.notFound, "volunteer \(request.id) does not exist in your scope")
+        guard let record = try await store.volunteer(id: request.id, unmasked: request.unmasked, actor: Self.actor(context), requestID: context.requestID)
+        else { throw notFound }
+        // A clerk outside the unit learns nothing, not even that the volunteer exists.
+        if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
+        var volunteer = Pingan_Registry_V1_Volunteer()
+        volunteer.id = record.id
+        volunteer.name = record.name
+        volunteer.idNumber = record.idNumber
+        volunteer.phone = record.phone ?? ""
+        volunteer.birthDate = record.birthDate.description
+        volunteer.unitCode = record.unitCode
+        volunteer.category = Int32(record.category)
+        volunteer.subcategory = record.subcategory ?? ""
+        volunteer.status = record.status
+        return volunteer
+    }
+
+    // MARK: Translation
+
+    /// Who the audit log names: the ACL entry that matched, else the certificate identity.
+    static func actor(_ context: ServerContext) -> String {
+        context.caller?.matchedBy ?? context.peer.description
+    }
+
+    /// INVALID_ARGUMENT naming the first problem, with every row's problem in the details.
+    static func rpcError(_ rejected: BatchRejected, batchID: String) -> RPCError {
+        var details = Pingan_Rpc_V1_StatusDetails()
+        details.reason = "BATCH_REJECTED"
+        details.fieldViolations = rejected.errors.map { error in
+            var violation = Pingan_Rpc_V1_FieldViolation()
+            violation.field = error.row == 0 ? snakeCase(error.field) : "rows[\(error.row)].\(snakeCase(error.field))"
+            violation.rule = error.rule
+            violation.description_p = error.message
+            return violation
+        }
+        let count = rejected.errors.count
+        let first = details.fieldViolations.first.map { "\($0.field): \($0.description_p)" } ?? ""
+        return RPCError(.invalidArgument, "batch \(batchID) refused, nothing registered: \(count) problem\(count == 1 ? "" : "s"), first \(first)",
+                        details: details)
+    }
+
+    /// `idNumber` -> `id_number`: the proto's field names.
+    static func snakeCase(_ name: String) -> String {
+        name.reduce(into: "") { text, character in
+            if character.isUppercase {
+                text += "_" + character.lowercased()
+            } else {
+                text.append(character)
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+import Logging
+import PinganPersonalData
+import PinganProtocolContracts
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganTestSupport
+import Registry
+import Testing
+
+@Suite("Registry over mutual TLS", .timeLimit(.minutes(2)))
+struct RegistryServiceTests {
+    typealias Request = Pingan_Registry_V1_RegisterBatchRequest
+
+    static func idNumber(sequence: Int) -> String {
+        let body = "310101" + "19800101" + String(format: "%03d", sequence % 1000)
+        return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
+    }
+
+    static func units() -> Pingan_Registry_V1_SaveUnitsRequest {
+        var request = Pingan_Registry_V1_SaveUnitsRequest()
+        request.units = [("TOWN", "某镇", "town", ""), ("DEPT-ZZB", "综治办", "department", "TOWN"), ("JC-017", "第十七居委会", "residential_committee", "TOWN")]
+            .map { code, name, kind, parent in
+                var unit = Pingan_Registry_V1_OrgUnit()
+                unit.code = code
+                unit.name = name
+                unit.kind = kind
+                unit.parentCode = parent
+                return unit
+            }
+        return request
+    }
+
+    /// Streams a header and `rows`, numbered from 1.
+    static func register(
+        _ connection: RPCConnection, batch: String, unit: String, category: Int32, rows: [(String, String)]
+    ) async throws -> Pingan_Registry_V1_RegisterBatchResponse {
+        try await connection.clientStreaming(RegistryMethods.registerBatch) { (writer: RequestStreamWriter<Request>) in
+            var header = Request()
+            header.header.batchID = batch
+            header.header.unitCode = unit
+            header.header.category = category
+            try await writer.write(header)
+            for (name, id) in rows {
+                var row = Request()
+                row.row.name = name
+                row.row.idNumber = id
+                try await writer.write(row)
+            }
+        }
+    }
+
+    @Test("the real pingan-registry registers a batch, answers masked and unmasked, and refuses bad rows with details")
+    func endToEnd() async throws {
+        let flags = ExecutableTests.tlsFlags + (try ExecutableTests.storageFlags())
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + flags)
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let connection = try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: "client"))
+
+        let saved: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, Self.units())
+        #expect(saved.saved == 3)
+
+        let rows = (1...500).map { ("职工\($0)", Self.idNumber(sequence: $0)) }
+        let result = try await Self.register(connection, batch: "zzb-1", unit: "DEPT-ZZB", category: 1, rows: rows)
+        #expect(result.accepted == 500)
+        #expect(!result.replayed)
+        let again = try await Self.register(connection, batch: "zzb-1", unit: "DEPT-ZZB", category: 1, rows: rows)
+        #expect(again.replayed && again.firstVolunteerID == result.firstVolunteerID)
+
+        var get = Pingan_Registry_V1_GetVolunteerRequest()
+        get.id = result.firstVolunteerID
+        let masked: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
+        #expect(masked.idNumber == "3101**********" + Self.idNumber(sequence: 1).suffix(4))
+        #expect(masked.name == "职工1")
+        get.unmasked = true
+        let full: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
+        #expect(full.idNumber == Self.idNumber(sequence: 1))
+
+        var bad = (501...510).map { ("职工\($0)", Self.idNumber(sequence: $0)) }
+        bad[3].1 = "110105194912310023"
+        bad[6].1 = Self.idNumber(sequence: 7)  // registered in the first batch
+        await #expect {
+            _ = try await Self.register(connection, batch: "zzb-2", unit: "DEPT-ZZB", category: 1, rows: bad)
+        } throws: { error in
+            guard let error = error as? RPCError, error.code == .invalidArgument else { return false }
+            let fields = error.details?.fieldViolations.map(\.field) ?? []
+            return fields == ["rows[4].id_number", "rows[7].id_number"]
+                && error.details?.fieldViolations.map(\.rule) == ["GB11643_CHECK_DIGIT", "ALREADY_REGISTERED"]
+                && error.message.hasPrefix("batch zzb-2 refused, nothing registered: 2 problems, first rows[4].id_number: check digit")
+        }
+        get.id = result.firstVolunteerID + 500
+        await #expect {
+            let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
+        } throws: { ($0 as? RPCError)?.code == .notFound }
+        await connection.close()
+    }
+
+    /// An in-process registry whose ACL makes the test client a clerk of JC-017.
+    static func clerkServer() async throws -> (RPCServer, RPCConnection) {
+        let store = try RegistryStore.inMemory(cipher: PersonalDataCipher(key: .random()))
+        var router = Router()
+        RegistryService(store: store, plan: .townPlan2010).register(with: &router)
+        var acl = AccessControlList()
+        try acl.add(match: "cn:town-office", caller: Caller(role: .clerk, unitScope: "JC-017", matchedBy: "cn:town-office"))
+        var logger = Logger(label: "registry-test")
+        logger.logLevel = .critical
+        let server = try await RPCServer.start(
+            configuration: RPCServerConfiguration(host: "127.0.0.1", port: 0, tls: TestCertificates.configuration(.server, identity: "server")),
+            router: router, accessControl: AccessControl(acl), logger: logger)
+        try await store.saveUnits([
+            OrgUnit(code: "TOWN", name: "某镇", kind: .town, parentCode: nil),
+            OrgUnit(code: "DEPT-ZZB", name: "综治办", kind: .department, parentCode: "TOWN"),
+        ], actor: "setup", requestID: "setup")
+        let connection = try await RPCConnection.connect(host: "127.0.0.1", port: server.port, tls: TestCertificates.context(.client, identity: "client"))
+        return (server, connection)
+    }
+
+    @Test("a clerk may not register for another unit, save units, or read unmasked numbers")
+    func clerkScope() async throws {
+        let (server, connection) = try await Self.clerkServer()
+        await #expect {
+            _ = try await Self.register(connection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: [("张三", Self.idNumber(sequence: 1))])
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .permissionDenied && error.message == "a clerk of JC-017 may not register people for DEPT-ZZB"
+        }
+        await #expect {
+            let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, Self.units())
+        } throws: { ($0 as? RPCError)?.code == .permissionDenied }
+        var get = Pingan_Registry_V1_GetVolunteerRequest()
+        get.id = 1
+        get.unmasked = true
+        await #expect {
+            let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
+        } throws: { ($0 as? RPCError)?.message == "role clerk may not read unmasked ID and phone numbers (admin only)" }
+        await server.close()
+    }
+
+    @Test("a batch must start with its header")
+    func headerFirst() async throws {
+        let (server, connection) = try await Self.clerkServer()
+        await #expect {
+            let _: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(RegistryMethods.registerBatch) { (writer: RequestStreamWriter<Request>) in
+                var row = Request()
+                row.row.name = "张三"
+                try await writer.write(row)
+            }
+        } throws: { ($0 as? RPCError)?.message == "header: the first message of a batch must be its header" }
+        await server.close()
+    }
+}
