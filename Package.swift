@@ -165,7 +165,7 @@ let package = Package(
         .executableTarget(
             name: "PinganBench",
             dependencies: [
-                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost",
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost", "PinganRegistryContracts", "Registry",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganTLS
+import Registry
+
+/// Bulk-imports volunteers into a running pingan-registry through RegisterBatch (client
+/// streaming, encryption included), then measures GetVolunteer over TLS at that size.
+/// Prints one JSON line.
+struct BenchRegistry: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "registry-import", abstract: "Measure bulk import and look-ups in the registry.")
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 7401
+    @Option var volunteers = 100_000
+    @Option(help: "Rows per batch.") var batchSize = 10_000
+    @Option var lookups = 20_000
+    @Option var concurrency = 16
+    @Option(help: "The registry's process id, to read its RSS.") var serverPid: Int32 = 0
+    @OptionGroup var tls: TLSFlags
+
+    typealias Request = Pingan_Registry_V1_RegisterBatchRequest
+
+    func run() async throws {
+        let context = try TLSContext(configuration: TLSConfiguration(role: .client, certificateChainPath: tls.cert, privateKeyPath: tls.key, trustRootsPath: tls.ca))
+        let connection = try await RPCConnection.connect(host: host, port: port, tls: context)
+
+        var units = Pingan_Registry_V1_SaveUnitsRequest()
+        units.units = [("TOWN", "town", ""), ("BENCH", "department", "TOWN")].map { code, kind, parent in
+            var unit = Pingan_Registry_V1_OrgUnit()
+            unit.code = code
+            unit.name = code
+            unit.kind = kind
+            unit.parentCode = parent
+            return unit
+        }
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
+
+        let importStart = ContinuousClock.now
+        var firstID: Int64 = 0
+        for start in stride(from: 0, to: volunteers, by: batchSize) {
+            let count = min(batchSize, volunteers - start)
+            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(
+                RegistryMethods.registerBatch, options: CallOptions(timeout: .seconds(300))
+            ) { (writer: RequestStreamWriter<Request>) in
+                var header = Request()
+                header.header.batchID = "bench-\(start)"
+                header.header.unitCode = "BENCH"
+                header.header.category = 4
+                try await writer.write(header)
+                for index in start..<(start + count) {
+                    var row = Request()
+                    row.row.name = "志愿者\(index)"
+                    row.row.idNumber = Self.idNumber(index)
+                    row.row.phone = "139" + String(format: "%08d", index)
+                    try await writer.write(row)
+                }
+            }
+            if firstID == 0 { firstID = response.firstVolunteerID }
+        }
+        let importSeconds = Self.seconds(ContinuousClock.now - importStart)
+        let rssAfterImport = Self.rssKilobytes(of: serverPid)
+
+        let total = volunteers
+        let perWorker = lookups / concurrency
+        let first = firstID
+        let latencies = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask(executorPreference: connection.taskExecutor) {
+                    var samples: [Int64] = []
+                    var request = Pingan_Registry_V1_GetVolunteerRequest()
+                    for index in 0..<perWorker {
+                        request.id = first + Int64((index * 7919 + worker * 104_729) % total)
+                        let started = ContinuousClock.now
+                        let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, request)
+                        let (s, a) = (ContinuousClock.now - started).components
+                        samples.append(s * 1_000_000_000 + a / 1_000_000_000)
+                    }
+                    return samples
+                }
+            }
+            var all: [Int64] = []
+            for try await samples in group { all += samples }
+            return all.sorted()
+        }
+        func percentile(_ p: Double) -> String {
+            let rank = min(latencies.count - 1, max(0, Int((p * Double(latencies.count)).rounded(.up)) - 1))
+            return oneDecimal(Double(latencies[rank]) / 1000)
+        }
+        await connection.close()
+        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(percentile(0.5)),"get_p99_us":\#(percentile(0.99)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+    }
+
+    /// Distinct valid resident IDs: birth dates spread over 1960-1989, sequence from the index.
+    static func idNumber(_ index: Int) -> String {
+        let year = 1960 + index % 30, month = 1 + (index / 30) % 12, day = 1 + (index / 360) % 28
+        let body = "310101" + String(format: "%04d%02d%02d%03d", year, month, day, (index / 10_080) % 1000)
+        return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    static func rssKilobytes(of pid: Int32) -> Int {
+        pid == 0 ? 0 : BenchStream.rssKilobytes(of: pid)
+    }
+}
