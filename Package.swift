@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "pingan-finance", targets: ["FinanceServer"]),
         .executable(name: "pingan", targets: ["GatewayCLI"]),
         .executable(name: "pingan-bench", targets: ["PinganBench"]),
+        .executable(name: "pingan-registry-demo", targets: ["RegistryDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -145,10 +146,18 @@ let package = Package(
             name: "FinanceServer", dependencies: ["PinganServiceHost"],
             path: "Services/Finance/FinanceServer", swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "RegistryDemo",
+            dependencies: [
+                "Registry", "PinganRegistryContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Registry/RegistryDemo", swiftSettings: swiftSettings
+        ),
         .target(
             name: "Gateway",
             dependencies: [
-                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -191,6 +200,11 @@ let package = Package(
         .testTarget(
             name: "RegistryTests",
             dependencies: ["Registry", "PinganPersonalData", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: ["Gateway"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

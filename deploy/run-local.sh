@@ -81,5 +81,10 @@ for _ in $(seq 50); do
 done
 "$bin/pingan" health
 echo
+echo "Loading the town plan's units and a synthetic corps into the registry (idempotent):"
+"$bin/pingan-registry-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
+echo
+"$bin/pingan" registry progress
+echo
 echo "The four services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
 echo "Try: PINGAN_CLIENT_CERT=$PINGAN_CLIENT_CERT PINGAN_CLIENT_KEY=$PINGAN_CLIENT_KEY PINGAN_CA=$PINGAN_CA $bin/pingan health"

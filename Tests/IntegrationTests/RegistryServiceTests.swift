@@ -136,6 +136,13 @@ struct RegistryServiceTests {
         await #expect {
             let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
         } throws: { ($0 as? RPCError)?.message == "role clerk may not read unmasked ID and phone numbers (admin only)" }
+
+        var progressRequest = Pingan_Registry_V1_GetProgressRequest()
+        progressRequest.unitCode = "DEPT-ZZB"  // asks for another unit: gets its own
+        let progress: Pingan_Registry_V1_Progress = try await connection.unary(RegistryMethods.getProgress, progressRequest)
+        #expect(progress.unitCode == "JC-017")
+        #expect(progress.totalQuota == 6249)
+        #expect(progress.categories.count == 9)
         await server.close()
     }
 

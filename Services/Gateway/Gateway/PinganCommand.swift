@@ -6,6 +6,6 @@ public enum PinganCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pingan",
         abstract: "Talk to the Pingan services.",
-        subcommands: [HealthCommand.self]
+        subcommands: [HealthCommand.self, RegistryCommand.self]
     )
 }

@@ -8,4 +8,5 @@ public enum RegistryMethods {
     public static let registerBatch = MethodDescriptor(
         service: service, method: "RegisterBatch", kind: .clientStreaming, isIdempotent: true, access: .only(.admin, .clerk))
     public static let getVolunteer = MethodDescriptor(service: service, method: "GetVolunteer", isIdempotent: true, access: .anyRole)
+    public static let getProgress = MethodDescriptor(service: service, method: "GetProgress", isIdempotent: true, access: .anyRole)
 }

@@ -27,6 +27,9 @@ public struct RegistryService: RPCService {
         router.register(RegistryMethods.getVolunteer) { (request: Pingan_Registry_V1_GetVolunteerRequest, context) in
             try await getVolunteer(request, context)
         }
+        router.register(RegistryMethods.getProgress) { (request: Pingan_Registry_V1_GetProgressRequest, context) in
+            try await getProgress(request, context)
+        }
     }
 
     // MARK: Methods
@@ -109,6 +112,34 @@ public struct RegistryService: RPCService {
         volunteer.subcategory = record.subcategory ?? ""
         volunteer.status = record.status
         return volunteer
+    }
+
+    func getProgress(_ request: Pingan_Registry_V1_GetProgressRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Progress {
+        // A clerk always sees their own unit, whatever was asked.
+        let unit = context.caller?.unitScope ?? (request.unitCode.isEmpty ? nil : request.unitCode)
+        let progress = RecruitmentProgress(plan: plan, counts: try await store.enrolmentCounts(unitCode: unit))
+        var answer = Pingan_Registry_V1_Progress()
+        answer.unitCode = unit ?? ""
+        answer.totalQuota = Int32(progress.totalQuota)
+        answer.totalEnrolled = Int32(progress.totalEnrolled)
+        answer.categories = progress.lines.map { line in
+            var category = Pingan_Registry_V1_CategoryProgress()
+            category.number = Int32(line.number)
+            category.name = line.name
+            category.mode = line.mode.rawValue
+            category.quota = Int32(line.quota)
+            category.enrolled = Int32(line.enrolled)
+            category.subcategories = line.subcategories.map { sub in
+                var subcategory = Pingan_Registry_V1_SubcategoryProgress()
+                subcategory.code = sub.code
+                subcategory.name = sub.name
+                subcategory.quota = Int32(sub.quota)
+                subcategory.enrolled = Int32(sub.enrolled)
+                return subcategory
+            }
+            return category
+        }
+        return answer
     }
 
     // MARK: Translation

@@ -174,6 +174,26 @@ public struct RegistryStore: Sendable {
         return try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) }
     }
 
+    /// Active volunteers by category and sub-category, for the town or one unit.
+    public func enrolmentCounts(unitCode: String?) async throws -> EnrolmentCounts {
+        try await writer.read { db in
+            let filter = unitCode == nil ? "" : " AND unit_code = ?"
+            let arguments: StatementArguments = unitCode.map { [$0] } ?? []
+            var counts = EnrolmentCounts()
+            for row in try Row.fetchAll(db, sql: "SELECT category, COUNT(*) AS n FROM volunteers WHERE status = 'active'\(filter) GROUP BY category",
+                                        arguments: arguments) {
+                counts.byCategory[row["category"]] = row["n"]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT subcategory, COUNT(*) AS n FROM volunteers
+                WHERE status = 'active' AND subcategory IS NOT NULL\(filter) GROUP BY subcategory
+                """, arguments: arguments) {
+                counts.bySubcategory[row["subcategory"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
     public func volunteerCount() async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM volunteers") ?? 0 }
     }

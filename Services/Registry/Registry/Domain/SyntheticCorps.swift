@@ -1,0 +1,92 @@
+/// A realistic, reproducible synthetic corps for demonstrations and load tests: Chinese names,
+/// valid resident IDs with ages spread across 20-64, mobile numbers, and each directed
+/// category registered by its units in batches filled to 55-95 % of their share of the quota.
+public struct SyntheticCorps: Sendable {
+    private var random: SeededRandom
+    private var sequence = 0
+
+    public init(seed: UInt64) {
+        random = SeededRandom(seed: seed)
+    }
+
+    private static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤").map(String.init)
+    private static let givenNames = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超",
+                                     "秀兰", "霞", "平", "刚", "桂英", "建华", "国强", "志明", "丽华", "海燕", "红梅", "建国", "文", "斌", "辉",
+                                     "鹏", "华", "玉兰", "凤英", "英", "淑珍", "建平", "晓东", "美玲", "春生", "佳怡", "子豪", "雪梅", "德明", "立新"]
+    /// Shanghai district codes the ID numbers are spread over.
+    private static let regions = ["310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310113", "310115"]
+
+    /// The directed batches for every category the structure assigns, as of `date`.
+    public mutating func directedBatches(plan: RecruitmentPlan, structure: TownStructure, on date: CalendarDay) -> [DirectedBatch] {
+        var batches: [DirectedBatch] = []
+        for category in plan.categories where category.mode == .directed {
+            guard let units = structure.registrars[category.number], !units.isEmpty else { continue }
+            for (index, unit) in units.enumerated() {
+                // The unit's share of the quota, the remainder going to the first units.
+                let share = category.quota / units.count + (index < category.quota % units.count ? 1 : 0)
+                let fill = 55 + random.next(upTo: 41)
+                let count = share * fill / 100
+                guard count > 0 else { continue }
+                let rows = (1...count).map { number in
+                    DirectedBatch.Row(number: number, name: name(), idNumber: idNumber(on: date), phone: phone(),
+                                      subcategory: subcategory(of: category))
+                }
+                batches.append(DirectedBatch(batchID: "demo-c\(category.number)-\(unit)", unitCode: unit, category: category.number, rows: rows))
+            }
+        }
+        return batches
+    }
+
+    private mutating func name() -> String {
+        Self.surnames[random.next(upTo: Self.surnames.count)] + Self.givenNames[random.next(upTo: Self.givenNames.count)]
+    }
+
+    /// A valid ID for someone aged 20-64 on `date`. Region and sequence digits come from disjoint
+    /// parts of a counter, so numbers are distinct by construction (for up to 10,000 people).
+    private mutating func idNumber(on date: CalendarDay) -> String {
+        precondition(sequence < 10_000, "the synthetic corps makes at most 10,000 distinct ID numbers")
+        defer { sequence += 1 }
+        let age = 20 + random.next(upTo: 45)
+        let month = 1 + random.next(upTo: 12)
+        let day = 1 + random.next(upTo: CalendarDay.daysIn(month: month, year: date.year - age))
+        let region = Self.regions[sequence / 1000]
+        let body = region + pad(date.year - age, 4) + pad(month, 2) + pad(day, 2) + pad(sequence % 1000, 3)
+        return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
+    }
+
+    private mutating func phone() -> String {
+        ["138", "139", "136", "137", "150", "158", "186", "189"][random.next(upTo: 8)] + pad(random.next(upTo: 100_000_000), 8)
+    }
+
+    private mutating func subcategory(of category: RecruitmentCategory) -> String? {
+        guard !category.subcategories.isEmpty else { return nil }
+        // Weighted by sub-quota, so the sub-categories fill in proportion.
+        var pick = random.next(upTo: category.quota)
+        for sub in category.subcategories {
+            if pick < sub.quota { return sub.code }
+            pick -= sub.quota
+        }
+        return category.subcategories.last?.code
+    }
+
+    private func pad(_ value: Int, _ width: Int) -> String {
+        let text = String(value)
+        return String(repeating: "0", count: max(0, width - text.count)) + text
+    }
+}
+
+/// xorshift64*: small, fast and reproducible, which is all a synthetic data set needs.
+struct SeededRandom: Sendable {
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        state = seed == 0 ? 0x9E37_79B9_7F4A_7C15 : seed
+    }
+
+    mutating func next(upTo bound: Int) -> Int {
+        state ^= state >> 12
+        state ^= state << 25
+        state ^= state >> 27
+        return Int((state &* 0x2545_F491_4F6C_DD1D) % UInt64(bound))
+    }
+}

@@ -1,0 +1,77 @@
+import ArgumentParser
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganTLS
+import Registry
+
+/// `pingan-registry-demo`: loads the town plan's units and a synthetic corps into a running
+/// registry through its API, in directed batches. Idempotent: batch ids are fixed per seed,
+/// so running it again registers nothing twice.
+@main
+struct RegistryDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pingan-registry-demo", abstract: "Load the town plan's structure and a synthetic corps into pingan-registry.")
+
+    @Option var host = "127.0.0.1"
+    @Option var port = 7401
+    @Option(help: "Client certificate (an admin in the registry's ACL).") var cert: String
+    @Option var key: String
+    @Option var ca: String
+    @Option(help: "Seed of the synthetic corps.") var seed: UInt64 = 2010
+    @Option(help: "The day the corps is registered, YYYY-MM-DD.") var date = "2009-10-31"
+
+    typealias Request = Pingan_Registry_V1_RegisterBatchRequest
+
+    func run() async throws {
+        guard let day = CalendarDay(iso: date) else { throw ValidationError("--date '\(date)' is not YYYY-MM-DD") }
+        let tls = try TLSContext(configuration: TLSConfiguration(role: .client, certificateChainPath: cert, privateKeyPath: key, trustRootsPath: ca))
+        let connection = try await RPCConnection.connect(host: host, port: port, tls: tls)
+        do {
+            try await load(through: connection, on: day)
+            await connection.close()
+        } catch {
+            await connection.close()
+            throw error
+        }
+    }
+
+    private func load(through connection: RPCConnection, on day: CalendarDay) async throws {
+        let structure = TownStructure.townPlan2010
+        var units = Pingan_Registry_V1_SaveUnitsRequest()
+        units.units = structure.units.map { unit in
+            var proto = Pingan_Registry_V1_OrgUnit()
+            proto.code = unit.code
+            proto.name = unit.name
+            proto.kind = unit.kind.rawValue
+            proto.parentCode = unit.parentCode ?? ""
+            proto.responsible = unit.responsible ?? ""
+            return proto
+        }
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
+
+        var corps = SyntheticCorps(seed: seed)
+        let batches = corps.directedBatches(plan: .townPlan2010, structure: structure, on: day)
+        var registered = 0, replayed = 0
+        for batch in batches {
+            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(RegistryMethods.registerBatch) {
+                (writer: RequestStreamWriter<Request>) in
+                var header = Request()
+                header.header.batchID = batch.batchID
+                header.header.unitCode = batch.unitCode
+                header.header.category = Int32(batch.category)
+                try await writer.write(header)
+                for row in batch.rows {
+                    var message = Request()
+                    message.row.name = row.name
+                    message.row.idNumber = row.idNumber
+                    message.row.phone = row.phone ?? ""
+                    message.row.subcategory = row.subcategory ?? ""
+                    try await writer.write(message)
+                }
+            }
+            if response.replayed { replayed += Int(response.accepted) } else { registered += Int(response.accepted) }
+        }
+        print("\(structure.units.count) units; \(batches.count) directed batches: \(registered) volunteers registered, \(replayed) already there")
+    }
+}
