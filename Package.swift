@@ -203,6 +203,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ServiceHostTests",
+            dependencies: ["PinganServiceHost"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "GatewayTests",
             dependencies: ["Gateway"],
             swiftSettings: swiftSettings

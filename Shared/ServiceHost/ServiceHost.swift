@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import Synchronization
 import Logging
 import Metrics
@@ -15,9 +16,14 @@ public enum ServiceHost {
     public static let version = "0.1.0"
 
     public static func run(name: String, defaultPort: Int, options: ServiceOptions, services: [any RPCService]) async throws {
+        try await run(name: name, settings: options.settings(defaultPort: defaultPort, environment: ProcessInfo.processInfo.environment),
+                      services: services)
+    }
+
+    public static func run(name: String, settings: ServiceSettings, services: [any RPCService]) async throws {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = Logger.Level(rawValue: options.logLevel) ?? .info
+            handler.logLevel = settings.logLevel
             return handler
         }
         let logger = Logger(label: name)
@@ -32,27 +38,26 @@ public enum ServiceHost {
         HealthService(serverName: name, version: version, isServing: { serving.isServing }).register(with: &router)
         ReflectionService().register(with: &router)
 
-        let accessControl = AccessControl(try AccessControlList(contentsOf: options.acl))
-        logger.info("ACL loaded", metadata: ["acl.path": "\(options.acl)", "acl.identities": "\(accessControl.list.count)"])
+        let accessControl = AccessControl(try AccessControlList(contentsOf: settings.acl))
+        logger.info("ACL loaded", metadata: ["acl.path": "\(settings.acl)", "acl.identities": "\(accessControl.list.count)"])
 
-        var tls = TLSConfiguration(role: .server, certificateChainPath: options.cert, privateKeyPath: options.key, trustRootsPath: options.ca)
+        var tls = TLSConfiguration(role: .server, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca)
         tls.handshakeTimeout = .seconds(10)
-        let port = try options.resolvedPort(default: defaultPort)
-        let configuration = RPCServerConfiguration(host: options.host, port: port, tls: tls)
+        let configuration = RPCServerConfiguration(host: settings.host, port: settings.port, tls: tls)
         let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
         let metrics = try await MetricsEndpoint.start(
-            host: "127.0.0.1", port: try options.resolvedMetricsPort(servicePort: port), registry: registry, logger: logger)
+            host: "127.0.0.1", port: settings.metricsPort, registry: registry, logger: logger)
 
         let reloads = Task {
             for await _ in Signals.stream(SIGHUP) {
-                reloadACL(accessControl, from: options.acl, logger: logger)
+                reloadACL(accessControl, from: settings.acl, logger: logger)
             }
         }
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         reloads.cancel()
         serving.stop()
-        await server.shutdown(gracePeriod: .seconds(options.drainSeconds))
+        await server.shutdown(gracePeriod: .seconds(settings.drainSeconds))
         try? await metrics.close()
     }
 

@@ -125,4 +125,20 @@ struct ExecutableTests {
         #expect(try await listMethods().contains("/pingan.registry.v1.Registry/RegisterBatch"))
         await connection.close()
     }
+
+    @Test("pingan-registry runs from a config file alone")
+    func configFileOnly() async throws {
+        var settings: [String: Any] = ["port": 0, "cert": TestCertificates.path("server.pem"), "key": TestCertificates.path("server.key"),
+                                       "ca": TestCertificates.path("ca.pem"), "acl": Self.aclFile(#"{"identities": []}"#)]
+        let storage = try Self.storageFlags()
+        settings["database"] = storage[1]
+        settings["data_key"] = storage[3]
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-\(UUID().uuidString).json").path
+        try JSONSerialization.data(withJSONObject: settings).write(to: URL(fileURLWithPath: path))
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--config", path])
+        defer { service.kill() }
+        _ = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        service.signal(SIGTERM)
+        #expect(try await service.waitForExit(within: .seconds(10)) == 0)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PinganPersonalData
 import PinganServiceHost
 import Registry
@@ -11,21 +12,17 @@ struct RegistryServer: AsyncParsableCommand {
 
     @OptionGroup var options: ServiceOptions
 
-    @Option(help: "SQLite database file, created if missing (env PINGAN_DATABASE).")
-    var database: String = Environment.value("PINGAN_DATABASE") ?? ""
-
-    @Option(help: "Personal-data key file, 128 hex digits, mode 0600 (env PINGAN_DATA_KEY); make one with deploy/make-data-key.sh.")
-    var dataKey: String = Environment.value("PINGAN_DATA_KEY") ?? ""
-
-    func validate() throws {
-        if database.isEmpty { throw ValidationError("--database is required (or set PINGAN_DATABASE)") }
-        if dataKey.isEmpty { throw ValidationError("--data-key is required (or set PINGAN_DATA_KEY)") }
-    }
-
     func run() async throws {
+        let settings = try options.settings(defaultPort: 7401, environment: ProcessInfo.processInfo.environment)
+        guard let database = settings.database else {
+            throw ValidationError("--database is required (or set PINGAN_DATABASE, or \"database\" in the config file)")
+        }
+        guard let dataKey = settings.dataKey else {
+            throw ValidationError("--data-key is required (or set PINGAN_DATA_KEY, or \"data_key\" in the config file)")
+        }
         let key = try PersonalDataKey(contentsOf: dataKey)
         let store = try RegistryStore.open(path: database, cipher: PersonalDataCipher(key: key))
-        try await ServiceHost.run(name: "pingan-registry", defaultPort: 7401, options: options,
+        try await ServiceHost.run(name: "pingan-registry", settings: settings,
                                   services: [RegistryService(store: store, plan: .townPlan2010)])
     }
 }
