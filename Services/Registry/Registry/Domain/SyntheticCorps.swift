@@ -68,11 +68,6 @@ public struct SyntheticCorps: Sendable {
         }
         return category.subcategories.last?.code
     }
-
-    private func pad(_ value: Int, _ width: Int) -> String {
-        let text = String(value)
-        return String(repeating: "0", count: max(0, width - text.count)) + text
-    }
 }
 
 /// xorshift64*: small, fast and reproducible, which is all a synthetic data set needs.

@@ -42,8 +42,3 @@ public struct TownStructure: Sendable, Hashable {
         return TownStructure(units: units, registrars: registrars)
     }()
 }
-
-private func pad(_ value: Int, _ width: Int) -> String {
-    let text = String(value)
-    return String(repeating: "0", count: max(0, width - text.count)) + text
-}
