@@ -91,6 +91,20 @@ struct RegistryServiceTests {
                 && error.details?.fieldViolations.map(\.rule) == ["GB11643_CHECK_DIGIT", "ALREADY_REGISTERED"]
                 && error.message.hasPrefix("batch zzb-2 refused, nothing registered: 2 problems, first rows[4].id_number: check digit")
         }
+        var export = Pingan_Registry_V1_ExportVolunteersRequest()
+        let exported: ResponseStream<Pingan_Registry_V1_Volunteer> = try await connection.serverStreaming(RegistryMethods.exportVolunteers, export)
+        var ids: [Int64] = []
+        for try await volunteer in exported {
+            #expect(volunteer.idNumber.contains("**********"))
+            ids.append(volunteer.id)
+        }
+        #expect(ids == Array(result.firstVolunteerID..<(result.firstVolunteerID + 500)))
+        export.category = 2
+        let none: ResponseStream<Pingan_Registry_V1_Volunteer> = try await connection.serverStreaming(RegistryMethods.exportVolunteers, export)
+        var count = 0
+        for try await _ in none { count += 1 }
+        #expect(count == 0)
+
         get.id = result.firstVolunteerID + 500
         await #expect {
             let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
@@ -99,7 +113,7 @@ struct RegistryServiceTests {
     }
 
     /// An in-process registry whose ACL makes the test client a clerk of JC-017.
-    static func clerkServer() async throws -> (RPCServer, RPCConnection) {
+    static func clerkServer() async throws -> (RPCServer, RPCConnection, RegistryStore) {
         let store = try RegistryStore.inMemory(cipher: PersonalDataCipher(key: .random()))
         var router = Router()
         RegistryService(store: store, plan: .townPlan2010).register(with: &router)
@@ -113,14 +127,15 @@ struct RegistryServiceTests {
         try await store.saveUnits([
             OrgUnit(code: "TOWN", name: "某镇", kind: .town, parentCode: nil),
             OrgUnit(code: "DEPT-ZZB", name: "综治办", kind: .department, parentCode: "TOWN"),
+            OrgUnit(code: "JC-017", name: "第十七居委会", kind: .residentialCommittee, parentCode: "TOWN"),
         ], actor: "setup", requestID: "setup")
         let connection = try await RPCConnection.connect(host: "127.0.0.1", port: server.port, tls: TestCertificates.context(.client, identity: "client"))
-        return (server, connection)
+        return (server, connection, store)
     }
 
     @Test("a clerk may not register for another unit, save units, or read unmasked numbers")
     func clerkScope() async throws {
-        let (server, connection) = try await Self.clerkServer()
+        let (server, connection, store) = try await Self.clerkServer()
         await #expect {
             _ = try await Self.register(connection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: [("张三", Self.idNumber(sequence: 1))])
         } throws: { error in
@@ -143,12 +158,24 @@ struct RegistryServiceTests {
         #expect(progress.unitCode == "JC-017")
         #expect(progress.totalQuota == 6249)
         #expect(progress.categories.count == 9)
+
+        // The office registered people in two units; the clerk's export holds only their own.
+        for (unit, range, category) in [("DEPT-ZZB", 1...10, 1), ("JC-017", 11...15, 6)] {
+            let rows = range.map { DirectedBatch.Row(number: $0 - range.lowerBound + 1, name: "人\($0)", idNumber: Self.idNumber(sequence: $0)) }
+            _ = try await store.registerBatch(DirectedBatch(batchID: unit, unitCode: unit, category: category, rows: rows),
+                                              plan: .townPlan2010, actor: "office", requestID: "r")
+        }
+        let exported: ResponseStream<Pingan_Registry_V1_Volunteer> = try await connection.serverStreaming(
+            RegistryMethods.exportVolunteers, Pingan_Registry_V1_ExportVolunteersRequest())
+        var units: [String] = []
+        for try await volunteer in exported { units.append(volunteer.unitCode) }
+        #expect(units == Array(repeating: "JC-017", count: 5))
         await server.close()
     }
 
     @Test("a batch must start with its header")
     func headerFirst() async throws {
-        let (server, connection) = try await Self.clerkServer()
+        let (server, connection, _) = try await Self.clerkServer()
         await #expect {
             let _: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(RegistryMethods.registerBatch) { (writer: RequestStreamWriter<Request>) in
                 var row = Request()

@@ -9,4 +9,6 @@ public enum RegistryMethods {
         service: service, method: "RegisterBatch", kind: .clientStreaming, isIdempotent: true, access: .only(.admin, .clerk))
     public static let getVolunteer = MethodDescriptor(service: service, method: "GetVolunteer", isIdempotent: true, access: .anyRole)
     public static let getProgress = MethodDescriptor(service: service, method: "GetProgress", isIdempotent: true, access: .anyRole)
+    public static let exportVolunteers = MethodDescriptor(
+        service: service, method: "ExportVolunteers", kind: .serverStreaming, isIdempotent: true, access: .only(.admin, .auditor, .clerk))
 }

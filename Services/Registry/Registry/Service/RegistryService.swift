@@ -30,6 +30,10 @@ public struct RegistryService: RPCService {
         router.register(RegistryMethods.getProgress) { (request: Pingan_Registry_V1_GetProgressRequest, context) in
             try await getProgress(request, context)
         }
+        router.registerServerStreaming(RegistryMethods.exportVolunteers) {
+            (request: Pingan_Registry_V1_ExportVolunteersRequest, writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>, context) in
+            try await exportVolunteers(request, writer, context)
+        }
     }
 
     // MARK: Methods
@@ -101,6 +105,29 @@ public struct RegistryService: RPCService {
         else { throw notFound }
         // A clerk outside the unit learns nothing, not even that the volunteer exists.
         if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
+        return Self.message(record)
+    }
+
+    /// Pages through the store so that memory stays at one page plus the stream's window,
+    /// however large the registry.
+    func exportVolunteers(
+        _ request: Pingan_Registry_V1_ExportVolunteersRequest, _ writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>,
+        _ context: ServerContext
+    ) async throws {
+        let unit = context.caller?.unitScope ?? (request.unitCode.isEmpty ? nil : request.unitCode)
+        let category = request.category == 0 ? nil : Int(request.category)
+        var after: Int64 = 0
+        while true {
+            let page = try await store.volunteerPage(after: after, unitCode: unit, category: category, limit: 1000)
+            for record in page {
+                try await writer.write(Self.message(record))
+            }
+            guard let last = page.last, page.count == 1000 else { return }
+            after = last.id
+        }
+    }
+
+    static func message(_ record: VolunteerRecord) -> Pingan_Registry_V1_Volunteer {
         var volunteer = Pingan_Registry_V1_Volunteer()
         volunteer.id = record.id
         volunteer.name = record.name

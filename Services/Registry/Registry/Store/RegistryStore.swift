@@ -157,15 +157,39 @@ public struct RegistryStore: Sendable {
     /// Reads one volunteer; opens the sealed numbers when given the cipher.
     private static func fetchVolunteer(_ db: Database, id: Int64, cipher: PersonalDataCipher?) throws -> VolunteerRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteers WHERE id = ?", arguments: [id]) else { return nil }
-        var record = VolunteerRecord(
-            id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
-            birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
-            subcategory: row["subcategory"], status: row["status"])
+        var record = maskedRecord(row)
         if let cipher {
             record.idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: idField)
             record.phone = try (row["phone_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: phoneField) }
         }
         return record
+    }
+
+    /// One page of volunteers (masked) after `afterID` in id order, for exports that must not
+    /// hold the whole registry in memory or a read transaction open across a slow reader.
+    public func volunteerPage(after afterID: Int64, unitCode: String?, category: Int?, limit: Int) async throws -> [VolunteerRecord] {
+        try await writer.read { db in
+            var sql = "SELECT * FROM volunteers WHERE id > ?"
+            var arguments: StatementArguments = [afterID]
+            if let unitCode {
+                sql += " AND unit_code = ?"
+                arguments += [unitCode]
+            }
+            if let category {
+                sql += " AND category = ?"
+                arguments += [category]
+            }
+            sql += " ORDER BY id LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.maskedRecord)
+        }
+    }
+
+    private static func maskedRecord(_ row: Row) -> VolunteerRecord {
+        VolunteerRecord(
+            id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
+            birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
+            subcategory: row["subcategory"], status: row["status"])
     }
 
     /// The volunteer with this ID number, found through its keyed hash.
