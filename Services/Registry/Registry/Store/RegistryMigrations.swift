@@ -64,6 +64,34 @@ enum RegistryMigrations {
                     BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v2: public applications and status history") { db in
+            try db.execute(sql: """
+                CREATE TABLE applications (
+                    volunteer_id INTEGER PRIMARY KEY NOT NULL REFERENCES volunteers(id),
+                    applied_on TEXT NOT NULL,
+                    residency TEXT NOT NULL CHECK (residency IN ('shanghai_household', 'other_province', 'foreign')),
+                    resident_since TEXT,
+                    age_waiver_reason TEXT
+                );
+
+                -- Every status change, with who made it and why: history is never rewritten.
+                CREATE TABLE status_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                    at TEXT NOT NULL,
+                    from_status TEXT,
+                    to_status TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    reason TEXT,
+                    request_id TEXT NOT NULL
+                );
+                CREATE INDEX status_history_volunteer ON status_history(volunteer_id);
+                CREATE TRIGGER status_history_no_update BEFORE UPDATE ON status_history
+                    BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
+                CREATE TRIGGER status_history_no_delete BEFORE DELETE ON status_history
+                    BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
+                """)
+        }
         return migrator
     }
 }

@@ -4,8 +4,8 @@ import PinganPersonalData
 
 /// The registry's SQLite database. It owns its file: nothing else opens it.
 public struct RegistryStore: Sendable {
-    private let writer: any DatabaseWriter
-    private let cipher: PersonalDataCipher
+    let writer: any DatabaseWriter
+    let cipher: PersonalDataCipher
 
     static let idField = "volunteer.id_number"
     static let phoneField = "volunteer.phone"
@@ -243,7 +243,7 @@ public struct RegistryStore: Sendable {
         try await writer.write { db in try db.execute(sql: sql) }
     }
 
-    private static func timestamp() -> String {
+    static func timestamp() -> String {
         Date().formatted(.iso8601)
     }
 }

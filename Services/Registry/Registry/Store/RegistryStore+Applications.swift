@@ -1,0 +1,110 @@
+import Foundation
+import GRDB
+
+extension RegistryStore {
+    /// Records a public application at a residential committee, after checking eligibility.
+    ///
+    /// - Throws: `ApplicationRefused` with every failed rule (nothing is stored), or when the
+    ///   person is already in the registry or the unit is not a residential committee.
+    public func submitApplication(
+        _ applicant: Applicant, phone: String?, unitCode: String, on date: CalendarDay, rules: EligibilityRules,
+        actor: String, requestID: String
+    ) async throws -> Int64 {
+        let violations = Eligibility.evaluate(applicant, on: date, rules: rules)
+        guard violations.isEmpty else { throw ApplicationRefused(violations: violations) }
+        let (identityKey, masked): (String, String) = switch applicant.identity {
+        case .residentID(let text): (text.uppercased(), Masking.identityNumber(text.uppercased()))
+        case .passport(let number, let country): ("P:\(country.uppercased()):\(number.uppercased())", Masking.identityNumber(number.uppercased()))
+        }
+        let hash = cipher.keyedHash(identityKey, field: Self.idField)
+        let sealedID = cipher.seal(identityKey, field: Self.idField)
+        let cleanPhone = phone.flatMap { $0.isEmpty ? nil : $0 }
+        if let cleanPhone, !DirectedBatch.isMobileNumber(cleanPhone) {
+            throw ApplicationRefused(violations: [Violation(field: "applicant.phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1")])
+        }
+        let sealedPhone = cleanPhone.map { cipher.seal($0, field: Self.phoneField) }
+        let (residency, since): (String, CalendarDay?) = switch applicant.residency {
+        case .shanghaiHousehold: ("shanghai_household", nil)
+        case .otherProvince(let day): ("other_province", day)
+        case .foreign(let day): ("foreign", day)
+        }
+        return try await writer.write { db in
+            guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode]) else {
+                throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+            }
+            guard kind == OrgUnit.Kind.residentialCommittee.rawValue else {
+                throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
+                    message: "public applications are made at a residential committee; \(unitCode) is a \(kind)")])
+            }
+            if let existing = try Row.fetchOne(db, sql: "SELECT id, status FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) {
+                throw ApplicationRefused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
+                    message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
+            }
+            let now = Self.timestamp()
+            try db.execute(sql: """
+                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
+                                        unit_code, category, subcategory, status, batch_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 9, NULL, 'applied', NULL, ?)
+                """, arguments: [applicant.name.trimmed, Data(hash), Data(sealedID), masked, sealedPhone.map { Data($0) },
+                                 cleanPhone.map(Masking.phoneNumber), applicant.birthDate.description, unitCode, now])
+            let id = db.lastInsertedRowID
+            try db.execute(sql: """
+                INSERT INTO applications (volunteer_id, applied_on, residency, resident_since, age_waiver_reason) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [id, date.description, residency, since?.description, applicant.ageWaiver?.reason])
+            try Self.record(db, volunteer: id, from: nil, to: .applied, actor: actor, reason: nil, requestID: requestID)
+            try Self.audit(db, actor: actor, action: "registry.submitApplication", target: "volunteer \(id) at \(unitCode)", requestID: requestID)
+            return id
+        }
+    }
+
+    /// Applies a decision to a volunteer or applicant and records it in the status history.
+    ///
+    /// - Parameter scope: a clerk's unit; a volunteer outside it is reported as not found.
+    /// - Returns: the new status, or nil if there is no such volunteer (in scope).
+    public func decide(
+        _ decision: StatusDecision, volunteerID: Int64, by decider: Decider, scope: String?, actor: String, requestID: String
+    ) async throws -> VolunteerStatus? {
+        try await writer.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT status, unit_code FROM volunteers WHERE id = ?", arguments: [volunteerID]),
+                  scope == nil || scope == row["unit_code"] as String,
+                  let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
+            let next = try StatusTransitions.apply(decision, to: current, by: decider).get()
+            try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
+            try Self.record(db, volunteer: volunteerID, from: current, to: next, actor: actor, reason: decision.reason, requestID: requestID)
+            try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",
+                           requestID: requestID)
+            return next
+        }
+    }
+
+    /// A volunteer's status changes, oldest first.
+    public func statusHistory(volunteerID: Int64) async throws -> [StatusChange] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM status_history WHERE volunteer_id = ? ORDER BY seq", arguments: [volunteerID]).map {
+                StatusChange(from: ($0["from_status"] as String?).flatMap(VolunteerStatus.init(rawValue:)),
+                             to: VolunteerStatus(rawValue: $0["to_status"])!, actor: $0["actor"], reason: $0["reason"])
+            }
+        }
+    }
+
+    private static func record(
+        _ db: Database, volunteer: Int64, from: VolunteerStatus?, to: VolunteerStatus, actor: String, reason: String?, requestID: String
+    ) throws {
+        try db.execute(sql: """
+            INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
+    }
+}
+
+/// An application refused before anything was stored, with every reason.
+public struct ApplicationRefused: Error, Sendable, Hashable {
+    public var violations: [Violation]
+}
+
+/// One entry of a volunteer's status history.
+public struct StatusChange: Sendable, Hashable {
+    public var from: VolunteerStatus?
+    public var to: VolunteerStatus
+    public var actor: String
+    public var reason: String?
+}
