@@ -128,6 +128,7 @@ struct RegistryServiceTests {
             OrgUnit(code: "TOWN", name: "某镇", kind: .town, parentCode: nil),
             OrgUnit(code: "DEPT-ZZB", name: "综治办", kind: .department, parentCode: "TOWN"),
             OrgUnit(code: "JC-017", name: "第十七居委会", kind: .residentialCommittee, parentCode: "TOWN"),
+            OrgUnit(code: "JC-018", name: "第十八居委会", kind: .residentialCommittee, parentCode: "TOWN"),
         ], actor: "setup", requestID: "setup")
         let connection = try await RPCConnection.connect(host: "127.0.0.1", port: server.port, tls: TestCertificates.context(.client, identity: "client"))
         return (server, connection, store)
@@ -183,6 +184,58 @@ struct RegistryServiceTests {
                 try await writer.write(row)
             }
         } throws: { ($0 as? RPCError)?.message == "header: the first message of a batch must be its header" }
+        await server.close()
+    }
+
+    static func application(unit: String = "JC-017", born: String = "1952-04-09", sequence: Int = 901) -> Pingan_Registry_V1_SubmitApplicationRequest {
+        let body = "310101" + born.filter { $0 != "-" } + String(format: "%03d", sequence)
+        var request = Pingan_Registry_V1_SubmitApplicationRequest()
+        request.unitCode = unit
+        request.name = "钱玉兰"
+        request.idNumber = body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
+        request.birthDate = born
+        request.residency = "shanghai_household"
+        request.declaresGoodHealth = true
+        request.willingToServe = true
+        request.hasTimeToServe_p = true
+        request.appliedOn = "2009-10-15"
+        return request
+    }
+
+    @Test("a clerk takes applications at their committee and makes the committee's decision; the office's is not theirs")
+    func applicationsOverRPC() async throws {
+        let (server, connection, _) = try await Self.clerkServer()
+        let applied: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, Self.application())
+        #expect(applied.status == "applied")
+
+        var decision = Pingan_Registry_V1_DecideApplicationRequest()
+        decision.volunteerID = applied.volunteerID
+        decision.decision = "committee_accept"
+        let accepted: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision)
+        #expect(accepted.status == "committee_accepted")
+        decision.decision = "office_approve"
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision)
+        } throws: { ($0 as? RPCError)?.message == "approving at the town office is for the town office only" }
+
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, Self.application(unit: "JC-018"))
+        } throws: { ($0 as? RPCError)?.code == .permissionDenied }
+
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(
+                RegistryMethods.submitApplication, Self.application(born: "1943-10-15", sequence: 902))
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .failedPrecondition
+                && error.message == "application refused: applicant.birthDate: age 66 is above 65 and no waiver was given"
+                && error.details?.fieldViolations.map(\.field) == ["applicant.birth_date"]
+        }
+        var waived = Self.application(born: "1943-10-15", sequence: 903)
+        waived.ageWaiverReason = "退休民警"
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, waived)
+        } throws: { ($0 as? RPCError)?.message == "age_waiver_reason: only the town office may waive the age limits" }
         await server.close()
     }
 }

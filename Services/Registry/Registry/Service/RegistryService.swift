@@ -8,12 +8,14 @@ import PinganRPC
 public struct RegistryService: RPCService {
     let store: RegistryStore
     let plan: RecruitmentPlan
+    let eligibilityRules: EligibilityRules
     /// The most rows one batch may carry; reading stops there rather than buffering more.
     let maximumBatchRows: Int
 
-    public init(store: RegistryStore, plan: RecruitmentPlan, maximumBatchRows: Int = 100_000) {
+    public init(store: RegistryStore, plan: RecruitmentPlan, eligibilityRules: EligibilityRules = .townPlan2010, maximumBatchRows: Int = 100_000) {
         self.store = store
         self.plan = plan
+        self.eligibilityRules = eligibilityRules
         self.maximumBatchRows = maximumBatchRows
     }
 
@@ -29,6 +31,12 @@ public struct RegistryService: RPCService {
         }
         router.register(RegistryMethods.getProgress) { (request: Pingan_Registry_V1_GetProgressRequest, context) in
             try await getProgress(request, context)
+        }
+        router.register(RegistryMethods.submitApplication) { (request: Pingan_Registry_V1_SubmitApplicationRequest, context) in
+            try await submitApplication(request, context)
+        }
+        router.register(RegistryMethods.decideApplication) { (request: Pingan_Registry_V1_DecideApplicationRequest, context) in
+            try await decideApplication(request, context)
         }
         router.registerServerStreaming(RegistryMethods.exportVolunteers) {
             (request: Pingan_Registry_V1_ExportVolunteersRequest, writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>, context) in

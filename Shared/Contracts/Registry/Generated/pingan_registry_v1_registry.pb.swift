@@ -23,6 +23,87 @@ fileprivate nonisolated struct _GeneratedWithProtocGenSwiftVersion: SwiftProtobu
   typealias Version = _2
 }
 
+public nonisolated struct Pingan_Registry_V1_SubmitApplicationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The residential committee applied at.
+  public var unitCode: String = String()
+
+  public var name: String = String()
+
+  /// Mainland residents: the resident ID number. Foreigners: passport_number and passport_country.
+  public var idNumber: String = String()
+
+  public var passportNumber: String = String()
+
+  public var passportCountry: String = String()
+
+  /// YYYY-MM-DD.
+  public var birthDate: String = String()
+
+  /// shanghai_household, other_province or foreign.
+  public var residency: String = String()
+
+  /// YYYY-MM-DD, for other_province and foreign.
+  public var residentSince: String = String()
+
+  public var hasStableJob_p: Bool = false
+
+  public var hasFixedResidence_p: Bool = false
+
+  public var declaresGoodHealth: Bool = false
+
+  public var willingToServe: Bool = false
+
+  public var hasTimeToServe_p: Bool = false
+
+  /// An office waiver of the age limits; admin only.
+  public var ageWaiverReason: String = String()
+
+  public var phone: String = String()
+
+  /// YYYY-MM-DD; the day the age and residence rules are evaluated on.
+  public var appliedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Registry_V1_DecideApplicationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  /// committee_accept, committee_reject, office_approve, office_reject, suspend, reinstate, withdraw
+  public var decision: String = String()
+
+  /// Required for reject, suspend and withdraw.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Registry_V1_ApplicationStatus: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  public var status: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Registry_V1_ExportVolunteersRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -294,6 +375,186 @@ public nonisolated struct Pingan_Registry_V1_Volunteer: Sendable {
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.registry.v1"
+
+nonisolated extension Pingan_Registry_V1_SubmitApplicationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".SubmitApplicationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0\u{1}name\0\u{3}id_number\0\u{3}passport_number\0\u{3}passport_country\0\u{3}birth_date\0\u{1}residency\0\u{3}resident_since\0\u{3}has_stable_job\0\u{3}has_fixed_residence\0\u{3}declares_good_health\0\u{3}willing_to_serve\0\u{3}has_time_to_serve\0\u{3}age_waiver_reason\0\u{1}phone\0\u{3}applied_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.idNumber) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.passportNumber) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.passportCountry) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.birthDate) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.residency) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.residentSince) }()
+      case 9: try { try decoder.decodeSingularBoolField(value: &self.hasStableJob_p) }()
+      case 10: try { try decoder.decodeSingularBoolField(value: &self.hasFixedResidence_p) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.declaresGoodHealth) }()
+      case 12: try { try decoder.decodeSingularBoolField(value: &self.willingToServe) }()
+      case 13: try { try decoder.decodeSingularBoolField(value: &self.hasTimeToServe_p) }()
+      case 14: try { try decoder.decodeSingularStringField(value: &self.ageWaiverReason) }()
+      case 15: try { try decoder.decodeSingularStringField(value: &self.phone) }()
+      case 16: try { try decoder.decodeSingularStringField(value: &self.appliedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.idNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.idNumber, fieldNumber: 3)
+    }
+    if !self.passportNumber.isEmpty {
+      try visitor.visitSingularStringField(value: self.passportNumber, fieldNumber: 4)
+    }
+    if !self.passportCountry.isEmpty {
+      try visitor.visitSingularStringField(value: self.passportCountry, fieldNumber: 5)
+    }
+    if !self.birthDate.isEmpty {
+      try visitor.visitSingularStringField(value: self.birthDate, fieldNumber: 6)
+    }
+    if !self.residency.isEmpty {
+      try visitor.visitSingularStringField(value: self.residency, fieldNumber: 7)
+    }
+    if !self.residentSince.isEmpty {
+      try visitor.visitSingularStringField(value: self.residentSince, fieldNumber: 8)
+    }
+    if self.hasStableJob_p != false {
+      try visitor.visitSingularBoolField(value: self.hasStableJob_p, fieldNumber: 9)
+    }
+    if self.hasFixedResidence_p != false {
+      try visitor.visitSingularBoolField(value: self.hasFixedResidence_p, fieldNumber: 10)
+    }
+    if self.declaresGoodHealth != false {
+      try visitor.visitSingularBoolField(value: self.declaresGoodHealth, fieldNumber: 11)
+    }
+    if self.willingToServe != false {
+      try visitor.visitSingularBoolField(value: self.willingToServe, fieldNumber: 12)
+    }
+    if self.hasTimeToServe_p != false {
+      try visitor.visitSingularBoolField(value: self.hasTimeToServe_p, fieldNumber: 13)
+    }
+    if !self.ageWaiverReason.isEmpty {
+      try visitor.visitSingularStringField(value: self.ageWaiverReason, fieldNumber: 14)
+    }
+    if !self.phone.isEmpty {
+      try visitor.visitSingularStringField(value: self.phone, fieldNumber: 15)
+    }
+    if !self.appliedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.appliedOn, fieldNumber: 16)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Registry_V1_SubmitApplicationRequest, rhs: Pingan_Registry_V1_SubmitApplicationRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.idNumber != rhs.idNumber {return false}
+    if lhs.passportNumber != rhs.passportNumber {return false}
+    if lhs.passportCountry != rhs.passportCountry {return false}
+    if lhs.birthDate != rhs.birthDate {return false}
+    if lhs.residency != rhs.residency {return false}
+    if lhs.residentSince != rhs.residentSince {return false}
+    if lhs.hasStableJob_p != rhs.hasStableJob_p {return false}
+    if lhs.hasFixedResidence_p != rhs.hasFixedResidence_p {return false}
+    if lhs.declaresGoodHealth != rhs.declaresGoodHealth {return false}
+    if lhs.willingToServe != rhs.willingToServe {return false}
+    if lhs.hasTimeToServe_p != rhs.hasTimeToServe_p {return false}
+    if lhs.ageWaiverReason != rhs.ageWaiverReason {return false}
+    if lhs.phone != rhs.phone {return false}
+    if lhs.appliedOn != rhs.appliedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Registry_V1_DecideApplicationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DecideApplicationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}decision\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.decision) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.decision.isEmpty {
+      try visitor.visitSingularStringField(value: self.decision, fieldNumber: 2)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Registry_V1_DecideApplicationRequest, rhs: Pingan_Registry_V1_DecideApplicationRequest) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.decision != rhs.decision {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Registry_V1_ApplicationStatus: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ApplicationStatus"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}status\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Registry_V1_ApplicationStatus, rhs: Pingan_Registry_V1_ApplicationStatus) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
 
 nonisolated extension Pingan_Registry_V1_ExportVolunteersRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ExportVolunteersRequest"
