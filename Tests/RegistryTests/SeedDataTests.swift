@@ -73,3 +73,24 @@ struct SeedDataTests {
         #expect(committee.totalEnrolled == batches.first { $0.unitCode == "JC-017" }?.rows.count)
     }
 }
+
+@Suite("Synthetic public applications")
+struct SyntheticApplicationTests {
+    @Test("every fate appears; only the ineligible fail eligibility; ID numbers stay unique across the corps")
+    func applications() {
+        var corps = SyntheticCorps(seed: 2010)
+        let day = CalendarDay(iso: "2009-10-31")!
+        let batches = corps.directedBatches(plan: .townPlan2010, structure: .townPlan2010, on: day)
+        let applications = corps.publicApplications(structure: .townPlan2010, on: day)
+        var ids = Set(batches.flatMap { $0.rows.map(\.idNumber) })
+        for application in applications {
+            guard case .residentID(let id) = application.applicant.identity else { Issue.record("no ID"); continue }
+            #expect(ids.insert(id).inserted, "\(id) repeats")
+            let violations = Eligibility.evaluate(application.applicant, on: day, rules: .townPlan2010)
+            #expect(violations.isEmpty == (application.fate != .ineligible), "\(application.fate): \(violations)")
+        }
+        let fates = Set(applications.map { "\($0.fate)".prefix(12) })
+        #expect(fates.count == 6)
+        #expect(Set(applications.map(\.unit)).count == 51)
+    }
+}

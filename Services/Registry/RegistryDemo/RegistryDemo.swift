@@ -73,5 +73,52 @@ struct RegistryDemo: AsyncParsableCommand {
             if response.replayed { replayed += Int(response.accepted) } else { registered += Int(response.accepted) }
         }
         print("\(structure.units.count) units; \(batches.count) directed batches: \(registered) volunteers registered, \(replayed) already there")
+
+        var submitted = 0, refused = 0, already = 0
+        for (unit, applicant, phone, fate) in corps.publicApplications(structure: structure, on: day) {
+            var request = Pingan_Registry_V1_SubmitApplicationRequest()
+            request.unitCode = unit
+            request.name = applicant.name
+            if case .residentID(let id) = applicant.identity { request.idNumber = id }
+            request.birthDate = applicant.birthDate.description
+            switch applicant.residency {
+            case .shanghaiHousehold: request.residency = "shanghai_household"
+            case .otherProvince(let since): request.residency = "other_province"; request.residentSince = since.description
+            case .foreign(let since): request.residency = "foreign"; request.residentSince = since.description
+            }
+            request.hasStableJob_p = true
+            request.hasFixedResidence_p = true
+            request.declaresGoodHealth = true
+            request.willingToServe = true
+            request.hasTimeToServe_p = true
+            request.phone = phone
+            request.appliedOn = day.description
+            let status: Pingan_Registry_V1_ApplicationStatus
+            do {
+                status = try await connection.unary(RegistryMethods.submitApplication, request)
+            } catch let error as RPCError where error.code == .failedPrecondition {
+                refused += 1
+                continue
+            } catch let error as RPCError where error.code == .alreadyExists {
+                already += 1
+                continue
+            }
+            submitted += 1
+            let decisions: [(String, String)] = switch fate {
+            case .approved: [("committee_accept", ""), ("office_approve", "")]
+            case .awaitingOffice: [("committee_accept", "")]
+            case .awaitingCommittee, .ineligible: []
+            case .rejectedByCommittee(let reason): [("committee_reject", reason)]
+            case .rejectedByOffice(let reason): [("committee_accept", ""), ("office_reject", reason)]
+            }
+            for (decision, reason) in decisions {
+                var decide = Pingan_Registry_V1_DecideApplicationRequest()
+                decide.volunteerID = status.volunteerID
+                decide.decision = decision
+                decide.reason = reason
+                let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decide)
+            }
+        }
+        print("public applications: \(submitted) submitted and decided, \(refused) refused for a stated rule, \(already) already there")
     }
 }

@@ -60,6 +60,11 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
         checkCharacters[zip(digits, weights).reduce(0) { $0 + $1.0 * $1.1 } % 11]
     }
 
+    /// The birth date encoded in a number this module generated (and so knows to be valid).
+    static func birthDate(of text: String) -> CalendarDay {
+        (try? ResidentID(text))!.birthDate
+    }
+
     /// True for men (odd sequence digit), as the number encodes it.
     public var isMale: Bool {
         (Array(value)[16].wholeNumberValue ?? 0) % 2 == 1

@@ -37,6 +37,58 @@ public struct SyntheticCorps: Sendable {
         return batches
     }
 
+    /// What happens to a synthetic public applicant.
+    public enum Fate: Sendable, Hashable {
+        case approved
+        case awaitingOffice
+        case awaitingCommittee
+        case rejectedByCommittee(reason: String)
+        case rejectedByOffice(reason: String)
+        /// Fails eligibility at submission (too old, or too short a residence).
+        case ineligible
+    }
+
+    /// Building-guard applicants (category 9) at every residential committee, in every state.
+    public mutating func publicApplications(structure: TownStructure, on date: CalendarDay) -> [(unit: String, applicant: Applicant, phone: String, fate: Fate)] {
+        let committees = structure.units.filter { $0.kind == .residentialCommittee }.map(\.code)
+        var applications: [(unit: String, applicant: Applicant, phone: String, fate: Fate)] = []
+        for unit in committees {
+            for _ in 0..<(12 + random.next(upTo: 8)) {
+                let roll = random.next(upTo: 100)
+                let fate: Fate = switch roll {
+                case 0..<60: .approved
+                case 60..<70: .awaitingOffice
+                case 70..<80: .awaitingCommittee
+                case 80..<88: .rejectedByCommittee(reason: "不在本社区实际居住")
+                case 88..<92: .rejectedByOffice(reason: "本居委会护楼名额已满")
+                default: .ineligible
+                }
+                var idText = idNumber(on: date)
+                var birth = ResidentID.birthDate(of: idText)
+                var residency = Applicant.Residency.shanghaiHousehold
+                if fate == .ineligible {
+                    if roll % 2 == 0 {
+                        // Over the age limit: born 66-70 years before the application.
+                        let year = date.year - 66 - random.next(upTo: 5)
+                        precondition(sequence < 10_000, "the synthetic corps makes at most 10,000 distinct ID numbers")
+                        let body = Self.regions[sequence / 1000] + pad(year, 4) + "0101" + pad(sequence % 1000, 3)
+                        sequence += 1
+                        idText = body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
+                        birth = CalendarDay(year: year, month: 1, day: 1)!
+                    } else {
+                        // A migrant who arrived three months ago.
+                        residency = .otherProvince(since: CalendarDay(year: date.year, month: max(1, date.month - 3), day: 1)!)
+                    }
+                } else if random.next(upTo: 4) == 0 {
+                    residency = .otherProvince(since: CalendarDay(year: date.year - 2, month: 1 + random.next(upTo: 12), day: 1)!)
+                }
+                let applicant = Applicant(name: name(), identity: .residentID(idText), birthDate: birth, residency: residency)
+                applications.append((unit, applicant, phone(), fate))
+            }
+        }
+        return applications
+    }
+
     private mutating func name() -> String {
         Self.surnames[random.next(upTo: Self.surnames.count)] + Self.givenNames[random.next(upTo: Self.givenNames.count)]
     }
