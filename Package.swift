@@ -122,6 +122,7 @@ let package = Package(
             dependencies: [
                 "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Services/Registry/Registry",
             swiftSettings: swiftSettings

@@ -238,4 +238,33 @@ struct RegistryServiceTests {
         } throws: { ($0 as? RPCError)?.message == "age_waiver_reason: only the town office may waive the age limits" }
         await server.close()
     }
+
+    @Test("a retry with the same idempotency key gets the first answer; the key reused for another request is refused")
+    func idempotencyKeys() async throws {
+        let (server, connection, _) = try await Self.clerkServer()
+        var metadata = Metadata()
+        metadata.idempotencyKey = "apply-7f3a"
+        let options = CallOptions(metadata: metadata)
+        let first: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, Self.application(sequence: 911), options: options)
+        let retry: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, Self.application(sequence: 911), options: options)
+        #expect(retry.volunteerID == first.volunteerID)
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, Self.application(sequence: 912), options: options)
+        } throws: { ($0 as? RPCError)?.message == "metadata idempotency-key 'apply-7f3a' was already used for a different request" }
+
+        var decision = Pingan_Registry_V1_DecideApplicationRequest()
+        decision.volunteerID = first.volunteerID
+        decision.decision = "committee_accept"
+        metadata.idempotencyKey = "accept-1"
+        for _ in 0..<2 {
+            // Without the key, the second accept would be refused: the applicant is no longer 'applied'.
+            let accepted: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(
+                RegistryMethods.decideApplication, decision, options: CallOptions(metadata: metadata))
+            #expect(accepted.status == "committee_accepted")
+        }
+        await #expect {
+            let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision)
+        } throws: { ($0 as? RPCError)?.code == .failedPrecondition }
+        await server.close()
+    }
 }

@@ -1,6 +1,7 @@
 import PinganProtocolContracts
 import PinganRegistryContracts
 import PinganRPC
+import SwiftProtobuf
 
 extension RegistryService {
     func submitApplication(_ request: Pingan_Registry_V1_SubmitApplicationRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_ApplicationStatus {
@@ -17,8 +18,11 @@ extension RegistryService {
         }
         do {
             let id = try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
-                                                       rules: eligibilityRules, actor: Self.actor(context), requestID: context.requestID)
+                                                       rules: eligibilityRules, actor: Self.actor(context), requestID: context.requestID,
+                                                       idempotency: try idempotency(context, request))
             return Self.status(id, .applied)
+        } catch let conflict as IdempotencyConflict {
+            throw Self.rpcError(conflict)
         } catch let refused as ApplicationRefused {
             var details = Pingan_Rpc_V1_StatusDetails()
             details.reason = "APPLICATION_REFUSED"
@@ -52,13 +56,31 @@ extension RegistryService {
         let scope = context.caller?.role == .admin ? nil : context.caller?.unitScope
         do {
             guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope,
-                                                      actor: Self.actor(context), requestID: context.requestID) else {
+                                                      actor: Self.actor(context), requestID: context.requestID,
+                                                      idempotency: try idempotency(context, request)) else {
                 throw RPCError(.notFound, "volunteer \(request.volunteerID) does not exist in your scope")
             }
             return Self.status(request.volunteerID, status)
+        } catch let conflict as IdempotencyConflict {
+            throw Self.rpcError(conflict)
         } catch let refused as TransitionRefused {
             throw RPCError(refused.rule == "OFFICE_ONLY" ? .permissionDenied : .failedPrecondition, refused.message)
         }
+    }
+
+    /// The call's `idempotency-key`, bound to this method and request; nil when none was sent.
+    func idempotency(_ context: ServerContext, _ request: some SwiftProtobuf.Message) throws -> IdempotencyKey? {
+        guard let key = context.metadata.idempotencyKey else { return nil }
+        guard (1...128).contains(key.count) else {
+            throw RPCError(.invalidArgument, "metadata idempotency-key: must be 1-128 characters, got \(key.count)")
+        }
+        let bytes: [UInt8] = try request.serializedBytes()
+        let hash = store.cipher.keyedHash(bytes.map { String($0, radix: 16) }.joined(separator: "."), field: "idempotency")
+        return IdempotencyKey(key: key, method: context.method.fullName, requestHash: hash)
+    }
+
+    static func rpcError(_ conflict: IdempotencyConflict) -> RPCError {
+        RPCError(.failedPrecondition, "metadata idempotency-key '\(conflict.key)' was already used for a different request")
     }
 
     static func applicant(_ request: Pingan_Registry_V1_SubmitApplicationRequest) throws -> Applicant {

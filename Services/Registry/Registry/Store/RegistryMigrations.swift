@@ -92,6 +92,18 @@ enum RegistryMigrations {
                     BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
                 """)
         }
+        migrator.registerMigration("v3: idempotency keys") { db in
+            try db.execute(sql: """
+                -- The first answer to a mutation sent with an idempotency key, so a retry gets it again.
+                CREATE TABLE idempotency_keys (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    method TEXT NOT NULL,
+                    request_hash BLOB NOT NULL,
+                    response TEXT NOT NULL,
+                    created_at TEXT NOT NULL
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ extension RegistryStore {
     ///   person is already in the registry or the unit is not a residential committee.
     public func submitApplication(
         _ applicant: Applicant, phone: String?, unitCode: String, on date: CalendarDay, rules: EligibilityRules,
-        actor: String, requestID: String
+        actor: String, requestID: String, idempotency: IdempotencyKey? = nil
     ) async throws -> Int64 {
         let violations = Eligibility.evaluate(applicant, on: date, rules: rules)
         guard violations.isEmpty else { throw ApplicationRefused(violations: violations) }
@@ -29,31 +29,33 @@ extension RegistryStore {
         case .foreign(let day): ("foreign", day)
         }
         return try await writer.write { db in
-            guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode]) else {
-                throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+            try Self.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) {
+                guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode]) else {
+                    throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+                }
+                guard kind == OrgUnit.Kind.residentialCommittee.rawValue else {
+                    throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
+                        message: "public applications are made at a residential committee; \(unitCode) is a \(kind)")])
+                }
+                if let existing = try Row.fetchOne(db, sql: "SELECT id, status FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) {
+                    throw ApplicationRefused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
+                        message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
+                }
+                let now = Self.timestamp()
+                try db.execute(sql: """
+                    INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
+                                            unit_code, category, subcategory, status, batch_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 9, NULL, 'applied', NULL, ?)
+                    """, arguments: [applicant.name.trimmed, Data(hash), Data(sealedID), masked, sealedPhone.map { Data($0) },
+                                     cleanPhone.map(Masking.phoneNumber), applicant.birthDate.description, unitCode, now])
+                let id = db.lastInsertedRowID
+                try db.execute(sql: """
+                    INSERT INTO applications (volunteer_id, applied_on, residency, resident_since, age_waiver_reason) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [id, date.description, residency, since?.description, applicant.ageWaiver?.reason])
+                try Self.record(db, volunteer: id, from: nil, to: .applied, actor: actor, reason: nil, requestID: requestID)
+                try Self.audit(db, actor: actor, action: "registry.submitApplication", target: "volunteer \(id) at \(unitCode)", requestID: requestID)
+                return id
             }
-            guard kind == OrgUnit.Kind.residentialCommittee.rawValue else {
-                throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
-                    message: "public applications are made at a residential committee; \(unitCode) is a \(kind)")])
-            }
-            if let existing = try Row.fetchOne(db, sql: "SELECT id, status FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) {
-                throw ApplicationRefused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
-                    message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
-            }
-            let now = Self.timestamp()
-            try db.execute(sql: """
-                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
-                                        unit_code, category, subcategory, status, batch_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 9, NULL, 'applied', NULL, ?)
-                """, arguments: [applicant.name.trimmed, Data(hash), Data(sealedID), masked, sealedPhone.map { Data($0) },
-                                 cleanPhone.map(Masking.phoneNumber), applicant.birthDate.description, unitCode, now])
-            let id = db.lastInsertedRowID
-            try db.execute(sql: """
-                INSERT INTO applications (volunteer_id, applied_on, residency, resident_since, age_waiver_reason) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, date.description, residency, since?.description, applicant.ageWaiver?.reason])
-            try Self.record(db, volunteer: id, from: nil, to: .applied, actor: actor, reason: nil, requestID: requestID)
-            try Self.audit(db, actor: actor, action: "registry.submitApplication", target: "volunteer \(id) at \(unitCode)", requestID: requestID)
-            return id
         }
     }
 
@@ -62,19 +64,42 @@ extension RegistryStore {
     /// - Parameter scope: a clerk's unit; a volunteer outside it is reported as not found.
     /// - Returns: the new status, or nil if there is no such volunteer (in scope).
     public func decide(
-        _ decision: StatusDecision, volunteerID: Int64, by decider: Decider, scope: String?, actor: String, requestID: String
+        _ decision: StatusDecision, volunteerID: Int64, by decider: Decider, scope: String?, actor: String, requestID: String,
+        idempotency: IdempotencyKey? = nil
     ) async throws -> VolunteerStatus? {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, unit_code FROM volunteers WHERE id = ?", arguments: [volunteerID]),
-                  scope == nil || scope == row["unit_code"] as String,
-                  let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
-            let next = try StatusTransitions.apply(decision, to: current, by: decider).get()
-            try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
-            try Self.record(db, volunteer: volunteerID, from: current, to: next, actor: actor, reason: decision.reason, requestID: requestID)
-            try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",
-                           requestID: requestID)
-            return next
+            try Self.once(db, idempotency, encode: { $0?.rawValue ?? "" }, decode: { VolunteerStatus(rawValue: $0) }) {
+                guard let row = try Row.fetchOne(db, sql: "SELECT status, unit_code FROM volunteers WHERE id = ?", arguments: [volunteerID]),
+                      scope == nil || scope == row["unit_code"] as String,
+                      let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
+                let next = try StatusTransitions.apply(decision, to: current, by: decider).get()
+                try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
+                try Self.record(db, volunteer: volunteerID, from: current, to: next, actor: actor, reason: decision.reason, requestID: requestID)
+                try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",
+                               requestID: requestID)
+                return next
+            }
         }
+    }
+
+    /// Runs `body` once per idempotency key, in the caller's transaction: a repeated key with
+    /// the same request returns the stored answer; with a different request it is refused.
+    /// Failures are not stored, so a retry after one is evaluated afresh.
+    static func once<T>(
+        _ db: Database, _ key: IdempotencyKey?, encode: (T) -> String, decode: (String) -> T?, _ body: () throws -> T
+    ) throws -> T {
+        guard let key else { return try body() }
+        if let row = try Row.fetchOne(db, sql: "SELECT method, request_hash, response FROM idempotency_keys WHERE key = ?", arguments: [key.key]) {
+            guard row["method"] as String == key.method, (row["request_hash"] as Data) == Data(key.requestHash),
+                  let answer = decode(row["response"]) else {
+                throw IdempotencyConflict(key: key.key)
+            }
+            return answer
+        }
+        let result = try body()
+        try db.execute(sql: "INSERT INTO idempotency_keys (key, method, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [key.key, key.method, Data(key.requestHash), encode(result), timestamp()])
+        return result
     }
 
     /// A volunteer's status changes, oldest first.
@@ -94,6 +119,25 @@ extension RegistryStore {
             INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
     }
+}
+
+/// A caller's idempotency key for one mutation: the method and a hash of the request, so that
+/// the same key reused for a different request is caught.
+public struct IdempotencyKey: Sendable, Hashable {
+    public var key: String
+    public var method: String
+    public var requestHash: [UInt8]
+
+    public init(key: String, method: String, requestHash: [UInt8]) {
+        self.key = key
+        self.method = method
+        self.requestHash = requestHash
+    }
+}
+
+/// An idempotency key reused for a different request.
+public struct IdempotencyConflict: Error, Sendable, Hashable {
+    public var key: String
 }
 
 /// An application refused before anything was stored, with every reason.
