@@ -36,9 +36,6 @@ public final class TLSHandler: ChannelDuplexHandler {
     private var flushPending = false
     private var handshakeTimer: Scheduled<Void>?
 
-    /// The verified peer, once the handshake has completed.
-    public private(set) var peer: PeerIdentity?
-
     /// - Parameter serverHostname: for the client role, the DNS name or IP address the server's
     ///   certificate must carry; ignored for the server role.
     public init(context: TLSContext, serverHostname: String? = nil) {
@@ -184,7 +181,6 @@ public final class TLSHandler: ChannelDuplexHandler {
         }
         let identity = PeerIdentity(certificate: certificate)
         X509_free(certificate)
-        peer = identity
         let cipher = SSL_get_current_cipher(ssl).flatMap { SSL_CIPHER_get_name($0) }.map { String(cString: $0) } ?? ""
         let version = String(cString: SSL_get_version(ssl))
         context.fireUserInboundEventTriggered(

@@ -26,6 +26,8 @@ public struct ClientOptions: ParsableArguments, Sendable {
     }
 }
 
+/// The same lookup as ServiceHost's `Environment`; the gateway does not depend on ServiceHost,
+/// which would bring its HTTP and metrics dependencies into the CLI.
 enum Env {
     static func value(_ name: String) -> String? {
         guard let raw = getenv(name) else { return nil }
