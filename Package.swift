@@ -55,6 +55,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganCampaign",
+            path: "Shared/Campaign",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             path: "Shared/Wire",
@@ -120,7 +125,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
+                "PinganCampaign", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -150,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "RegistryDemo",
             dependencies: [
-                "Registry", "PinganRegistryContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "Registry", "PinganCampaign", "PinganRegistryContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Registry/RegistryDemo", swiftSettings: swiftSettings
@@ -200,7 +205,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "PinganPersonalData", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Registry", "PinganCampaign", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -39,6 +39,12 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Personal-data key file, mode 0600 (env PINGAN_DATA_KEY, config \"data_key\").")
     public var dataKey: String?
 
+    @Option(help: "Campaign file: phases, quotas and rules as JSON (env PINGAN_CAMPAIGN, config \"campaign\"; default: the embedded World Expo 2010 campaign).")
+    public var campaign: String?
+
+    @Option(help: "The registry's address host:port, for services that check volunteers with it (env PINGAN_REGISTRY, config \"registry\").")
+    public var registry: String?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL, config \"log_level\"; default info).")
     public var logLevel: String?
 
@@ -95,6 +101,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             drainSeconds: drain,
             database: text(database, "PINGAN_DATABASE", file.database),
             dataKey: text(dataKey, "PINGAN_DATA_KEY", file.data_key),
+            campaign: text(campaign, "PINGAN_CAMPAIGN", file.campaign),
+            registry: text(registry, "PINGAN_REGISTRY", file.registry),
             logLevel: logLevel)
     }
 }
@@ -111,6 +119,8 @@ public struct ServiceSettings: Sendable, Hashable {
     public var drainSeconds: Int
     public var database: String?
     public var dataKey: String?
+    public var campaign: String?
+    public var registry: String?
     public var logLevel: Logger.Level
 
     /// The config file's shape: every key optional; unknown keys are refused (a typo would
@@ -126,9 +136,12 @@ public struct ServiceSettings: Sendable, Hashable {
         var drain_seconds: Int?
         var database: String?
         var data_key: String?
+        var campaign: String?
+        var registry: String?
         var log_level: String?
 
-        static let keys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "metrics_port", "drain_seconds", "database", "data_key", "log_level"]
+        static let keys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "metrics_port", "drain_seconds", "database", "data_key",
+                                        "campaign", "registry", "log_level"]
 
         static func load(_ path: String?) throws -> File {
             guard let path else { return File() }

@@ -116,7 +116,7 @@ struct RegistryServiceTests {
     static func clerkServer() async throws -> (RPCServer, RPCConnection, RegistryStore) {
         let store = try RegistryStore.inMemory(cipher: PersonalDataCipher(key: .random()))
         var router = Router()
-        RegistryService(store: store, plan: .townPlan2010).register(with: &router)
+        RegistryService(store: store).register(with: &router)
         var acl = AccessControlList()
         try acl.add(match: "cn:town-office", caller: Caller(role: .clerk, unitScope: "JC-017", matchedBy: "cn:town-office"))
         var logger = Logger(label: "registry-test")
@@ -157,7 +157,7 @@ struct RegistryServiceTests {
         progressRequest.unitCode = "DEPT-ZZB"  // asks for another unit: gets its own
         let progress: Pingan_Registry_V1_Progress = try await connection.unary(RegistryMethods.getProgress, progressRequest)
         #expect(progress.unitCode == "JC-017")
-        #expect(progress.totalQuota == 6249)
+        #expect(progress.totalQuota == 20, "a residential committee's own quota: 20 building guards")
         #expect(progress.categories.count == 9)
 
         // The office registered people in two units; the clerk's export holds only their own.
@@ -228,7 +228,7 @@ struct RegistryServiceTests {
         } throws: { error in
             guard let error = error as? RPCError else { return false }
             return error.code == .failedPrecondition
-                && error.message == "application refused: applicant.birthDate: age 66 is above 65 and no waiver was given"
+                && error.message == "application refused: applicant.birth_date: age 66 is above 65 and no waiver was given"
                 && error.details?.fieldViolations.map(\.field) == ["applicant.birth_date"]
         }
         var waived = Self.application(born: "1943-10-15", sequence: 903)
@@ -265,6 +265,86 @@ struct RegistryServiceTests {
         await #expect {
             let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision)
         } throws: { ($0 as? RPCError)?.code == .failedPrecondition }
+        await server.close()
+    }
+
+    @Test("search, teams, transfers and history over RPC stay inside the clerk's unit; bad input names the field")
+    func teamsAndSearchOverRPC() async throws {
+        let (server, connection, store) = try await Self.clerkServer()
+        let plan = RecruitmentPlan.townPlan2010
+        for (batch, unit, range) in [("a", "JC-017", 1...12), ("b", "JC-018", 13...15)] {
+            let rows = range.map { DirectedBatch.Row(number: $0 - range.lowerBound + 1, name: "队员\($0)", idNumber: Self.idNumber(sequence: $0)) }
+            _ = try await store.registerBatch(DirectedBatch(batchID: batch, unitCode: unit, category: 5, rows: rows), plan: plan, actor: "office", requestID: "r")
+        }
+
+        var search = Pingan_Registry_V1_SearchVolunteersRequest()
+        search.pageSize = 5
+        var ids: [Int64] = []
+        repeat {
+            let page: Pingan_Registry_V1_VolunteerPage = try await connection.unary(RegistryMethods.searchVolunteers, search)
+            ids += page.volunteers.map(\.id)
+            search.pageToken = page.nextPageToken
+        } while !search.pageToken.isEmpty
+        #expect(ids == Array(1...12), "a clerk's search covers their own unit only")
+
+        search.pageToken = "bm9wZQ=="
+        await #expect {
+            let _: Pingan_Registry_V1_VolunteerPage = try await connection.unary(RegistryMethods.searchVolunteers, search)
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .invalidArgument && error.message.hasPrefix("search refused: page_token: ")
+        }
+        search.pageToken = ""
+        search.status = "retired"
+        await #expect {
+            let _: Pingan_Registry_V1_VolunteerPage = try await connection.unary(RegistryMethods.searchVolunteers, search)
+        } throws: { ($0 as? RPCError)?.message.hasPrefix("status: 'retired' is not one of applied") == true }
+
+        var team = Pingan_Registry_V1_SaveTeamRequest()
+        team.unitCode = "JC-017"
+        team.name = "第一巡逻队"
+        team.leaderVolunteerID = 1
+        let saved: Pingan_Registry_V1_Team = try await connection.unary(RegistryMethods.saveTeam, team)
+        #expect(saved.leaderName == "队员1" && saved.members == 1)
+        team.unitCode = "JC-018"
+        team.leaderVolunteerID = 0
+        await #expect {
+            let _: Pingan_Registry_V1_Team = try await connection.unary(RegistryMethods.saveTeam, team)
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .permissionDenied && error.details?.fieldViolations.first?.field == "unit_code"
+        }
+
+        var transfer = Pingan_Registry_V1_TransferVolunteerRequest()
+        transfer.volunteerID = 2
+        transfer.toTeamID = saved.id
+        transfer.reason = "编入巡逻队"
+        let moved: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.transferVolunteer, transfer)
+        #expect(moved.teamID == saved.id && moved.teamName == "第一巡逻队")
+        transfer.volunteerID = 13
+        await #expect {
+            let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.transferVolunteer, transfer)
+        } throws: { ($0 as? RPCError)?.code == .notFound }
+
+        var history = Pingan_Registry_V1_GetVolunteerHistoryRequest()
+        history.volunteerID = 2
+        let entries: Pingan_Registry_V1_VolunteerHistory = try await connection.unary(RegistryMethods.getVolunteerHistory, history)
+        #expect(entries.entries.map(\.kind) == ["team"])
+        #expect(entries.entries.first?.reason == "编入巡逻队" && entries.entries.first?.to == String(saved.id))
+        history.volunteerID = 13
+        await #expect {
+            let _: Pingan_Registry_V1_VolunteerHistory = try await connection.unary(RegistryMethods.getVolunteerHistory, history)
+        } throws: { ($0 as? RPCError)?.code == .notFound }
+
+        let teams: Pingan_Registry_V1_TeamList = try await connection.unary(RegistryMethods.listTeams, Pingan_Registry_V1_ListTeamsRequest())
+        #expect(teams.teams.map(\.members) == [2])
+        await #expect {
+            let _: Pingan_Registry_V1_StaffAssignment = try await connection.unary(RegistryMethods.assignStaffRole, Pingan_Registry_V1_AssignStaffRoleRequest())
+        } throws: { ($0 as? RPCError)?.code == .permissionDenied }
+
+        let campaign: Pingan_Registry_V1_CampaignInfo = try await connection.unary(RegistryMethods.getCampaign, Pingan_Registry_V1_GetCampaignRequest())
+        #expect(campaign.totalQuota == 6249 && campaign.phases.map(\.key) == ["recruitment", "pre_job_training", "post_training", "expo"])
+        #expect(campaign.categories.last?.quotaPerResidentialCommittee == 20)
         await server.close()
     }
 }

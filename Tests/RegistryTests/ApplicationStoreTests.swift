@@ -1,3 +1,4 @@
+import PinganCampaign
 import PinganPersonalData
 @testable import Registry
 import Testing
@@ -43,7 +44,7 @@ struct ApplicationStoreTests {
             _ = try await store.submitApplication(applicant, phone: nil, unitCode: "JC-017", on: Self.day, rules: .townPlan2010,
                                                   actor: "clerk", requestID: "r")
         } throws: { error in
-            (error as? ApplicationRefused)?.violations.map(\.rule) == ["AGE_ABOVE_MAXIMUM", "RESIDENCE_TOO_SHORT", "STABLE_JOB_REQUIRED"]
+            (error as? Refused)?.violations.map(\.rule) == ["AGE_ABOVE_MAXIMUM", "RESIDENCE_TOO_SHORT", "STABLE_JOB_REQUIRED"]
         }
         #expect(try await store.volunteerCount() == 0)
     }
@@ -54,13 +55,13 @@ struct ApplicationStoreTests {
         await #expect {
             _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "DEPT-ZZB", on: Self.day, rules: .townPlan2010,
                                                   actor: "c", requestID: "r")
-        } throws: { ($0 as? ApplicationRefused)?.violations.first?.rule == "NOT_A_RESIDENTIAL_COMMITTEE" }
+        } throws: { ($0 as? Refused)?.violations.first?.rule == "NOT_A_RESIDENTIAL_COMMITTEE" }
         _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "JC-017", on: Self.day, rules: .townPlan2010,
                                               actor: "c", requestID: "r")
         await #expect {
             _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "JC-018", on: Self.day, rules: .townPlan2010,
                                                   actor: "c", requestID: "r")
-        } throws: { ($0 as? ApplicationRefused)?.violations.first?.rule == "ALREADY_REGISTERED" }
+        } throws: { ($0 as? Refused)?.violations.first?.rule == "ALREADY_REGISTERED" }
     }
 
     @Test("a clerk decides only in their unit, and a decision at the wrong status is refused")

@@ -1,3 +1,4 @@
+import PinganCampaign
 import Foundation
 import GRDB
 import PinganPersonalData
@@ -46,7 +47,8 @@ struct RegistryStoreTests {
         #expect(masked.phone == "138****0001")
         #expect(masked.birthDate == CalendarDay(iso: "1975-05-20"))
         #expect(masked.status == "active")
-        #expect(try await store.auditLog().map(\.action) == ["registry.saveUnits", "registry.registerBatch"], "a masked read is not audited")
+        #expect(try await store.auditLog().map(\.action) == Array(repeating: "registry.saveUnit", count: 3) + ["registry.registerBatch"],
+                "a masked read is not audited")
 
         let full = try #require(try await store.volunteer(id: result.firstVolunteerID, unmasked: true, actor: "town-office", requestID: "r3"))
         #expect(full.idNumber == Self.idNumber(born: "1975-05-20", sequence: 1))
@@ -79,7 +81,7 @@ struct RegistryStoreTests {
             ]
         }
         #expect(try await store.volunteerCount() == 0)
-        #expect(try await store.auditLog().count == 1, "only the unit set-up")
+        #expect(try await store.auditLog().count == Self.units.count, "only the unit set-up")
     }
 
     @Test("a person registered in an earlier batch is reported, never registered twice")

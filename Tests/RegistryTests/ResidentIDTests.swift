@@ -1,3 +1,4 @@
+import PinganCampaign
 import Registry
 import Testing
 

@@ -1,3 +1,4 @@
+import PinganCampaign
 import PinganPersonalData
 @testable import Registry
 import Testing

@@ -1,3 +1,4 @@
+import PinganCampaign
 import ArgumentParser
 import PinganRegistryContracts
 import PinganRPC
@@ -29,6 +30,7 @@ struct RegistryDemo: AsyncParsableCommand {
         let connection = try await RPCConnection.connect(host: host, port: port, tls: tls)
         do {
             try await load(through: connection, on: day)
+            try await organise(through: connection)
             await connection.close()
         } catch {
             await connection.close()
@@ -120,5 +122,54 @@ struct RegistryDemo: AsyncParsableCommand {
             }
         }
         print("public applications: \(submitted) submitted and decided, \(refused) refused for a stated rule, \(already) already there")
+    }
+
+    /// The office's staff (seed: a director, deputies, an office of five with one in charge) and
+    /// a building-guard team per residential committee, led by one of its volunteers. Every call
+    /// carries an idempotency key, so a second run changes nothing.
+    private func organise(through connection: RPCConnection) async throws {
+        func options(_ key: String) -> CallOptions {
+            var metadata = Metadata()
+            metadata.idempotencyKey = "demo-\(seed)-\(key)"
+            return CallOptions(metadata: metadata)
+        }
+        let staff: [(String, String, String)] = [
+            ("TOWN", "王建国", "director"), ("TOWN", "陈立新", "deputy_director"), ("TOWN", "刘志刚", "deputy_director"),
+            ("TOWN", "周海燕", "office_in_charge"), ("TOWN", "孙丽", "office_staff"), ("TOWN", "吴军", "office_staff"),
+            ("TOWN", "郑敏", "office_staff"), ("TOWN", "冯涛", "office_staff"),
+        ]
+        for (index, (unit, name, role)) in staff.enumerated() {
+            var request = Pingan_Registry_V1_AssignStaffRoleRequest()
+            request.unitCode = unit
+            request.personName = name
+            request.role = role
+            let _: Pingan_Registry_V1_StaffAssignment = try await connection.unary(RegistryMethods.assignStaffRole, request, options: options("staff-\(index)"))
+        }
+
+        var teams = 0, members = 0
+        for unit in TownStructure.townPlan2010.units where unit.kind == .residentialCommittee {
+            var search = Pingan_Registry_V1_SearchVolunteersRequest()
+            search.unitCode = unit.code
+            search.status = "active"
+            search.pageSize = 10
+            let page: Pingan_Registry_V1_VolunteerPage = try await connection.unary(RegistryMethods.searchVolunteers, search)
+            guard let leader = page.volunteers.first else { continue }
+            var team = Pingan_Registry_V1_SaveTeamRequest()
+            team.unitCode = unit.code
+            team.name = "\(unit.name)护楼队"
+            team.leaderVolunteerID = leader.id
+            let saved: Pingan_Registry_V1_Team = try await connection.unary(RegistryMethods.saveTeam, team, options: options("team-\(unit.code)"))
+            teams += 1
+            for volunteer in page.volunteers.dropFirst() {
+                var transfer = Pingan_Registry_V1_TransferVolunteerRequest()
+                transfer.volunteerID = volunteer.id
+                transfer.toTeamID = saved.id
+                transfer.reason = "编入护楼队"
+                let _: Pingan_Registry_V1_Volunteer = try await connection.unary(
+                    RegistryMethods.transferVolunteer, transfer, options: options("transfer-\(volunteer.id)"))
+                members += 1
+            }
+        }
+        print("office staff: \(staff.count) roles; \(teams) building-guard teams with leaders, \(members) volunteers placed in them")
     }
 }

@@ -22,7 +22,7 @@ struct RegistryServer: AsyncParsableCommand {
         }
         let key = try PersonalDataKey(contentsOf: dataKey)
         let store = try RegistryStore.open(path: database, cipher: PersonalDataCipher(key: key))
-        try await ServiceHost.run(name: "pingan-registry", settings: settings,
-                                  services: [RegistryService(store: store, plan: .townPlan2010)])
+        let campaign = try settings.campaign.map(Campaign.load(from:)) ?? .expo2010
+        try await ServiceHost.run(name: "pingan-registry", settings: settings, services: [RegistryService(store: store, campaign: campaign)])
     }
 }

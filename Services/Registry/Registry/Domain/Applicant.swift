@@ -1,3 +1,5 @@
+import PinganCampaign
+
 /// What a person declares when applying at a residential committee (public recruitment).
 public struct Applicant: Sendable, Hashable {
     public enum Identity: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import PinganCampaign
+
 /// The limits of public recruitment, from the campaign (data, not constants: later campaigns
 /// may set others).
 public struct EligibilityRules: Sendable, Hashable, Codable {

@@ -1,3 +1,5 @@
+import PinganCampaign
+
 /// A mainland resident identity number (GB 11643-1999): 6-digit region, 8-digit birth date,
 /// 3-digit sequence (odd for men), and a check digit (0-9 or X) over the first 17.
 public struct ResidentID: Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,5 @@
+import PinganCampaign
+
 /// A realistic, reproducible synthetic corps for demonstrations and load tests: Chinese names,
 /// valid resident IDs with ages spread across 20-64, mobile numbers, and each directed
 /// category registered by its units in batches filled to 55-95 % of their share of the quota.
@@ -71,7 +73,7 @@ public struct SyntheticCorps: Sendable {
                         // Over the age limit: born 66-70 years before the application.
                         let year = date.year - 66 - random.next(upTo: 5)
                         precondition(sequence < 10_000, "the synthetic corps makes at most 10,000 distinct ID numbers")
-                        let body = Self.regions[sequence / 1000] + pad(year, 4) + "0101" + pad(sequence % 1000, 3)
+                        let body = Self.regions[sequence / 1000] + zeroPadded(year, 4) + "0101" + zeroPadded(sequence % 1000, 3)
                         sequence += 1
                         idText = body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
                         birth = CalendarDay(year: year, month: 1, day: 1)!
@@ -102,12 +104,12 @@ public struct SyntheticCorps: Sendable {
         let month = 1 + random.next(upTo: 12)
         let day = 1 + random.next(upTo: CalendarDay.daysIn(month: month, year: date.year - age))
         let region = Self.regions[sequence / 1000]
-        let body = region + pad(date.year - age, 4) + pad(month, 2) + pad(day, 2) + pad(sequence % 1000, 3)
+        let body = region + zeroPadded(date.year - age, 4) + zeroPadded(month, 2) + zeroPadded(day, 2) + zeroPadded(sequence % 1000, 3)
         return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
     }
 
     private mutating func phone() -> String {
-        ["138", "139", "136", "137", "150", "158", "186", "189"][random.next(upTo: 8)] + pad(random.next(upTo: 100_000_000), 8)
+        ["138", "139", "136", "137", "150", "158", "186", "189"][random.next(upTo: 8)] + zeroPadded(random.next(upTo: 100_000_000), 8)
     }
 
     private mutating func subcategory(of category: RecruitmentCategory) -> String? {

@@ -1,3 +1,4 @@
+import PinganCampaign
 import PinganProtocolContracts
 import PinganRegistryContracts
 import PinganRPC
@@ -16,27 +17,13 @@ extension RegistryService {
         guard let day = CalendarDay(iso: request.appliedOn) else {
             throw RPCError(.invalidArgument, "applied_on: '\(request.appliedOn)' is not a date (YYYY-MM-DD)")
         }
-        do {
-            let id = try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
-                                                       rules: eligibilityRules, actor: Self.actor(context), requestID: context.requestID,
-                                                       idempotency: try idempotency(context, request))
-            return Self.status(id, .applied)
-        } catch let conflict as IdempotencyConflict {
-            throw Self.rpcError(conflict)
-        } catch let refused as ApplicationRefused {
-            var details = Pingan_Rpc_V1_StatusDetails()
-            details.reason = "APPLICATION_REFUSED"
-            details.fieldViolations = refused.violations.map { violation in
-                var field = Pingan_Rpc_V1_FieldViolation()
-                field.field = Self.snakeCase(violation.field)
-                field.rule = violation.rule
-                field.description_p = violation.message
-                return field
-            }
-            let summary = refused.violations.map(\.description).joined(separator: "; ")
-            let code: RPCError.Code = refused.violations.contains { $0.rule == "ALREADY_REGISTERED" } ? .alreadyExists : .failedPrecondition
-            throw RPCError(code, "application refused: \(summary)", details: details)
+        let idempotency = try idempotency(context, request)
+        let id = try await Self.translatingRefusals("application", reason: "APPLICATION_REFUSED") {
+            try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
+                                              rules: campaign.eligibility, actor: Self.actor(context), requestID: context.requestID,
+                                              idempotency: idempotency)
         }
+        return Self.status(id, .applied)
     }
 
     func decideApplication(_ request: Pingan_Registry_V1_DecideApplicationRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_ApplicationStatus {
@@ -77,6 +64,45 @@ extension RegistryService {
         let bytes: [UInt8] = try request.serializedBytes()
         let hash = store.cipher.keyedHash(bytes.map { String($0, radix: 16) }.joined(separator: "."), field: "idempotency")
         return IdempotencyKey(key: key, method: context.method.fullName, requestHash: hash)
+    }
+
+    /// The rules' refusal: every violation as a field violation, the code from what failed
+    /// (a duplicate person is ALREADY_EXISTS, bad input INVALID_ARGUMENT, the rest FAILED_PRECONDITION).
+    static func rpcError(_ refused: Refused, what: String, reason: String) -> RPCError {
+        var details = Pingan_Rpc_V1_StatusDetails()
+        details.reason = reason
+        details.fieldViolations = refused.violations.map { violation in
+            var field = Pingan_Rpc_V1_FieldViolation()
+            field.field = Self.snakeCase(violation.field)
+            field.rule = violation.rule
+            field.description_p = violation.message
+            return field
+        }
+        let summary = refused.violations.map { "\(snakeCase($0.field)): \($0.message)" }.joined(separator: "; ")
+        let rules = Set(refused.violations.map(\.rule))
+        let code: RPCError.Code = if rules.contains("ALREADY_REGISTERED") {
+            .alreadyExists
+        } else if rules.contains("OUTSIDE_SCOPE") {
+            .permissionDenied
+        } else if !rules.isDisjoint(with: ["UNKNOWN_UNIT", "UNKNOWN_TEAM", "UNKNOWN_VOLUNTEER"]) {
+            .notFound
+        } else if !rules.isDisjoint(with: ["TEAM_NAME", "PERSON_NAME", "REASON_REQUIRED", "PAGE_TOKEN", "PAGE_SIZE"]) {
+            .invalidArgument
+        } else {
+            .failedPrecondition
+        }
+        return RPCError(code, "\(what) refused: \(summary)", details: details)
+    }
+
+    /// Runs a store mutation, turning the rules' refusals and idempotency conflicts into statuses.
+    static func translatingRefusals<T>(_ what: String, reason: String, _ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let conflict as IdempotencyConflict {
+            throw rpcError(conflict)
+        } catch let refused as Refused {
+            throw rpcError(refused, what: what, reason: reason)
+        }
     }
 
     static func rpcError(_ conflict: IdempotencyConflict) -> RPCError {

@@ -7,17 +7,17 @@ import PinganRPC
 /// role and unit scope, calls the store, and translates the answer or the error back.
 public struct RegistryService: RPCService {
     let store: RegistryStore
-    let plan: RecruitmentPlan
-    let eligibilityRules: EligibilityRules
+    let campaign: Campaign
     /// The most rows one batch may carry; reading stops there rather than buffering more.
     let maximumBatchRows: Int
 
-    public init(store: RegistryStore, plan: RecruitmentPlan, eligibilityRules: EligibilityRules = .townPlan2010, maximumBatchRows: Int = 100_000) {
+    public init(store: RegistryStore, campaign: Campaign = .expo2010, maximumBatchRows: Int = 100_000) {
         self.store = store
-        self.plan = plan
-        self.eligibilityRules = eligibilityRules
+        self.campaign = campaign
         self.maximumBatchRows = maximumBatchRows
     }
+
+    var plan: RecruitmentPlan { campaign.plan }
 
     public func register(with router: inout Router) {
         router.register(RegistryMethods.saveUnits) { (request: Pingan_Registry_V1_SaveUnitsRequest, context) in
@@ -37,6 +37,33 @@ public struct RegistryService: RPCService {
         }
         router.register(RegistryMethods.decideApplication) { (request: Pingan_Registry_V1_DecideApplicationRequest, context) in
             try await decideApplication(request, context)
+        }
+        router.register(RegistryMethods.getCampaign) { (_: Pingan_Registry_V1_GetCampaignRequest, _) in
+            getCampaign()
+        }
+        router.register(RegistryMethods.searchVolunteers) { (request: Pingan_Registry_V1_SearchVolunteersRequest, context) in
+            try await searchVolunteers(request, context)
+        }
+        router.register(RegistryMethods.getVolunteerHistory) { (request: Pingan_Registry_V1_GetVolunteerHistoryRequest, context) in
+            try await getVolunteerHistory(request, context)
+        }
+        router.register(RegistryMethods.saveTeam) { (request: Pingan_Registry_V1_SaveTeamRequest, context) in
+            try await saveTeam(request, context)
+        }
+        router.register(RegistryMethods.listTeams) { (request: Pingan_Registry_V1_ListTeamsRequest, context) in
+            try await listTeams(request, context)
+        }
+        router.register(RegistryMethods.transferVolunteer) { (request: Pingan_Registry_V1_TransferVolunteerRequest, context) in
+            try await transferVolunteer(request, context)
+        }
+        router.register(RegistryMethods.assignStaffRole) { (request: Pingan_Registry_V1_AssignStaffRoleRequest, context) in
+            try await assignStaffRole(request, context)
+        }
+        router.register(RegistryMethods.endStaffRole) { (request: Pingan_Registry_V1_EndStaffRoleRequest, context) in
+            try await endStaffRole(request, context)
+        }
+        router.register(RegistryMethods.listStaff) { (request: Pingan_Registry_V1_ListStaffRequest, _) in
+            try await listStaff(request)
         }
         router.registerServerStreaming(RegistryMethods.exportVolunteers) {
             (request: Pingan_Registry_V1_ExportVolunteersRequest, writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>, context) in
@@ -122,17 +149,22 @@ public struct RegistryService: RPCService {
         _ request: Pingan_Registry_V1_ExportVolunteersRequest, _ writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>,
         _ context: ServerContext
     ) async throws {
-        let unit = context.caller?.unitScope ?? (request.unitCode.isEmpty ? nil : request.unitCode)
-        let category = request.category == 0 ? nil : Int(request.category)
-        var after: Int64 = 0
+        var search = VolunteerSearch(unitCode: Self.scope(context, asked: request.unitCode),
+                                     category: request.category == 0 ? nil : Int(request.category), pageSize: 1000)
         while true {
-            let page = try await store.volunteerPage(after: after, unitCode: unit, category: category, limit: 1000)
-            for record in page {
+            let page = try await store.searchVolunteers(search)
+            for record in page.volunteers {
                 try await writer.write(Self.message(record))
             }
-            guard let last = page.last, page.count == 1000 else { return }
-            after = last.id
+            guard let last = page.volunteers.last, page.more else { return }
+            search.after = last.id
         }
+    }
+
+    /// The unit a call looks at: a clerk's own unit whatever was asked, else the unit asked for
+    /// (nil: every unit).
+    static func scope(_ context: ServerContext, asked: String) -> String? {
+        context.caller?.unitScope ?? (asked.isEmpty ? nil : asked)
     }
 
     static func message(_ record: VolunteerRecord) -> Pingan_Registry_V1_Volunteer {
@@ -146,14 +178,32 @@ public struct RegistryService: RPCService {
         volunteer.category = Int32(record.category)
         volunteer.subcategory = record.subcategory ?? ""
         volunteer.status = record.status
+        volunteer.teamID = record.teamID ?? 0
+        volunteer.teamName = record.teamName ?? ""
         return volunteer
     }
 
     func getProgress(_ request: Pingan_Registry_V1_GetProgressRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Progress {
-        // A clerk always sees their own unit, whatever was asked.
-        let unit = context.caller?.unitScope ?? (request.unitCode.isEmpty ? nil : request.unitCode)
-        let progress = RecruitmentProgress(plan: plan, counts: try await store.enrolmentCounts(unitCode: unit))
+        let unit = Self.scope(context, asked: request.unitCode)
+        var unitKind: OrgUnit.Kind?
+        if let unit {
+            guard let found = try await store.unit(code: unit) else { throw RPCError(.notFound, "unit_code: unit \(unit) does not exist") }
+            unitKind = found.kind
+        }
+        let progress = RecruitmentProgress(plan: plan, counts: try await store.enrolmentCounts(unitCode: unit), unitKind: unitKind)
         var answer = Pingan_Registry_V1_Progress()
+        if unit == nil {
+            answer.units = UnitProgress.lines(plan: plan, units: try await store.units(), counts: try await store.enrolmentByUnit()).map { line in
+                var message = Pingan_Registry_V1_UnitProgress()
+                message.code = line.unit.code
+                message.name = line.unit.name
+                message.kind = line.unit.kind.rawValue
+                message.enrolled = Int32(line.enrolled)
+                message.quota = Int32(line.quota)
+                message.quotaEnrolled = Int32(line.quotaEnrolled)
+                return message
+            }
+        }
         answer.unitCode = unit ?? ""
         answer.totalQuota = Int32(progress.totalQuota)
         answer.totalEnrolled = Int32(progress.totalEnrolled)
@@ -164,17 +214,19 @@ public struct RegistryService: RPCService {
             category.mode = line.mode.rawValue
             category.quota = Int32(line.quota)
             category.enrolled = Int32(line.enrolled)
-            category.subcategories = line.subcategories.map { sub in
-                var subcategory = Pingan_Registry_V1_SubcategoryProgress()
-                subcategory.code = sub.code
-                subcategory.name = sub.name
-                subcategory.quota = Int32(sub.quota)
-                subcategory.enrolled = Int32(sub.enrolled)
-                return subcategory
-            }
+            category.subcategories = line.subcategories.map { Self.subcategory(code: $0.code, name: $0.name, quota: $0.quota, enrolled: $0.enrolled) }
             return category
         }
         return answer
+    }
+
+    static func subcategory(code: String, name: String, quota: Int, enrolled: Int) -> Pingan_Registry_V1_SubcategoryProgress {
+        var subcategory = Pingan_Registry_V1_SubcategoryProgress()
+        subcategory.code = code
+        subcategory.name = name
+        subcategory.quota = Int32(quota)
+        subcategory.enrolled = Int32(enrolled)
+        return subcategory
     }
 
     // MARK: Translation

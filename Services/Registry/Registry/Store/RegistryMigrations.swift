@@ -104,6 +104,52 @@ enum RegistryMigrations {
                 );
                 """)
         }
+        migrator.registerMigration("v4: teams, transfers, staff roles, search indexes") { db in
+            try db.execute(sql: """
+                CREATE TABLE teams (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    unit_code TEXT NOT NULL REFERENCES org_units(code),
+                    name TEXT NOT NULL,
+                    leader_id INTEGER REFERENCES volunteers(id),
+                    created_at TEXT NOT NULL,
+                    UNIQUE (unit_code, name)
+                );
+                CREATE UNIQUE INDEX teams_leader ON teams(leader_id) WHERE leader_id IS NOT NULL;
+
+                ALTER TABLE volunteers ADD COLUMN team_id INTEGER REFERENCES teams(id);
+                CREATE INDEX volunteers_team ON volunteers(team_id);
+                CREATE INDEX volunteers_name ON volunteers(name);
+                CREATE INDEX volunteers_status ON volunteers(status);
+
+                -- Every move between teams (or into the first one): history is never rewritten.
+                CREATE TABLE team_history (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                    at TEXT NOT NULL,
+                    from_team_id INTEGER REFERENCES teams(id),
+                    to_team_id INTEGER NOT NULL REFERENCES teams(id),
+                    actor TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    request_id TEXT NOT NULL
+                );
+                CREATE INDEX team_history_volunteer ON team_history(volunteer_id);
+                CREATE TRIGGER team_history_no_update BEFORE UPDATE ON team_history
+                    BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
+                CREATE TRIGGER team_history_no_delete BEFORE DELETE ON team_history
+                    BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
+
+                CREATE TABLE staff_roles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    unit_code TEXT NOT NULL REFERENCES org_units(code),
+                    person_name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('director', 'deputy_director', 'office_in_charge', 'office_staff', 'team_manager')),
+                    assigned_at TEXT NOT NULL,
+                    ended_at TEXT,
+                    end_reason TEXT
+                );
+                CREATE INDEX staff_roles_unit ON staff_roles(unit_code) WHERE ended_at IS NULL;
+                """)
+        }
         return migrator
     }
 }

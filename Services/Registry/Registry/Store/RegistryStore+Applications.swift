@@ -1,17 +1,18 @@
+import PinganCampaign
 import Foundation
 import GRDB
 
 extension RegistryStore {
     /// Records a public application at a residential committee, after checking eligibility.
     ///
-    /// - Throws: `ApplicationRefused` with every failed rule (nothing is stored), or when the
+    /// - Throws: `Refused` with every failed rule (nothing is stored), or when the
     ///   person is already in the registry or the unit is not a residential committee.
     public func submitApplication(
         _ applicant: Applicant, phone: String?, unitCode: String, on date: CalendarDay, rules: EligibilityRules,
         actor: String, requestID: String, idempotency: IdempotencyKey? = nil
     ) async throws -> Int64 {
         let violations = Eligibility.evaluate(applicant, on: date, rules: rules)
-        guard violations.isEmpty else { throw ApplicationRefused(violations: violations) }
+        guard violations.isEmpty else { throw Refused(violations: violations) }
         let (identityKey, masked): (String, String) = switch applicant.identity {
         case .residentID(let text): (text.uppercased(), Masking.identityNumber(text.uppercased()))
         case .passport(let number, let country): ("P:\(country.uppercased()):\(number.uppercased())", Masking.identityNumber(number.uppercased()))
@@ -20,7 +21,7 @@ extension RegistryStore {
         let sealedID = cipher.seal(identityKey, field: Self.idField)
         let cleanPhone = phone.flatMap { $0.isEmpty ? nil : $0 }
         if let cleanPhone, !DirectedBatch.isMobileNumber(cleanPhone) {
-            throw ApplicationRefused(violations: [Violation(field: "applicant.phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1")])
+            throw Refused(violations: [Violation(field: "applicant.phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1")])
         }
         let sealedPhone = cleanPhone.map { cipher.seal($0, field: Self.phoneField) }
         let (residency, since): (String, CalendarDay?) = switch applicant.residency {
@@ -31,14 +32,14 @@ extension RegistryStore {
         return try await writer.write { db in
             try Self.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) {
                 guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode]) else {
-                    throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+                    throw Refused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
                 }
                 guard kind == OrgUnit.Kind.residentialCommittee.rawValue else {
-                    throw ApplicationRefused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
+                    throw Refused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
                         message: "public applications are made at a residential committee; \(unitCode) is a \(kind)")])
                 }
                 if let existing = try Row.fetchOne(db, sql: "SELECT id, status FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) {
-                    throw ApplicationRefused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
+                    throw Refused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
                         message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
                 }
                 let now = Self.timestamp()
@@ -106,7 +107,7 @@ extension RegistryStore {
     public func statusHistory(volunteerID: Int64) async throws -> [StatusChange] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM status_history WHERE volunteer_id = ? ORDER BY seq", arguments: [volunteerID]).map {
-                StatusChange(from: ($0["from_status"] as String?).flatMap(VolunteerStatus.init(rawValue:)),
+                StatusChange(at: $0["at"], from: ($0["from_status"] as String?).flatMap(VolunteerStatus.init(rawValue:)),
                              to: VolunteerStatus(rawValue: $0["to_status"])!, actor: $0["actor"], reason: $0["reason"])
             }
         }
@@ -140,13 +141,14 @@ public struct IdempotencyConflict: Error, Sendable, Hashable {
     public var key: String
 }
 
-/// An application refused before anything was stored, with every reason.
-public struct ApplicationRefused: Error, Sendable, Hashable {
+/// A change refused by the rules before anything was stored, with every reason.
+public struct Refused: Error, Sendable, Hashable {
     public var violations: [Violation]
 }
 
 /// One entry of a volunteer's status history.
 public struct StatusChange: Sendable, Hashable {
+    public var at: String
     public var from: VolunteerStatus?
     public var to: VolunteerStatus
     public var actor: String

@@ -1,3 +1,4 @@
+import PinganCampaign
 import Foundation
 import GRDB
 import PinganPersonalData
@@ -50,13 +51,30 @@ public struct RegistryStore: Sendable {
                 """)
             for unit in units {
                 try statement.execute(arguments: [unit.code, unit.name, unit.kind.rawValue, unit.parentCode, unit.responsible])
+                try Self.audit(db, actor: actor, action: "registry.saveUnit",
+                               target: "unit \(unit.code) \(unit.name) (\(unit.kind.rawValue), parent \(unit.parentCode ?? "none"), responsible \(unit.responsible ?? "none"))",
+                               requestID: requestID)
             }
-            try Self.audit(db, actor: actor, action: "registry.saveUnits", target: "\(units.count) units", requestID: requestID)
         }
     }
 
     public func unitCount() async throws -> Int {
         try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM org_units") ?? 0 }
+    }
+
+    /// Every unit, in code order.
+    public func units() async throws -> [OrgUnit] {
+        try await writer.read { db in try Row.fetchAll(db, sql: "SELECT * FROM org_units ORDER BY code").compactMap(Self.unit) }
+    }
+
+    public func unit(code: String) async throws -> OrgUnit? {
+        try await writer.read { db in try Row.fetchOne(db, sql: "SELECT * FROM org_units WHERE code = ?", arguments: [code]).flatMap(Self.unit) }
+    }
+
+    static func unit(_ row: Row) -> OrgUnit? {
+        OrgUnit.Kind(rawValue: row["kind"]).map {
+            OrgUnit(code: row["code"], name: row["name"], kind: $0, parentCode: row["parent_code"], responsible: row["responsible"])
+        }
     }
 
     // MARK: Directed registration
@@ -154,9 +172,12 @@ public struct RegistryStore: Sendable {
         }
     }
 
+    /// Volunteers with their team's name.
+    static let volunteerSelect = "SELECT v.*, t.name AS team_name FROM volunteers v LEFT JOIN teams t ON t.id = v.team_id"
+
     /// Reads one volunteer; opens the sealed numbers when given the cipher.
-    private static func fetchVolunteer(_ db: Database, id: Int64, cipher: PersonalDataCipher?) throws -> VolunteerRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM volunteers WHERE id = ?", arguments: [id]) else { return nil }
+    static func fetchVolunteer(_ db: Database, id: Int64, cipher: PersonalDataCipher? = nil) throws -> VolunteerRecord? {
+        guard let row = try Row.fetchOne(db, sql: "\(volunteerSelect) WHERE v.id = ?", arguments: [id]) else { return nil }
         var record = maskedRecord(row)
         if let cipher {
             record.idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: idField)
@@ -165,23 +186,37 @@ public struct RegistryStore: Sendable {
         return record
     }
 
-    /// One page of volunteers (masked) after `afterID` in id order, for exports that must not
-    /// hold the whole registry in memory or a read transaction open across a slow reader.
-    public func volunteerPage(after afterID: Int64, unitCode: String?, category: Int?, limit: Int) async throws -> [VolunteerRecord] {
+    /// One page of a search (masked), in id order after `search.after`, and whether more follow.
+    /// Pages keep memory bounded and never hold a read transaction across a slow reader.
+    public func searchVolunteers(_ search: VolunteerSearch) async throws -> (volunteers: [VolunteerRecord], more: Bool) {
         try await writer.read { db in
-            var sql = "SELECT * FROM volunteers WHERE id > ?"
-            var arguments: StatementArguments = [afterID]
-            if let unitCode {
-                sql += " AND unit_code = ?"
+            var sql = "\(Self.volunteerSelect) WHERE v.id > ?"
+            var arguments: StatementArguments = [search.after]
+            if let prefix = search.namePrefix {
+                // A range on the name index: LIKE would not use it for non-ASCII text.
+                sql += " AND v.name >= ? AND v.name < ?"
+                arguments += [prefix, prefix + "\u{10FFFF}"]
+            }
+            if let unitCode = search.unitCode {
+                sql += " AND v.unit_code = ?"
                 arguments += [unitCode]
             }
-            if let category {
-                sql += " AND category = ?"
+            if let category = search.category {
+                sql += " AND v.category = ?"
                 arguments += [category]
             }
-            sql += " ORDER BY id LIMIT ?"
-            arguments += [limit]
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.maskedRecord)
+            if let status = search.status {
+                sql += " AND v.status = ?"
+                arguments += [status.rawValue]
+            }
+            if let teamID = search.teamID {
+                sql += " AND v.team_id = ?"
+                arguments += [teamID]
+            }
+            sql += " ORDER BY v.id LIMIT ?"
+            arguments += [search.pageSize + 1]
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.maskedRecord)
+            return (Array(rows.prefix(search.pageSize)), rows.count > search.pageSize)
         }
     }
 
@@ -189,7 +224,7 @@ public struct RegistryStore: Sendable {
         VolunteerRecord(
             id: row["id"], name: row["name"], idNumber: row["id_masked"], phone: row["phone_masked"],
             birthDate: CalendarDay(iso: row["birth_date"] as String)!, unitCode: row["unit_code"], category: row["category"],
-            subcategory: row["subcategory"], status: row["status"])
+            subcategory: row["subcategory"], status: row["status"], teamID: row["team_id"], teamName: row["team_name"])
     }
 
     /// The volunteer with this ID number, found through its keyed hash.
@@ -213,6 +248,17 @@ public struct RegistryStore: Sendable {
                 WHERE status = 'active' AND subcategory IS NOT NULL\(filter) GROUP BY subcategory
                 """, arguments: arguments) {
                 counts.bySubcategory[row["subcategory"]] = row["n"]
+            }
+            return counts
+        }
+    }
+
+    /// Active volunteers by unit code, then category.
+    public func enrolmentByUnit() async throws -> [String: [Int: Int]] {
+        try await writer.read { db in
+            var counts: [String: [Int: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT unit_code, category, COUNT(*) AS n FROM volunteers WHERE status = 'active' GROUP BY unit_code, category") {
+                counts[row["unit_code"], default: [:]][row["category"]] = row["n"]
             }
             return counts
         }
@@ -275,6 +321,8 @@ public struct VolunteerRecord: Sendable, Hashable {
     public var category: Int
     public var subcategory: String?
     public var status: String
+    public var teamID: Int64?
+    public var teamName: String?
 }
 
 /// One line of the append-only audit log.

@@ -52,6 +52,28 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
 
     /// `YYYY-MM-DD`.
     public var description: String {
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))"
+        return "\(zeroPadded(year, 4))-\(zeroPadded(month, 2))-\(zeroPadded(day, 2))"
+    }
+
+    /// The day after this one.
+    public var next: CalendarDay {
+        if day < Self.daysIn(month: month, year: year) { return CalendarDay(year: year, month: month, day: day + 1)! }
+        if month < 12 { return CalendarDay(year: year, month: month + 1, day: 1)! }
+        return CalendarDay(year: year + 1, month: 1, day: 1)!
+    }
+
+    /// Encoded as its `YYYY-MM-DD` text, the form every file and message uses.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        guard let day = CalendarDay(iso: text) else {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text)' is not a date (YYYY-MM-DD)")
+        }
+        self = day
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

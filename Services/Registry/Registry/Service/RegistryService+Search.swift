@@ -1,0 +1,88 @@
+import PinganRegistryContracts
+import PinganRPC
+
+extension RegistryService {
+    func searchVolunteers(_ request: Pingan_Registry_V1_SearchVolunteersRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_VolunteerPage {
+        var status: VolunteerStatus?
+        if !request.status.isEmpty {
+            guard let parsed = VolunteerStatus(rawValue: request.status) else {
+                throw RPCError(.invalidArgument, "status: '\(request.status)' is not one of \(VolunteerStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            status = parsed
+        }
+        let pageSize = request.pageSize == 0 ? VolunteerSearch.defaultPageSize : Int(request.pageSize)
+        var search = VolunteerSearch(
+            namePrefix: request.namePrefix.isEmpty ? nil : request.namePrefix, unitCode: Self.scope(context, asked: request.unitCode),
+            category: request.category == 0 ? nil : Int(request.category), status: status,
+            teamID: request.teamID == 0 ? nil : request.teamID, pageSize: pageSize)
+        do {
+            if let problem = VolunteerSearch.checkPageSize(pageSize) { throw problem }
+            if !request.pageToken.isEmpty { try search.resume(from: request.pageToken) }
+        } catch let violation as Violation {
+            throw Self.rpcError(Refused(violations: [violation]), what: "search", reason: "SEARCH_REFUSED")
+        }
+        let page = try await store.searchVolunteers(search)
+        var answer = Pingan_Registry_V1_VolunteerPage()
+        answer.volunteers = page.volunteers.map(Self.message)
+        if page.more, let last = page.volunteers.last { answer.nextPageToken = search.pageToken(after: last.id) }
+        return answer
+    }
+
+    func getVolunteerHistory(_ request: Pingan_Registry_V1_GetVolunteerHistoryRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_VolunteerHistory {
+        let notFound = RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope")
+        guard let record = try await store.volunteer(id: request.volunteerID, unmasked: false, actor: Self.actor(context), requestID: context.requestID)
+        else { throw notFound }
+        if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
+        var history = Pingan_Registry_V1_VolunteerHistory()
+        history.volunteerID = request.volunteerID
+        let statuses = try await store.statusHistory(volunteerID: request.volunteerID).map { change in
+            Self.entry(at: change.at, kind: "status", from: change.from?.rawValue, to: change.to.rawValue, actor: change.actor, reason: change.reason)
+        }
+        let moves = try await store.teamHistory(volunteerID: request.volunteerID).map { move in
+            Self.entry(at: move.at, kind: "team", from: move.from.map(String.init), to: String(move.to), actor: move.actor, reason: move.reason)
+        }
+        // Both logs use the same RFC 3339 clock, so text order is time order; stable for ties.
+        history.entries = (statuses + moves).enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        return history
+    }
+
+    func getCampaign() -> Pingan_Registry_V1_CampaignInfo {
+        var info = Pingan_Registry_V1_CampaignInfo()
+        info.name = campaign.calendar.name
+        info.phases = campaign.calendar.phases.map { phase in
+            var message = Pingan_Registry_V1_CampaignPhase()
+            message.key = phase.key
+            message.name = phase.name
+            message.starts = phase.starts.description
+            message.ends = phase.ends.description
+            message.minimumMonthlyActivities = Int32(phase.minimumMonthlyActivities ?? 0)
+            return message
+        }
+        info.categories = plan.categories.map { category in
+            var message = Pingan_Registry_V1_CategoryQuota()
+            message.number = Int32(category.number)
+            message.name = category.name
+            message.mode = category.mode.rawValue
+            message.quota = Int32(category.quota)
+            message.quotaPerResidentialCommittee = Int32(category.quotaPerResidentialCommittee ?? 0)
+            message.subcategories = category.subcategories.map { Self.subcategory(code: $0.code, name: $0.name, quota: $0.quota, enrolled: 0) }
+            return message
+        }
+        info.minimumAge = Int32(campaign.eligibility.minimumAge)
+        info.maximumAge = Int32(campaign.eligibility.maximumAge)
+        info.minimumResidenceMonths = Int32(campaign.eligibility.minimumResidenceMonths)
+        info.totalQuota = Int32(plan.totalQuota)
+        return info
+    }
+
+    private static func entry(at: String, kind: String, from: String?, to: String, actor: String, reason: String?) -> Pingan_Registry_V1_HistoryEntry {
+        var entry = Pingan_Registry_V1_HistoryEntry()
+        entry.at = at
+        entry.kind = kind
+        entry.from = from ?? ""
+        entry.to = to
+        entry.actor = actor
+        entry.reason = reason ?? ""
+        return entry
+    }
+}

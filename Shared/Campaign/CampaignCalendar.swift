@@ -1,0 +1,119 @@
+import Foundation
+
+/// One phase of a campaign: recruitment, pre-job training, the event itself...
+public struct CampaignPhase: Sendable, Hashable, Codable {
+    /// Stable name other data refers to, e.g. "pre_job_training".
+    public var key: String
+    public var name: String
+    public var starts: CalendarDay
+    /// The last day of the phase: a deadline tied to the phase falls on it.
+    public var ends: CalendarDay
+    /// Activities each volunteer must log per month during the phase, if the campaign sets one.
+    public var minimumMonthlyActivities: Int?
+
+    public init(key: String, name: String, starts: CalendarDay, ends: CalendarDay, minimumMonthlyActivities: Int? = nil) {
+        self.key = key
+        self.name = name
+        self.starts = starts
+        self.ends = ends
+        self.minimumMonthlyActivities = minimumMonthlyActivities
+    }
+}
+
+/// A campaign's name and phases: data every service reads from the same campaign file, so a
+/// later campaign needs a new file, not new code.
+public struct CampaignCalendar: Sendable, Hashable, Codable {
+    public var name: String
+    public var phases: [CampaignPhase]
+
+    public init(name: String, phases: [CampaignPhase]) {
+        self.name = name
+        self.phases = phases
+    }
+
+    public func phase(_ key: String) -> CampaignPhase? {
+        phases.first { $0.key == key }
+    }
+
+    /// The phase `day` falls in; phases do not overlap.
+    public func phase(on day: CalendarDay) -> CampaignPhase? {
+        phases.first { $0.starts <= day && day <= $0.ends }
+    }
+
+    /// Every reason the calendar cannot be used: empty names, duplicate keys, a phase that ends
+    /// before it starts, phases out of order or overlapping.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if name.allSatisfy(\.isWhitespace) { problems.append("name: must not be empty") }
+        if phases.isEmpty { problems.append("phases: a campaign has at least one phase") }
+        var keys: Set<String> = []
+        for (index, phase) in phases.enumerated() {
+            if phase.key.isEmpty { problems.append("phases[\(index)].key: must not be empty") }
+            if !keys.insert(phase.key).inserted { problems.append("phases[\(index)].key: '\(phase.key)' is used twice") }
+            if phase.ends < phase.starts { problems.append("phases[\(index)].ends: \(phase.ends) is before its start \(phase.starts)") }
+            if index > 0, phase.starts <= phases[index - 1].ends {
+                problems.append("phases[\(index)].starts: \(phase.starts) is not after the previous phase's end \(phases[index - 1].ends)")
+            }
+            if let minimum = phase.minimumMonthlyActivities, minimum < 0 {
+                problems.append("phases[\(index)].minimum_monthly_activities: must not be negative")
+            }
+        }
+        return problems
+    }
+}
+
+/// Reads campaign files: snake_case JSON, unknown keys belong to other services and are skipped.
+public enum CampaignFile {
+    public static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return decoder
+    }
+
+    public static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    /// Decodes a campaign document from `path`, naming the file and the field when it is wrong.
+    public static func load<Document: Decodable>(_ type: Document.Type, from path: String) throws -> Document {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw CampaignFileError(path: path, message: "cannot be read (\(error.localizedDescription))")
+        }
+        do {
+            return try decoder().decode(type, from: data)
+        } catch let error as DecodingError {
+            throw CampaignFileError(path: path, message: describe(error))
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+        }
+        switch error {
+        case .keyNotFound(let key, let context): return "\(path(context)).\(key.stringValue): missing".trimmingCharacters(in: ["."])
+        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
+            return "\(path(context).isEmpty ? "file" : path(context)): \(context.debugDescription)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// A campaign file that is missing or wrong.
+public struct CampaignFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "campaign file \(path): \(message)" }
+}
