@@ -60,6 +60,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganStore",
+            dependencies: ["PinganRPC", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Store",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganWire",
             dependencies: [.product(name: "NIOCore", package: "swift-nio")],
             path: "Shared/Wire",
@@ -125,7 +131,7 @@ let package = Package(
         .target(
             name: "Registry",
             dependencies: [
-                "PinganCampaign", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
+                "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -205,7 +211,7 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "PinganCampaign", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,6 +2,7 @@ import PinganCampaign
 import Foundation
 import GRDB
 import PinganPersonalData
+import PinganStore
 @testable import Registry
 import Testing
 

@@ -2,6 +2,7 @@ import PinganCampaign
 import PinganProtocolContracts
 import PinganRegistryContracts
 import PinganRPC
+import PinganStore
 import SwiftProtobuf
 
 extension RegistryService {
@@ -55,15 +56,13 @@ extension RegistryService {
         }
     }
 
-    /// The call's `idempotency-key`, bound to this method and request; nil when none was sent.
+    /// The call's `idempotency-key`; requests carry personal data, so only a keyed hash of
+    /// them is kept.
     func idempotency(_ context: ServerContext, _ request: some SwiftProtobuf.Message) throws -> IdempotencyKey? {
-        guard let key = context.metadata.idempotencyKey else { return nil }
-        guard (1...128).contains(key.count) else {
-            throw RPCError(.invalidArgument, "metadata idempotency-key: must be 1-128 characters, got \(key.count)")
+        let cipher = store.cipher
+        return try IdempotencyKey(context, request) { bytes in
+            cipher.keyedHash(bytes.map { String($0, radix: 16) }.joined(separator: "."), field: "idempotency")
         }
-        let bytes: [UInt8] = try request.serializedBytes()
-        let hash = store.cipher.keyedHash(bytes.map { String($0, radix: 16) }.joined(separator: "."), field: "idempotency")
-        return IdempotencyKey(key: key, method: context.method.fullName, requestHash: hash)
     }
 
     /// The rules' refusal: every violation as a field violation, the code from what failed
@@ -106,7 +105,7 @@ extension RegistryService {
     }
 
     static func rpcError(_ conflict: IdempotencyConflict) -> RPCError {
-        RPCError(.failedPrecondition, "metadata idempotency-key '\(conflict.key)' was already used for a different request")
+        conflict.rpcError
     }
 
     static func applicant(_ request: Pingan_Registry_V1_SubmitApplicationRequest) throws -> Applicant {

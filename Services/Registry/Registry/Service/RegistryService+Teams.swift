@@ -1,5 +1,6 @@
 import PinganRegistryContracts
 import PinganRPC
+import PinganStore
 
 extension RegistryService {
     func saveTeam(_ request: Pingan_Registry_V1_SaveTeamRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Team {

@@ -1,6 +1,7 @@
 import PinganCampaign
 import Foundation
 import GRDB
+import PinganStore
 
 extension RegistryStore {
     /// Records a public application at a residential committee, after checking eligibility.
@@ -83,24 +84,11 @@ extension RegistryStore {
         }
     }
 
-    /// Runs `body` once per idempotency key, in the caller's transaction: a repeated key with
-    /// the same request returns the stored answer; with a different request it is refused.
-    /// Failures are not stored, so a retry after one is evaluated afresh.
+    /// Runs `body` once per idempotency key, in the caller's transaction.
     static func once<T>(
         _ db: Database, _ key: IdempotencyKey?, encode: (T) -> String, decode: (String) -> T?, _ body: () throws -> T
     ) throws -> T {
-        guard let key else { return try body() }
-        if let row = try Row.fetchOne(db, sql: "SELECT method, request_hash, response FROM idempotency_keys WHERE key = ?", arguments: [key.key]) {
-            guard row["method"] as String == key.method, (row["request_hash"] as Data) == Data(key.requestHash),
-                  let answer = decode(row["response"]) else {
-                throw IdempotencyConflict(key: key.key)
-            }
-            return answer
-        }
-        let result = try body()
-        try db.execute(sql: "INSERT INTO idempotency_keys (key, method, request_hash, response, created_at) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [key.key, key.method, Data(key.requestHash), encode(result), timestamp()])
-        return result
+        try IdempotencyKey.once(db, key, encode: encode, decode: decode, body)
     }
 
     /// A volunteer's status changes, oldest first.
@@ -120,25 +108,6 @@ extension RegistryStore {
             INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
     }
-}
-
-/// A caller's idempotency key for one mutation: the method and a hash of the request, so that
-/// the same key reused for a different request is caught.
-public struct IdempotencyKey: Sendable, Hashable {
-    public var key: String
-    public var method: String
-    public var requestHash: [UInt8]
-
-    public init(key: String, method: String, requestHash: [UInt8]) {
-        self.key = key
-        self.method = method
-        self.requestHash = requestHash
-    }
-}
-
-/// An idempotency key reused for a different request.
-public struct IdempotencyConflict: Error, Sendable, Hashable {
-    public var key: String
 }
 
 /// A change refused by the rules before anything was stored, with every reason.

@@ -1,4 +1,5 @@
 import GRDB
+import PinganStore
 
 extension RegistryStore {
     /// Gives a person a staff role at a unit.

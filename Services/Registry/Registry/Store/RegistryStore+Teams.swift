@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PinganStore
 
 extension RegistryStore {
     /// Creates a team (`id` nil) or renames it and names its leader. A leader in no team joins

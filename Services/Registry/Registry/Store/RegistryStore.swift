@@ -1,6 +1,7 @@
 import PinganCampaign
 import Foundation
 import GRDB
+import PinganStore
 import PinganPersonalData
 
 /// The registry's SQLite database. It owns its file: nothing else opens it.
@@ -13,25 +14,14 @@ public struct RegistryStore: Sendable {
 
     /// Migrates `writer`; refuses a database written by a newer version of the registry.
     public init(writer: any DatabaseWriter, cipher: PersonalDataCipher) throws {
-        let migrator = RegistryMigrations.migrator
-        let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
-        if superseded {
-            let unknown = try writer.read { db in try migrator.appliedIdentifiers(db) }.subtracting(migrator.migrations)
-            throw StoreError("the database was written by a newer registry (unknown migrations: \(unknown.sorted().joined(separator: ", ")))")
-        }
-        try migrator.migrate(writer)
+        try ServiceDatabase.migrate(writer, with: RegistryMigrations.migrator, service: "registry")
         self.writer = writer
         self.cipher = cipher
     }
 
     /// Opens (creating if needed) the database file in WAL mode with foreign keys on.
     public static func open(path: String, cipher: PersonalDataCipher) throws -> RegistryStore {
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            // WAL + NORMAL: an acknowledged write survives a killed process.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-        }
-        return try RegistryStore(writer: DatabasePool(path: path, configuration: configuration), cipher: cipher)
+        try RegistryStore(writer: ServiceDatabase.open(path: path), cipher: cipher)
     }
 
     /// An in-memory database, for tests.
@@ -271,17 +261,12 @@ public struct RegistryStore: Sendable {
     // MARK: Audit
 
     static func audit(_ db: Database, actor: String, action: String, target: String, requestID: String) throws {
-        try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, request_id) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [timestamp(), actor, action, target, requestID])
+        try AuditLog.append(db, actor: actor, action: action, target: target, requestID: requestID)
     }
 
     /// The audit log, oldest first.
     public func auditLog() async throws -> [AuditEntry] {
-        try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_log ORDER BY seq").map {
-                AuditEntry(sequence: $0["seq"], at: $0["at"], actor: $0["actor"], action: $0["action"], target: $0["target"], requestID: $0["request_id"])
-            }
-        }
+        try await writer.read(AuditLog.entries)
     }
 
     /// Runs raw SQL against the database, for tests that check what the schema enforces.
@@ -290,7 +275,7 @@ public struct RegistryStore: Sendable {
     }
 
     static func timestamp() -> String {
-        Date().formatted(.iso8601)
+        ServiceDatabase.timestamp()
     }
 }
 
@@ -323,23 +308,6 @@ public struct VolunteerRecord: Sendable, Hashable {
     public var status: String
     public var teamID: Int64?
     public var teamName: String?
-}
-
-/// One line of the append-only audit log.
-public struct AuditEntry: Sendable, Hashable {
-    public var sequence: Int64
-    public var at: String
-    public var actor: String
-    public var action: String
-    public var target: String
-    public var requestID: String
-}
-
-/// A store failure that is not about the caller's input.
-public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
 }
 
 extension String {
