@@ -87,6 +87,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganTrainingContracts",
+            dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Contracts/Training",
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganRPC",
             dependencies: [
                 "PinganWire", "PinganIdentity", "PinganProtocolContracts",
@@ -146,8 +153,21 @@ let package = Package(
             ],
             path: "Services/Registry/RegistryServer", swiftSettings: swiftSettings
         ),
+        .target(
+            name: "Training",
+            dependencies: [
+                "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRegistryContracts", "PinganRPC", "PinganRPCTransport",
+                "PinganProtocolContracts", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Services/Training/Training",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
-            name: "TrainingServer", dependencies: ["PinganServiceHost"],
+            name: "TrainingServer",
+            dependencies: [
+                "PinganServiceHost", "Training", "PinganCampaign", "PinganRPCTransport", "PinganTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             path: "Services/Training/TrainingServer", swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -215,6 +235,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TrainingTests",
+            dependencies: [
+                "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity",
+                .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "ServiceHostTests",
             dependencies: ["PinganServiceHost"],
             swiftSettings: swiftSettings
@@ -262,6 +290,7 @@ let package = Package(
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
                 "PinganProtocolContracts", "PinganRegistryContracts", "Registry", "PinganPersonalData",
+                "PinganTrainingContracts", "Training", "PinganCampaign",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

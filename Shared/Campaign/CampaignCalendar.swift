@@ -117,3 +117,18 @@ public struct CampaignFileError: Error, Sendable, Hashable, CustomStringConverti
 
     public var description: String { "campaign file \(path): \(message)" }
 }
+
+extension CampaignCalendar {
+    /// The World Expo 2010 phases (seed/town-plan.en.md): recruitment by the end of October 2009,
+    /// pre-job training before Spring Festival (14 February 2010), post training by the end of
+    /// April, the Expo from May to October. The default when no campaign file is configured,
+    /// the same as `deploy/campaigns/expo-2010.json`.
+    public static let expo2010 = CampaignCalendar(name: "上海世博会平安志愿者 2010", phases: [
+        CampaignPhase(key: "recruitment", name: "招募", starts: day("2009-09-01"), ends: day("2009-10-31")),
+        CampaignPhase(key: "pre_job_training", name: "岗前培训", starts: day("2009-11-01"), ends: day("2010-02-13")),
+        CampaignPhase(key: "post_training", name: "上岗提升培训", starts: day("2010-02-14"), ends: day("2010-04-30"), minimumMonthlyActivities: 1),
+        CampaignPhase(key: "expo", name: "世博会期间", starts: day("2010-05-01"), ends: day("2010-10-31"), minimumMonthlyActivities: 2),
+    ])
+
+    private static func day(_ text: String) -> CalendarDay { CalendarDay(iso: text)! }
+}

@@ -23,5 +23,5 @@ public enum RegistryMethods {
     public static let endStaffRole = MethodDescriptor(service: service, method: "EndStaffRole", access: .only(.admin))
     public static let listStaff = MethodDescriptor(service: service, method: "ListStaff", isIdempotent: true, access: .anyRole)
     public static let exportVolunteers = MethodDescriptor(
-        service: service, method: "ExportVolunteers", kind: .serverStreaming, isIdempotent: true, access: .only(.admin, .auditor, .clerk))
+        service: service, method: "ExportVolunteers", kind: .serverStreaming, isIdempotent: true, access: .only(.admin, .auditor, .clerk, .service))
 }

@@ -1,3 +1,4 @@
+import PinganRPC
 import PinganCampaign
 
 /// What a person declares when applying at a residential committee (public recruitment).
@@ -53,18 +54,5 @@ public struct Applicant: Sendable, Hashable {
     }
 }
 
-/// One rule an applicant fails: the field, the rule's stable name, and a sentence for people.
-public struct Violation: Sendable, Hashable, CustomStringConvertible {
-    public var field: String
-    public var rule: String
-    public var message: String
-
-    public init(field: String, rule: String, message: String) {
-        self.field = field
-        self.rule = rule
-        self.message = message
-    }
-
-    /// `applicant.birthDate: age 66 is above 65 and no waiver was given`.
-    public var description: String { "\(field): \(message)" }
-}
+/// A broken eligibility, batch or team rule.
+public typealias Violation = BrokenRule

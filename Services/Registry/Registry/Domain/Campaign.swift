@@ -57,16 +57,8 @@ extension Campaign {
     /// The Shanghai town's World Expo 2010 campaign (seed/town-plan.en.md), the default when no
     /// campaign file is configured; `deploy/campaigns/expo-2010.json` is the same as a file.
     public static let expo2010 = Campaign(
-        calendar: CampaignCalendar(name: "上海世博会平安志愿者 2010", phases: [
-            CampaignPhase(key: "recruitment", name: "招募", starts: day("2009-09-01"), ends: day("2009-10-31")),
-            CampaignPhase(key: "pre_job_training", name: "岗前培训", starts: day("2009-11-01"), ends: day("2010-02-13")),
-            CampaignPhase(key: "post_training", name: "上岗提升培训", starts: day("2010-02-14"), ends: day("2010-04-30"),
-                          minimumMonthlyActivities: 1),
-            CampaignPhase(key: "expo", name: "世博会期间", starts: day("2010-05-01"), ends: day("2010-10-31"),
-                          minimumMonthlyActivities: 2),
-        ]),
+        calendar: .expo2010,
         plan: .townPlan2010,
         eligibility: .townPlan2010)
 
-    private static func day(_ text: String) -> CalendarDay { CalendarDay(iso: text)! }
 }

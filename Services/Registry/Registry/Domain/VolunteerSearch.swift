@@ -57,5 +57,3 @@ public struct VolunteerSearch: Sendable, Hashable {
             : Violation(field: "pageSize", rule: "PAGE_SIZE", message: "must be 1-\(maximumPageSize) (0 means \(defaultPageSize)), got \(size)")
     }
 }
-
-extension Violation: Error {}

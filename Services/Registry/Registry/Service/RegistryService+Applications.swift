@@ -68,16 +68,6 @@ extension RegistryService {
     /// The rules' refusal: every violation as a field violation, the code from what failed
     /// (a duplicate person is ALREADY_EXISTS, bad input INVALID_ARGUMENT, the rest FAILED_PRECONDITION).
     static func rpcError(_ refused: Refused, what: String, reason: String) -> RPCError {
-        var details = Pingan_Rpc_V1_StatusDetails()
-        details.reason = reason
-        details.fieldViolations = refused.violations.map { violation in
-            var field = Pingan_Rpc_V1_FieldViolation()
-            field.field = Self.snakeCase(violation.field)
-            field.rule = violation.rule
-            field.description_p = violation.message
-            return field
-        }
-        let summary = refused.violations.map { "\(snakeCase($0.field)): \($0.message)" }.joined(separator: "; ")
         let rules = Set(refused.violations.map(\.rule))
         let code: RPCError.Code = if rules.contains("ALREADY_REGISTERED") {
             .alreadyExists
@@ -90,7 +80,7 @@ extension RegistryService {
         } else {
             .failedPrecondition
         }
-        return RPCError(code, "\(what) refused: \(summary)", details: details)
+        return .refusal(what, code: code, reason: reason, rules: refused.violations)
     }
 
     /// Runs a store mutation, turning the rules' refusals and idempotency conflicts into statuses.

@@ -253,14 +253,7 @@ public struct RegistryService: RPCService {
                         details: details)
     }
 
-    /// `idNumber` -> `id_number`: the proto's field names.
     static func snakeCase(_ name: String) -> String {
-        name.reduce(into: "") { text, character in
-            if character.isUppercase {
-                text += "_" + character.lowercased()
-            } else {
-                text.append(character)
-            }
-        }
+        RPCError.snakeCase(name)
     }
 }

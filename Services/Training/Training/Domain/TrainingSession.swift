@@ -1,0 +1,88 @@
+/// A scheduled time and place where a course is taught.
+public struct TrainingSession: Sendable, Hashable {
+    public enum Status: String, Sendable, Hashable {
+        case scheduled
+        case cancelled
+    }
+
+    public var id: Int64
+    public var courseID: Int64
+    public var starts: SessionTime
+    public var ends: SessionTime
+    public var place: String
+    public var capacity: Int
+    public var trainer: String
+    public var status: Status
+    public var enrolled: Int
+
+    public init(id: Int64, courseID: Int64, starts: SessionTime, ends: SessionTime, place: String, capacity: Int, trainer: String,
+                status: Status = .scheduled, enrolled: Int = 0) {
+        self.id = id
+        self.courseID = courseID
+        self.starts = starts
+        self.ends = ends
+        self.place = place
+        self.capacity = capacity
+        self.trainer = trainer
+        self.status = status
+        self.enrolled = enrolled
+    }
+
+    /// Length in hours, the attendance credited to someone present throughout.
+    public var hours: Double { Double(starts.minutes(until: ends)) / 60 }
+
+    /// Two sessions overlap when each starts before the other ends (back to back is fine).
+    public func overlaps(_ other: TrainingSession) -> Bool {
+        starts < other.ends && other.starts < ends
+    }
+}
+
+/// The rules of sessions and enrollment, as plain functions.
+public enum SessionRules {
+    public static let maximumCapacity = 1000
+    /// A session is one sitting: at most 12 hours.
+    public static let maximumMinutes = 12 * 60
+
+    /// Problems with a session's time, place, capacity and trainer.
+    public static func check(starts: String, ends: String, place: String, capacity: Int, trainer: String) -> Result<(SessionTime, SessionTime), Refusal> {
+        var problems: [Problem] = []
+        let start = SessionTime(starts), end = SessionTime(ends)
+        if start == nil { problems.append(Problem("starts", "TIME", "'\(starts)' is not a time (YYYY-MM-DD HH:MM)")) }
+        if end == nil { problems.append(Problem("ends", "TIME", "'\(ends)' is not a time (YYYY-MM-DD HH:MM)")) }
+        if let start, let end {
+            if end <= start {
+                problems.append(Problem("ends", "ENDS_BEFORE_START", "\(end) is not after the start \(start)"))
+            } else if start.minutes(until: end) > maximumMinutes {
+                problems.append(Problem("ends", "SESSION_TOO_LONG", "a session lasts at most 12 hours"))
+            }
+        }
+        if place.trimmed.isEmpty { problems.append(Problem("place", "PLACE_REQUIRED", "must not be empty")) }
+        if trainer.trimmed.isEmpty { problems.append(Problem("trainer", "TRAINER_REQUIRED", "must not be empty")) }
+        if !(1...maximumCapacity).contains(capacity) { problems.append(Problem("capacity", "CAPACITY", "must be 1-\(maximumCapacity), got \(capacity)")) }
+        guard problems.isEmpty, let start, let end else { return .failure(Refusal(problems)) }
+        return .success((start, end))
+    }
+
+    /// Problems with enrolling a volunteer in `session`, given the sessions they already have.
+    public static func checkEnrollment(in session: TrainingSession, alreadyIn others: [TrainingSession]) -> [Problem] {
+        var problems: [Problem] = []
+        if session.status == .cancelled {
+            problems.append(Problem("sessionId", "SESSION_CANCELLED", "session \(session.id) was cancelled"))
+        }
+        if others.contains(where: { $0.id == session.id }) {
+            problems.append(Problem("volunteerId", "ALREADY_ENROLLED", "already enrolled in session \(session.id)"))
+        } else if let clash = others.first(where: { $0.status == .scheduled && $0.overlaps(session) }) {
+            problems.append(Problem("sessionId", "OVERLAPPING_SESSION",
+                                    "overlaps session \(clash.id) (\(clash.starts)-\(clash.ends.minuteText)) the volunteer is enrolled in"))
+        }
+        if session.enrolled >= session.capacity {
+            problems.append(Problem("sessionId", "SESSION_FULL", "all \(session.capacity) seats of session \(session.id) are taken"))
+        }
+        return problems
+    }
+}
+
+extension SessionTime {
+    /// "HH:MM".
+    var minuteText: String { String(description.suffix(5)) }
+}
