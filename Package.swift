@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "pingan", targets: ["GatewayCLI"]),
         .executable(name: "pingan-bench", targets: ["PinganBench"]),
         .executable(name: "pingan-registry-demo", targets: ["RegistryDemo"]),
+        .executable(name: "pingan-training-demo", targets: ["TrainingDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -186,6 +187,14 @@ let package = Package(
             ],
             path: "Services/Registry/RegistryDemo", swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "TrainingDemo",
+            dependencies: [
+                "PinganCampaign", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Training/TrainingDemo", swiftSettings: swiftSettings
+        ),
         .target(
             name: "Gateway",
             dependencies: [
@@ -207,6 +216,7 @@ let package = Package(
             name: "PinganBench",
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost", "PinganRegistryContracts", "Registry",
+                "PinganTrainingContracts", "PinganProtocolContracts",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

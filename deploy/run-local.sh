@@ -55,7 +55,10 @@ mkdir -p "$run/logs" "$run/data"
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
   extra=()
-  if [ "$name" = registry ]; then extra=(--database "$run/data/registry.sqlite" --data-key "$run/data/registry.key"); fi
+  case $name in
+    registry) extra=(--database "$run/data/registry.sqlite" --data-key "$run/data/registry.key" --campaign deploy/campaigns/expo-2010.json) ;;
+    training) extra=(--database "$run/data/training.sqlite" --registry 127.0.0.1:7401 --campaign deploy/campaigns/expo-2010.json) ;;
+  esac
   "$bin/pingan-$name" --host 127.0.0.1 --port "$port" "${extra[@]}" \
     --cert "$run/pki/$name.pem" --key "$run/pki/$name.key" --ca "$run/pki/ca.pem" --acl "$run/acl.json" \
     >"$run/logs/$name.log" 2>&1 &
@@ -81,8 +84,9 @@ for _ in $(seq 50); do
 done
 "$bin/pingan" health
 echo
-echo "Loading the town plan's units and a synthetic corps into the registry (idempotent):"
+echo "Loading the town plan's units, a synthetic corps and its pre-job training (idempotent):"
 "$bin/pingan-registry-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
+"$bin/pingan-training-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 echo
 "$bin/pingan" registry progress
 echo

@@ -27,39 +27,8 @@ struct BenchRegistry: AsyncParsableCommand {
         let context = try TLSContext(configuration: TLSConfiguration(role: .client, certificateChainPath: tls.cert, privateKeyPath: tls.key, trustRootsPath: tls.ca))
         let connection = try await RPCConnection.connect(host: host, port: port, tls: context)
 
-        var units = Pingan_Registry_V1_SaveUnitsRequest()
-        units.units = [("TOWN", "town", ""), ("BENCH", "department", "TOWN")].map { code, kind, parent in
-            var unit = Pingan_Registry_V1_OrgUnit()
-            unit.code = code
-            unit.name = code
-            unit.kind = kind
-            unit.parentCode = parent
-            return unit
-        }
-        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
-
         let importStart = ContinuousClock.now
-        var firstID: Int64 = 0
-        for start in stride(from: 0, to: volunteers, by: batchSize) {
-            let count = min(batchSize, volunteers - start)
-            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(
-                RegistryMethods.registerBatch, options: CallOptions(timeout: .seconds(300))
-            ) { (writer: RequestStreamWriter<Request>) in
-                var header = Request()
-                header.header.batchID = "bench-\(start)"
-                header.header.unitCode = "BENCH"
-                header.header.category = 4
-                try await writer.write(header)
-                for index in start..<(start + count) {
-                    var row = Request()
-                    row.row.name = "志愿者\(index)"
-                    row.row.idNumber = Self.idNumber(index)
-                    row.row.phone = "139" + String(format: "%08d", index)
-                    try await writer.write(row)
-                }
-            }
-            if firstID == 0 { firstID = response.firstVolunteerID }
-        }
+        let firstID = try await Self.importVolunteers(connection, count: volunteers, batchSize: batchSize)
         let importSeconds = Self.seconds(ContinuousClock.now - importStart)
         let rssAfterImport = Self.rssKilobytes(of: serverPid)
 
@@ -91,6 +60,43 @@ struct BenchRegistry: AsyncParsableCommand {
         }
         await connection.close()
         print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(percentile(0.5)),"get_p99_us":\#(percentile(0.99)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+    }
+
+    /// Registers `count` volunteers of one department in batches; returns the first id (ids are
+    /// consecutive).
+    static func importVolunteers(_ connection: RPCConnection, count volunteers: Int, batchSize: Int) async throws -> Int64 {
+        var units = Pingan_Registry_V1_SaveUnitsRequest()
+        units.units = [("TOWN", "town", ""), ("BENCH", "department", "TOWN")].map { code, kind, parent in
+            var unit = Pingan_Registry_V1_OrgUnit()
+            unit.code = code
+            unit.name = code
+            unit.kind = kind
+            unit.parentCode = parent
+            return unit
+        }
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
+        var firstID: Int64 = 0
+        for start in stride(from: 0, to: volunteers, by: batchSize) {
+            let count = min(batchSize, volunteers - start)
+            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(
+                RegistryMethods.registerBatch, options: CallOptions(timeout: .seconds(300))
+            ) { (writer: RequestStreamWriter<Request>) in
+                var header = Request()
+                header.header.batchID = "bench-\(start)"
+                header.header.unitCode = "BENCH"
+                header.header.category = 4
+                try await writer.write(header)
+                for index in start..<(start + count) {
+                    var row = Request()
+                    row.row.name = "志愿者\(index)"
+                    row.row.idNumber = Self.idNumber(index)
+                    row.row.phone = "139" + String(format: "%08d", index)
+                    try await writer.write(row)
+                }
+            }
+            if firstID == 0 { firstID = response.firstVolunteerID }
+        }
+        return firstID
     }
 
     /// Distinct valid resident IDs: birth dates spread over 1960-1989, sequence from the index.
