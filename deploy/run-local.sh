@@ -88,7 +88,7 @@ echo "Loading the town plan's units, a synthetic corps and its pre-job training 
 "$bin/pingan-registry-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 "$bin/pingan-training-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 echo
-"$bin/pingan" registry progress
+"$bin/pingan" dashboard
 echo
 echo "The four services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
 echo "Try: PINGAN_CLIENT_CERT=$PINGAN_CLIENT_CERT PINGAN_CLIENT_KEY=$PINGAN_CLIENT_KEY PINGAN_CA=$PINGAN_CA $bin/pingan health"

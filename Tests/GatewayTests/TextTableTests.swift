@@ -12,8 +12,12 @@ struct TextTableTests {
         #expect(lines == ["NAME      N", "环卫工人  1", "guards    2"])
     }
 
-    @Test func percentages() {
-        #expect(RegistryProgressCommand.percent(3690, of: 6249) == "59%")
-        #expect(RegistryProgressCommand.percent(0, of: 0) == "-")
+    @Test("values: percentages round, a zero whole shows as a dash, decimals keep one place")
+    func values() {
+        #expect(Value.percent(part: 3690, whole: 6249).display(.en) == "59%")
+        #expect(Value.percent(part: 0, whole: 0).display(.en) == "-")
+        #expect(Value.fraction(part: 4139, whole: 6249).display(.en) == "4139/6249 66%")
+        #expect(Value.decimal(4).display(.en) == "4" && Value.decimal(2.25).display(.en) == "2.3")
+        #expect(Value.bool(true).display(.zh) == "是")
     }
 }

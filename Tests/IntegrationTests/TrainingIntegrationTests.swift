@@ -1,4 +1,5 @@
 import Foundation
+import PinganCampaign
 import PinganRegistryContracts
 import PinganRPC
 import PinganRPCTransport
@@ -17,6 +18,25 @@ struct TrainingIntegrationTests {
         let line = try await process.waitForOutput(containing: "listening", within: .seconds(20))
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
         return (process, port)
+    }
+
+    /// A pre-job course of `hours` and one session of that length on 20 November 2009.
+    static func preJobSession(_ connection: RPCConnection, hours: Int, capacity: Int32) async throws -> (Pingan_Training_V1_Course, Pingan_Training_V1_Session) {
+        var create = Pingan_Training_V1_CreateCourseRequest()
+        create.code = "PJ-01"
+        create.name = "岗前培训"
+        create.kind = "pre_job"
+        create.deadlinePhase = "pre_job_training"
+        create.requiredHours = Double(hours)
+        let course: Pingan_Training_V1_Course = try await connection.unary(TrainingMethods.createCourse, create)
+        var schedule = Pingan_Training_V1_ScheduleSessionRequest()
+        schedule.courseID = course.id
+        schedule.starts = "2009-11-20 09:00"
+        schedule.ends = "2009-11-20 \(zeroPadded(9 + hours, 2)):00"
+        schedule.place = "镇政府3号楼303室"
+        schedule.capacity = capacity
+        schedule.trainer = "周海燕"
+        return (course, try await connection.unary(TrainingMethods.scheduleSession, schedule))
     }
 
     @Test("training enrolls volunteers the registry calls active, refuses others, and says so when the registry is gone")
@@ -44,22 +64,8 @@ struct TrainingIntegrationTests {
         await registryConnection.close()
 
         let connection = try await RPCConnection.connect(host: "127.0.0.1", port: trainingPort, tls: office)
-        var create = Pingan_Training_V1_CreateCourseRequest()
-        create.code = "PJ-01"
-        create.name = "岗前培训"
-        create.kind = "pre_job"
-        create.deadlinePhase = "pre_job_training"
-        create.requiredHours = 3
-        let course: Pingan_Training_V1_Course = try await connection.unary(TrainingMethods.createCourse, create)
+        let (course, session) = try await Self.preJobSession(connection, hours: 3, capacity: 30)
         #expect(course.deadline == "2010-02-13")
-        var schedule = Pingan_Training_V1_ScheduleSessionRequest()
-        schedule.courseID = course.id
-        schedule.starts = "2009-11-20 09:00"
-        schedule.ends = "2009-11-20 12:00"
-        schedule.place = "镇政府3号楼303室"
-        schedule.capacity = 30
-        schedule.trainer = "周海燕"
-        let session: Pingan_Training_V1_Session = try await connection.unary(TrainingMethods.scheduleSession, schedule)
 
         var enroll = Pingan_Training_V1_EnrollRequest()
         enroll.sessionID = session.id

@@ -6,6 +6,6 @@ public enum PinganCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pingan",
         abstract: "Talk to the Pingan services.",
-        subcommands: [HealthCommand.self, RegistryCommand.self]
+        subcommands: [HealthCommand.self, VolunteerCommand.self, DashboardCommand.self, RegistryCommand.self, TrainingCommand.self, ImportCommand.self]
     )
 }

@@ -1,9 +1,10 @@
 /// Left-aligned columns separated by two spaces, padded by display width: Chinese and other
 /// East Asian wide characters take two terminal columns.
 enum TextTable {
-    static func render(header: [String], rows: [[String]]) -> String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { displayWidth($0[column]) }.max() ?? 0 }
+    static func render(header: [String]?, rows: [[String]]) -> String {
+        let all = (header.map { [$0] } ?? []) + rows
+        let columns = all.map(\.count).max() ?? 0
+        let widths = (0..<columns).map { column in all.map { column < $0.count ? displayWidth($0[column]) : 0 }.max() ?? 0 }
         return all.map { row in
             row.indices.map { column in
                 column == row.count - 1 ? row[column] : row[column] + String(repeating: " ", count: widths[column] - displayWidth(row[column]))

@@ -10,42 +10,48 @@ struct HealthCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "health",
         abstract: "Check that each service answers.",
-        discussion: "Exit status: 0 all serving, 2 at least one endpoint unavailable or not serving, 1 usage error."
+        discussion: "Exit status: 0 all serving, 2 at least one endpoint unavailable or not serving, 64 usage or config error."
     )
 
-    @OptionGroup var client: ClientOptions
+    @OptionGroup var options: GatewayOptions
 
-    @Option(name: .customLong("endpoint"), help: "name=host:port, repeatable (default: the four services on 127.0.0.1:7401-7404).")
+    @Option(name: .customLong("endpoint"), help: "name=host:port, repeatable (default: the town's services from the config).")
     var endpoints: [Endpoint] = []
 
-    @Option(help: "Seconds to wait for each endpoint.")
-    var timeout: Double = 3
-
-    func validate() throws {
-        guard timeout > 0, timeout <= 300 else {
-            throw ValidationError("--timeout \(timeout) must be above 0 and at most 300 seconds")
-        }
-    }
+    @Flag(help: "Every town of the config.")
+    var allTowns = false
 
     func run() async throws {
-        let tls = try client.tlsContext()
-        let targets = endpoints.isEmpty ? Endpoint.localDefaults : endpoints
-        let limit = Duration.milliseconds(Int64(timeout * 1000))
-        let results = await withTaskGroup(of: (Int, HealthResult).self) { group in
-            for (index, endpoint) in targets.enumerated() {
-                group.addTask { (index, await HealthResult.check(endpoint, tls: tls, timeout: limit)) }
+        try await runGateway(options) { session in
+            let targets: [(town: String, endpoint: Endpoint)] = if !endpoints.isEmpty {
+                endpoints.map { ("-", $0) }
+            } else {
+                (allTowns ? session.config.towns : [try session.selectedTown()]).flatMap { town in
+                    town.services.values.sorted { $0.port < $1.port }.map { (town.code, $0) }
+                }
             }
-            var results = [HealthResult?](repeating: nil, count: targets.count)
-            for await (index, result) in group { results[index] = result }
-            return results.compactMap { $0 }
-        }
-        let rows = results.map { result -> [String] in
-            [result.endpoint.name, "\(result.endpoint.host):\(result.endpoint.port)", result.status, result.server,
-             result.version, result.uptime, result.roundTrip]
-        }
-        print(TextTable.render(header: ["SERVICE", "ADDRESS", "STATUS", "SERVER", "VERSION", "UPTIME", "RTT"], rows: rows))
-        if results.contains(where: { !$0.serving }) {
-            throw ExitCode(2)
+            let timeout = session.deadline - .now
+            let tls = session.clients.tls
+            let results = await withTaskGroup(of: (Int, HealthResult).self) { group in
+                for (index, target) in targets.enumerated() {
+                    group.addTask { (index, await HealthResult.check(target.endpoint, tls: tls, timeout: timeout)) }
+                }
+                var results = [HealthResult?](repeating: nil, count: targets.count)
+                for await (index, result) in group { results[index] = result }
+                return results.compactMap { $0 }
+            }
+            let table = Table(
+                columns: [.init("town", Text("镇", "Town")), .init("service", Text("服务", "Service")), .init("address", Text("地址", "Address")),
+                          .init("status", Text("状态", "Status")), .init("server", Text("程序", "Server")), .init("version", Text("版本", "Version")),
+                          .init("uptime", Text("运行时间", "Uptime")), .init("rtt", Text("往返", "RTT"))],
+                rows: zip(targets, results).map { target, result in
+                    [.text(target.town), .text(result.endpoint.name), .text("\(result.endpoint.host):\(result.endpoint.port)"), .text(result.status),
+                     .text(result.server), .text(result.version), .text(result.uptime), .text(result.roundTrip)]
+                })
+            session.print(Report(command: "health", sections: [Section(id: "health", title: Text("服务状态", "Services"), table: table)]))
+            if results.contains(where: { !$0.serving }) {
+                throw GatewayExit.partial(Text("有服务未在运行", "not every service is serving")(session.language))
+            }
         }
     }
 }

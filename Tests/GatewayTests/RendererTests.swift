@@ -1,0 +1,65 @@
+import Foundation
+@testable import Gateway
+import Testing
+
+@Suite("Gateway output: tables, JSON, CSV, languages")
+struct RendererTests {
+    static let report: Report = {
+        var report = Report(command: "dashboard", sections: [
+            Section(id: "registry.categories", title: Text("招募进度", "Recruitment"), table: Table(
+                columns: [.init("name", Text("名称", "Name")), .init("enrolled", Text("已招募", "Enrolled")), .init("share", Text("完成率", "%"))],
+                rows: [[.text("环卫工人"), .int(474), .percent(part: 474, whole: 650)], [.text("guards, \"night\""), .int(12), .percent(part: 12, whole: 0)]])),
+            .unavailable(id: "training.completion", title: Text("培训", "Training"), reason: "training at 127.0.0.1:7402 did not answer in time", code: "DEADLINE_EXCEEDED"),
+        ])
+        report.notes = [Text("（提示）", "(hint)")]
+        return report
+    }()
+
+    @Test("a terminal table aligns mixed Chinese and ASCII cells and says which section is unavailable")
+    func table() {
+        let text = Renderer.render(Self.report, as: .table, language: .en)
+        #expect(text == """
+            == Recruitment ==
+            Name             Enrolled  %
+            环卫工人         474       73%
+            guards, "night"  12        -
+
+            == Training ==
+            unavailable: training at 127.0.0.1:7402 did not answer in time
+
+            (hint)
+            """)
+        #expect(Renderer.render(Self.report, as: .table, language: .zh).hasPrefix("== 招募进度 ==\n名称"))
+    }
+
+    @Test("JSON keeps the documented schema: numbers as numbers, shares as ratios, unavailable with reason and code, partial")
+    func json() throws {
+        let data = Data(Renderer.render(Self.report, as: .json, language: .en).utf8)
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(root["schema"] as? String == "pingan.gateway.v1")
+        #expect(root["partial"] as? Bool == true)
+        let sections = try #require(root["sections"] as? [[String: Any]])
+        #expect(sections[0]["columns"] as? [String] == ["name", "enrolled", "share"])
+        let rows = try #require(sections[0]["rows"] as? [[String: Any]])
+        #expect(rows[0]["enrolled"] as? Int == 474)
+        #expect(rows[0]["share"] as? Double == 0.7292)
+        #expect(rows[1]["share"] is NSNull)
+        #expect(sections[1]["status"] as? String == "unavailable" && sections[1]["code"] as? String == "DEADLINE_EXCEEDED")
+        #expect(!String(decoding: data, as: UTF8.self).contains("(hint)"), "notes are for terminals only")
+    }
+
+    @Test("CSV: byte-order mark, CRLF, quoting of commas and quotes, a block per section")
+    func csv() {
+        let text = Renderer.render(Self.report, as: .csv, language: .zh)
+        #expect(text == "\u{FEFF}section,名称,已招募,完成率\r\nregistry.categories,环卫工人,474,0.7292\r\nregistry.categories,\"guards, \"\"night\"\"\",12,\r\n\r\n"
+            + "section,status,reason\r\ntraining.completion,unavailable,training at 127.0.0.1:7402 did not answer in time\r\n")
+    }
+
+    @Test("the language comes from --lang, else LC_ALL, LC_MESSAGES, LANG")
+    func language() {
+        #expect(Language.resolve(flag: nil, environment: ["LANG": "zh_CN.UTF-8"]) == .zh)
+        #expect(Language.resolve(flag: nil, environment: ["LC_ALL": "en_US.UTF-8", "LANG": "zh_CN.UTF-8"]) == .en)
+        #expect(Language.resolve(flag: "zh", environment: ["LANG": "C"]) == .zh)
+        #expect(Language.resolve(flag: nil, environment: [:]) == .en)
+    }
+}

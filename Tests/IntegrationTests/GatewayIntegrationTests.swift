@@ -1,0 +1,236 @@
+import Foundation
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganTestSupport
+import PinganTrainingContracts
+import Testing
+
+/// The real `pingan` against real registry and training executables on loopback.
+@Suite("Gateway CLI end to end")
+struct GatewayIntegrationTests {
+    /// One town: a registry and a training service, with `volunteers` registered (ids from
+    /// `first`), a pre-job course, and `trained` of them through it.
+    struct Stack {
+        var registry: RunningProcess
+        var training: RunningProcess
+        var registryPort: Int
+        var trainingPort: Int
+        var first: Int64
+
+        func kill() {
+            registry.kill()
+            training.kill()
+        }
+    }
+
+    static func stack(volunteers: Int, trained: Int) async throws -> Stack {
+        let tls = ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem")]
+        let (registry, registryPort) = try await TrainingIntegrationTests.start(
+            "pingan-registry", tls + ["--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL)] + ExecutableTests.storageFlags())
+        let database = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-training-\(UUID()).sqlite").path
+        let (training, trainingPort) = try await TrainingIntegrationTests.start("pingan-training", tls + [
+            "--acl", ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#),
+            "--database", database, "--registry", "127.0.0.1:\(registryPort)",
+        ])
+        let office = try TestCertificates.context(.client, identity: "client")
+        let registryConnection = try await RPCConnection.connect(host: "127.0.0.1", port: registryPort, tls: office)
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await registryConnection.unary(RegistryMethods.saveUnits, RegistryServiceTests.units())
+        let rows = (1...volunteers).map { ("队员\($0)", RegistryServiceTests.idNumber(sequence: $0)) }
+        let batch = try await RegistryServiceTests.register(registryConnection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: rows)
+        await registryConnection.close()
+
+        let connection = try await RPCConnection.connect(host: "127.0.0.1", port: trainingPort, tls: office)
+        let (_, session) = try await TrainingIntegrationTests.preJobSession(connection, hours: 2, capacity: 500)
+        var sheet = Pingan_Training_V1_RecordAttendanceRequest()
+        sheet.sessionID = session.id
+        for offset in 0..<Int64(trained) {
+            var enroll = Pingan_Training_V1_EnrollRequest()
+            enroll.sessionID = session.id
+            enroll.volunteerID = batch.firstVolunteerID + offset
+            let _: Pingan_Training_V1_Enrollment = try await connection.unary(TrainingMethods.enroll, enroll)
+            var row = Pingan_Training_V1_AttendanceRow()
+            row.volunteerID = enroll.volunteerID
+            row.present = true
+            sheet.rows.append(row)
+        }
+        if trained > 0 { let _: Pingan_Training_V1_AttendanceResult = try await connection.unary(TrainingMethods.recordAttendance, sheet) }
+        await connection.close()
+        return Stack(registry: registry, training: training, registryPort: registryPort, trainingPort: trainingPort, first: batch.firstVolunteerID)
+    }
+
+    /// A gateway config file for these towns (code to its services).
+    static func config(_ towns: [(code: String, services: [String: Int])]) throws -> String {
+        let townsJSON = towns.map { town -> String in
+            let services = town.services.map { "\"\($0.key)\": \"127.0.0.1:\($0.value)\"" as String }.joined(separator: ", ")
+            return #"{"code": "\#(town.code)", "name": "\#(town.code)镇", "services": {\#(services)}}"#
+        }.joined(separator: ", ")
+        let json = #"{"client": {"cert": "\#(TestCertificates.path("client.pem"))", "key": "\#(TestCertificates.path("client.key"))", "ca": "\#(TestCertificates.path("ca.pem"))"}, "towns": [\#(townsJSON)]}"#
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-gateway-\(UUID()).json").path
+        try Data(json.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    static func pingan(_ arguments: [String], timeout: Duration = .seconds(30)) async throws -> Subprocess.Result {
+        try await Subprocess.run(try BuiltExecutables.path("pingan"), arguments + ["--lang", "en"], timeout: timeout)
+    }
+
+    static func json(_ result: Subprocess.Result) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: result.standardOutput) as? [String: Any], "\(result.text) \(result.standardError)")
+    }
+
+    static func statuses(_ json: [String: Any]) -> [String: String] {
+        let sections = json["sections"] as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: sections.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") })
+    }
+
+    /// A port nothing listens on.
+    static func deadPort() throws -> Int {
+        let socket = try Socket.reserve()
+        return socket
+    }
+
+    @Test("volunteer show merges registry and training; with each service missing in turn the other still prints and the exit says partial")
+    func mergeWithEachServiceMissing() async throws {
+        let stack = try await Self.stack(volunteers: 5, trained: 3)
+        defer { stack.kill() }
+        let id = String(stack.first)
+
+        let all = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])])
+        #expect(all.status == 0, "\(all.standardError)")
+        let merged = try Self.json(all)
+        #expect(merged["partial"] as? Bool == false)
+        #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok"])
+        let registrySection = (merged["sections"] as? [[String: Any]])?.first
+        #expect((registrySection?["fields"] as? [String: Any])?["name"] as? String == "队员1")
+
+        let dead = try Self.deadPort()
+        for (missing, services) in [("registry", ["registry": dead, "training": stack.trainingPort]),
+                                    ("training", ["registry": stack.registryPort, "training": dead])] {
+            let result = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", services)])])
+            #expect(result.status == 2, "missing \(missing): \(result.standardError)")
+            let view = try Self.json(result)
+            #expect(view["partial"] as? Bool == true)
+            for (section, status) in Self.statuses(view) {
+                #expect(status == (section.hasPrefix(missing) ? "unavailable" : "ok"), "\(section) with \(missing) missing")
+            }
+            let reasons = (view["sections"] as? [[String: Any]] ?? []).compactMap { $0["reason"] as? String }
+            #expect(reasons.allSatisfy { $0.contains("\(missing) at 127.0.0.1:\(dead) is unreachable") }, "\(reasons)")
+        }
+
+        let table = try await Self.pingan(["volunteer", "show", id, "--config", try Self.config([("a", ["registry": stack.registryPort])])])
+        #expect(table.status == 2)
+        #expect(table.text.contains("== Training ==\nunavailable: no training service configured for this town"))
+
+        let unknown = try await Self.pingan(["volunteer", "show", "999999", "--config", try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])])
+        #expect(unknown.status == 3 && unknown.standardError.contains("no volunteer 999999"))
+    }
+
+    @Test("a hanging service is reported within the deadline; the command does not hang")
+    func hangingService() async throws {
+        let stack = try await Self.stack(volunteers: 2, trained: 0)
+        defer { stack.kill() }
+        let silent = try await SilentServer.start()
+        let started = ContinuousClock.now
+        let result = try await Self.pingan(["volunteer", "show", String(stack.first), "--timeout", "1",
+                                            "--config", try Self.config([("a", ["registry": stack.registryPort, "training": silent.port])])])
+        let elapsed = ContinuousClock.now - started
+        #expect(result.status == 2)
+        #expect(elapsed < .seconds(8), "bounded by --timeout 1 plus process start-up, took \(elapsed)")
+        #expect(result.text.contains("training at 127.0.0.1:\(silent.port) did not answer in time"), "\(result.text)")
+        #expect(result.text.contains("队员1"), "the registry's part still prints")
+        try await silent.channel.close()
+    }
+
+    @Test("dashboard over two towns: a row per town and district totals that add up")
+    func districtTotals() async throws {
+        let first = try await Self.stack(volunteers: 6, trained: 4)
+        defer { first.kill() }
+        let second = try await Self.stack(volunteers: 3, trained: 1)
+        defer { second.kill() }
+        let config = try Self.config([("east", ["registry": first.registryPort, "training": first.trainingPort]),
+                                      ("west", ["registry": second.registryPort, "training": second.trainingPort])])
+        let result = try await Self.pingan(["dashboard", "--all-towns", "--json", "--config", config])
+        #expect(result.status == 0, "\(result.standardError)")
+        let rows = try #require(((try Self.json(result))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["town"] as? String } == ["east", "west", "*"])
+        func figure(_ row: [String: Any], _ key: String) -> [Int] {
+            let value = row[key] as? [String: Any]
+            return [value?["part"] as? Int ?? -1, value?["whole"] as? Int ?? -1]
+        }
+        #expect(rows.map { figure($0, "recruitment") } == [[6, 6249], [3, 6249], [9, 12498]])
+        #expect(rows.map { figure($0, "pre_job_training") } == [[4, 6], [1, 3], [5, 9]])
+
+        let table = try await Self.pingan(["dashboard", "--all-towns", "--config", config])
+        #expect(table.text.contains("9/12498 0%"))
+
+        second.kill()
+        _ = try await second.training.waitForExit(within: .seconds(10))
+        let partial = try await Self.pingan(["dashboard", "--all-towns", "--json", "--config", config])
+        #expect(partial.status == 2)
+        let partialRows = try #require(((try Self.json(partial))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
+    }
+
+    @Test("import batch: bad rows come back with their file lines and nothing is registered; good rows register once")
+    func importBatch() async throws {
+        let stack = try await Self.stack(volunteers: 1, trained: 0)
+        defer { stack.kill() }
+        let config = try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-import-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let bad = folder.appendingPathComponent("bad.csv")
+        try Data("\u{FEFF}姓名,身份证号,手机\r\n张伟,\(RegistryServiceTests.idNumber(sequence: 50)),13812345678\r\n\"李,娜\",110105194912310023,\r\n王芳,\(RegistryServiceTests.idNumber(sequence: 51)),123\r\n".utf8).write(to: bad)
+        let refused = try await Self.pingan(["import", "batch", bad.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config])
+        #expect(refused.status == 3)
+        let errors = try #require(((try Self.json(refused))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(errors.map { $0["line"] as? Int } == [3, 4])
+        #expect(errors.map { $0["field"] as? String } == ["id_number", "phone"])
+
+        let good = folder.appendingPathComponent("good.csv")
+        try Data("name,id_number\n张伟,\(RegistryServiceTests.idNumber(sequence: 50))\n王芳,\(RegistryServiceTests.idNumber(sequence: 51))\n".utf8).write(to: good)
+        for replayed in [false, true] {
+            let imported = try await Self.pingan(["import", "batch", good.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config])
+            #expect(imported.status == 0, "\(imported.standardError)")
+            let fields = try #require(((try Self.json(imported))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any])
+            #expect(fields["accepted"] as? Int == 2 && fields["replayed"] as? Bool == replayed)
+        }
+    }
+
+    @Test("a wrong config names the key and exits 64; CSV output opens in spreadsheets (BOM, CRLF)")
+    func configAndFormats() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-gateway-bad-\(UUID()).json").path
+        try Data(#"{"towns": [{"code": "a", "services": {"registry": "nowhere"}}]}"#.utf8).write(to: URL(fileURLWithPath: path))
+        let bad = try await Self.pingan(["dashboard", "--config", path])
+        #expect(bad.status == 64)
+        #expect(bad.standardError.contains("config \(path): towns[0].services.registry: 'nowhere' is not host:port"), "\(bad.standardError)")
+
+        let stack = try await Self.stack(volunteers: 2, trained: 1)
+        defer { stack.kill() }
+        let config = try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])
+        let csv = try await Self.pingan(["dashboard", "--csv", "--config", config])
+        #expect(csv.status == 0)
+        #expect(csv.standardOutput.prefix(3) == Data([0xEF, 0xBB, 0xBF]))
+        #expect(csv.text.contains("registry.categories,9,护楼志愿者,public,1000,0,0.0\r\n"), "\(csv.text)")
+        let both = try await Self.pingan(["dashboard", "--csv", "--json", "--config", config])
+        #expect(both.status == 64)
+    }
+}
+
+/// Reserves an ephemeral port by binding and closing it: nothing listens there afterwards.
+enum Socket {
+    static func reserve() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw RPCError(.internal, "cannot reserve a port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
