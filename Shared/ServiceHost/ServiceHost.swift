@@ -13,7 +13,7 @@ import PinganTLS
 /// serve its methods plus Health and Reflection over mutual TLS, stop on SIGTERM or SIGINT.
 public enum ServiceHost {
     /// The Pingan release, reported by Health/Check.
-    public static let version = "0.1.0"
+    public static let version = PinganVersion.current
 
     public static func run(name: String, defaultPort: Int, options: ServiceOptions, services: [any RPCService]) async throws {
         try await run(name: name, settings: options.settings(defaultPort: defaultPort, environment: ProcessInfo.processInfo.environment),

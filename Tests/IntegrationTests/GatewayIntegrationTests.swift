@@ -172,7 +172,7 @@ struct GatewayIntegrationTests {
         #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
     }
 
-    @Test("import batch: bad rows come back with their file lines and nothing is registered; good rows register once")
+    @Test("imports: bad rows come back with their file lines and nothing is imported; good rows register once")
     func importBatch() async throws {
         let stack = try await Self.stack(volunteers: 1, trained: 0)
         defer { stack.kill() }
@@ -187,6 +187,18 @@ struct GatewayIntegrationTests {
         #expect(errors.map { $0["line"] as? Int } == [3, 4])
         #expect(errors.map { $0["field"] as? String } == ["id_number", "phone"])
 
+        let sheet = folder.appendingPathComponent("sheet.csv")
+        try Data("volunteer_id,present,hours\n\(stack.first),是,\n\(stack.first),maybe,2\n".utf8).write(to: sheet)
+        let badSheet = try await Self.pingan(["import", "attendance", sheet.path, "--session", "1", "--json", "--config", config])
+        #expect(badSheet.status == 3)
+        let sheetErrors = try #require(((try Self.json(badSheet))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(sheetErrors.map { $0["line"] as? Int } == [3] && sheetErrors.first?["field"] as? String == "present")
+        try Data("volunteer_id,present\n\(stack.first),1\n".utf8).write(to: sheet)
+        let notEnrolled = try await Self.pingan(["import", "attendance", sheet.path, "--session", "1", "--json", "--config", config])
+        #expect(notEnrolled.status == 3, "the service refuses a volunteer not enrolled in the session")
+        let refusedRows = try #require(((try Self.json(notEnrolled))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(refusedRows.map { $0["line"] as? Int } == [2] && refusedRows.first?["rule"] as? String == "NOT_ENROLLED")
+
         let good = folder.appendingPathComponent("good.csv")
         try Data("name,id_number\n张伟,\(RegistryServiceTests.idNumber(sequence: 50))\n王芳,\(RegistryServiceTests.idNumber(sequence: 51))\n".utf8).write(to: good)
         for replayed in [false, true] {
@@ -197,7 +209,7 @@ struct GatewayIntegrationTests {
         }
     }
 
-    @Test("a wrong config names the key and exits 64; CSV output opens in spreadsheets (BOM, CRLF)")
+    @Test("exit codes: 64 for a wrong config naming the key, 4 when the service is unreachable; CSV opens in spreadsheets (BOM, CRLF)")
     func configAndFormats() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-gateway-bad-\(UUID()).json").path
         try Data(#"{"towns": [{"code": "a", "services": {"registry": "nowhere"}}]}"#.utf8).write(to: URL(fileURLWithPath: path))
@@ -214,6 +226,10 @@ struct GatewayIntegrationTests {
         #expect(csv.text.contains("registry.categories,9,护楼志愿者,public,1000,0,0.0\r\n"), "\(csv.text)")
         let both = try await Self.pingan(["dashboard", "--csv", "--json", "--config", config])
         #expect(both.status == 64)
+        let unreachable = try await Self.pingan(["registry", "progress", "--timeout", "2", "--config", try Self.config([("a", ["registry": try Self.deadPort()])])])
+        #expect(unreachable.status == 4, "\(unreachable.standardError)")
+        let version = try await Subprocess.run(try BuiltExecutables.path("pingan"), ["--version"], timeout: .seconds(30))
+        #expect(version.status == 0 && version.text.hasPrefix("0."))
     }
 }
 

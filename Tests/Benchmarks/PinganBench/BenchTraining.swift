@@ -20,6 +20,8 @@ struct BenchTraining: AsyncParsableCommand {
     @Option(help: "Volunteers enrolled and trained (half of them complete).") var trained = 2000
     @Option(help: "Volunteers per CheckQualifications call.") var batch = 1000
     @Option var rounds = 200
+    @Flag(help: "Load the corps and its training, measure nothing (for other benchmarks' set-up).")
+    var loadOnly = false
     @OptionGroup var tls: TLSFlags
 
     func run() async throws {
@@ -29,6 +31,11 @@ struct BenchTraining: AsyncParsableCommand {
         let first = try await BenchRegistry.importVolunteers(registry, count: volunteers, batchSize: 5000)
         await registry.close()
         try await load(training, first: first)
+        if loadOnly {
+            await training.close()
+            print(#"{"volunteers":\#(volunteers),"trained":\#(trained),"first_volunteer_id":\#(first)}"#)
+            return
+        }
 
         let ids = (0..<Int64(batch)).map { first + $0 * Int64(volunteers) / Int64(batch) }
         var request = Pingan_Training_V1_CheckQualificationsRequest()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganRPC
 
 /// `pingan`: the command line for the town office, operators and district staff.
 public enum PinganCommand {
@@ -6,6 +7,7 @@ public enum PinganCommand {
     public static let configuration = CommandConfiguration(
         commandName: "pingan",
         abstract: "Talk to the Pingan services.",
+        version: PinganVersion.current,
         subcommands: [HealthCommand.self, VolunteerCommand.self, DashboardCommand.self, RegistryCommand.self, TrainingCommand.self, ImportCommand.self]
     )
 }

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Two towns on loopback, each a release pingan-registry and pingan-training with VOLUNTEERS
+# (6,249) registered and TRAINED (2,000) trained through the APIs; then times the real `pingan`
+# CLI: `volunteer show` (ROUNDS runs, random volunteers) and `dashboard --all-towns` (DASHBOARDS
+# runs). Baseline from the same run: `pingan --version`, the cost of starting the CLI process.
+# Prints one JSON line.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root"
+for product in pingan pingan-bench pingan-registry pingan-training; do swift build -c release --product "$product" >&2; done
+bin=$(swift build -c release --show-bin-path)
+work=.build-bench/gateway
+rm -rf "$work" && mkdir -p "$work"
+deploy/pki.sh ca "$work" >&2
+for name in registry training; do deploy/pki.sh issue "$work" "$name" --cn "pingan-$name" --ip 127.0.0.1 >&2; done
+deploy/pki.sh issue "$work" client --cn bench-admin >&2
+deploy/make-data-key.sh "$work/data.key" >&2
+echo '{"identities": [{"match": "cn:bench-admin", "role": "admin"}, {"match": "cn:pingan-training", "role": "service"}]}' > "$work/acl.json"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+towns=""
+for town in east west; do
+  if [ $town = east ]; then registry_port=50101 training_port=50102; else registry_port=50103 training_port=50104; fi
+  mkdir -p "$work/$town"
+  "$bin/pingan-registry" --port $registry_port --metrics-port 0 --cert "$work/registry.pem" --key "$work/registry.key" --ca "$work/ca.pem" \
+    --acl "$work/acl.json" --database "$work/$town/registry.sqlite" --data-key "$work/data.key" --log-level warning &
+  pids+=($!)
+  "$bin/pingan-training" --port $training_port --metrics-port 0 --cert "$work/training.pem" --key "$work/training.key" --ca "$work/ca.pem" \
+    --acl "$work/acl.json" --database "$work/$town/training.sqlite" --registry "127.0.0.1:$registry_port" --log-level warning &
+  pids+=($!)
+  for port in $registry_port $training_port; do
+    for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+  done
+  "$bin/pingan-bench" training-qualify --load-only --registry-port $registry_port --training-port $training_port \
+    --volunteers "${VOLUNTEERS:-6249}" --trained "${TRAINED:-2000}" --ca "$work/ca.pem" --cert "$work/client.pem" --key "$work/client.key" >&2
+  towns="$towns${towns:+, }{\"code\": \"$town\", \"services\": {\"registry\": \"127.0.0.1:$registry_port\", \"training\": \"127.0.0.1:$training_port\"}}"
+done
+cat > "$work/gateway.json" <<JSON
+{"client": {"cert": "client.pem", "key": "client.key", "ca": "ca.pem"}, "towns": [$towns]}
+JSON
+python3 -u - "$bin/pingan" "$work/gateway.json" "${VOLUNTEERS:-6249}" "${ROUNDS:-200}" "${DASHBOARDS:-20}" <<'PY'
+import json, random, subprocess, sys, time
+pingan, config, volunteers, rounds, dashboards = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+def timed(arguments, expect=0):
+    started = time.perf_counter()
+    result = subprocess.run([pingan] + arguments, capture_output=True)
+    elapsed = (time.perf_counter() - started) * 1000
+    if result.returncode != expect:
+        sys.exit(f"{arguments}: exit {result.returncode}: {result.stderr.decode()}")
+    return elapsed, result.stdout
+def percentile(samples, p):
+    samples = sorted(samples)
+    return samples[min(len(samples) - 1, max(0, int(-(-p * len(samples) // 1)) - 1))]
+random.seed(2010)
+baseline = [timed(["--version"])[0] for _ in range(rounds)]
+show = [timed(["volunteer", "show", str(random.randint(1, volunteers)), "--config", config, "--town", "east", "--json"])[0] for _ in range(rounds)]
+board = []
+for _ in range(dashboards):
+    elapsed, output = timed(["dashboard", "--all-towns", "--config", config, "--json"])
+    board.append(elapsed)
+rows = json.loads(output)["sections"][0]["rows"]
+total = rows[-1]
+print(json.dumps({
+    "volunteers_per_town": volunteers, "rounds": rounds,
+    "cli_start_p50_ms": round(percentile(baseline, .5), 2), "cli_start_p99_ms": round(percentile(baseline, .99), 2),
+    "volunteer_show_p50_ms": round(percentile(show, .5), 2), "volunteer_show_p99_ms": round(percentile(show, .99), 2),
+    "volunteer_show_p99_over_cli_start_p99": round(percentile(show, .99) / percentile(baseline, .99), 2),
+    "dashboard_two_towns_runs": dashboards,
+    "dashboard_two_towns_p50_ms": round(percentile(board, .5), 1), "dashboard_two_towns_max_ms": round(max(board), 1),
+    "dashboard_p50_over_cli_start_p50": round(percentile(board, .5) / percentile(baseline, .5), 2),
+    "district_recruitment": total["recruitment"], "district_pre_job_training": total["pre_job_training"],
+}))
+PY
