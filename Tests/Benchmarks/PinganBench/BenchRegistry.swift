@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PinganProtocolContracts
 import PinganRegistryContracts
 import PinganRPC
 import PinganRPCTransport
@@ -33,33 +34,21 @@ struct BenchRegistry: AsyncParsableCommand {
         let rssAfterImport = Self.rssKilobytes(of: serverPid)
 
         let total = volunteers
-        let perWorker = lookups / concurrency
         let first = firstID
-        let latencies = try await withThrowingTaskGroup(of: [Int64].self) { group in
-            for worker in 0..<concurrency {
-                group.addTask(executorPreference: connection.taskExecutor) {
-                    var samples: [Int64] = []
-                    var request = Pingan_Registry_V1_GetVolunteerRequest()
-                    for index in 0..<perWorker {
-                        request.id = first + Int64((index * 7919 + worker * 104_729) % total)
-                        let started = ContinuousClock.now
-                        let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, request)
-                        let (s, a) = (ContinuousClock.now - started).components
-                        samples.append(s * 1_000_000_000 + a / 1_000_000_000)
-                    }
-                    return samples
-                }
-            }
-            var all: [Int64] = []
-            for try await samples in group { all += samples }
-            return all.sorted()
+        let latencies = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { worker, index in
+            var request = Pingan_Registry_V1_GetVolunteerRequest()
+            request.id = first + Int64((index * 7919 + worker * 104_729) % total)
+            let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, request)
         }
-        func percentile(_ p: Double) -> String {
-            let rank = min(latencies.count - 1, max(0, Int((p * Double(latencies.count)).rounded(.up)) - 1))
-            return oneDecimal(Double(latencies[rank]) / 1000)
+        // The same-run baseline: a call that does no work, at the same concurrency.
+        let baseline = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { _, _ in
+            let _: Pingan_Health_V1_HealthCheckResponse = try await connection.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
+        }
+        func percentile(_ samples: [Int64], _ p: Double) -> Double {
+            Double(samples[min(samples.count - 1, max(0, Int((p * Double(samples.count)).rounded(.up)) - 1))]) / 1000
         }
         await connection.close()
-        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(percentile(0.5)),"get_p99_us":\#(percentile(0.99)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
     }
 
     /// Registers `count` volunteers of one department in batches; returns the first id (ids are
@@ -97,6 +86,30 @@ struct BenchRegistry: AsyncParsableCommand {
             if firstID == 0 { firstID = response.firstVolunteerID }
         }
         return firstID
+    }
+
+    /// `calls` calls spread over `concurrency` workers on the connection's event loop; the
+    /// latencies in nanoseconds, sorted.
+    static func closedLoop(
+        _ connection: RPCConnection, calls: Int, concurrency: Int, _ call: @escaping @Sendable (_ worker: Int, _ index: Int) async throws -> Void
+    ) async throws -> [Int64] {
+        try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for worker in 0..<concurrency {
+                group.addTask(executorPreference: connection.taskExecutor) {
+                    var samples: [Int64] = []
+                    for index in 0..<(calls / concurrency) {
+                        let started = ContinuousClock.now
+                        try await call(worker, index)
+                        let (s, a) = (ContinuousClock.now - started).components
+                        samples.append(s * 1_000_000_000 + a / 1_000_000_000)
+                    }
+                    return samples
+                }
+            }
+            var all: [Int64] = []
+            for try await samples in group { all += samples }
+            return all.sorted()
+        }
     }
 
     /// Distinct valid resident IDs: birth dates spread over 1960-1989, sequence from the index.
