@@ -157,9 +157,13 @@ extension TrainingStore {
             let chunk = volunteerIDs[start..<min(start + 500, volunteerIDs.count)]
             start += 500
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM course_records WHERE volunteer_id IN (\(marks))", arguments: StatementArguments(Array(chunk))) {
-                records[row["volunteer_id"], default: [:]][row["course_id"]] = CourseRecord(
-                    hours: row["hours"], assessmentPassed: row["assessment_passed"], completedOn: (row["completed_on"] as String?).flatMap { CalendarDay(iso: $0) })
+            // Read by position: a batch of thousands makes name look-ups the larger cost.
+            let statement = try db.cachedStatement(sql: """
+                SELECT volunteer_id, course_id, hours, assessment_passed, completed_on FROM course_records WHERE volunteer_id IN (\(marks))
+                """)
+            for row in try Row.fetchAll(statement, arguments: StatementArguments(Array(chunk))) {
+                records[row[0], default: [:]][row[1]] = CourseRecord(
+                    hours: row[2], assessmentPassed: row[3], completedOn: (row[4] as String?).flatMap { CalendarDay(iso: $0) })
             }
         }
         return records
