@@ -55,6 +55,16 @@ struct RendererTests {
             + "section,status,reason\r\ntraining.completion,unavailable,training at 127.0.0.1:7402 did not answer in time\r\n")
     }
 
+    @Test("a report is partial when a section did not answer, not when the caller's role may not see it")
+    func partial() {
+        let denied = Report(command: "volunteer show", sections: [
+            Section(id: "registry.volunteer", title: Text("登记信息", "Registry"), fields: [Field("id", Text("编号", "ID"), .integer(7))]),
+            .unavailable(id: "registry.history", title: Text("记录", "History"), reason: "PERMISSION_DENIED role trainer", code: "PERMISSION_DENIED"),
+        ])
+        #expect(!denied.isPartial)
+        #expect(Self.report.isPartial)
+    }
+
     @Test("the language comes from --lang, else LC_ALL, LC_MESSAGES, LANG")
     func language() {
         #expect(Language.resolve(flag: nil, environment: ["LANG": "zh_CN.UTF-8"]) == .zh)

@@ -11,8 +11,8 @@ public struct Report: Sendable {
         self.sections = sections
     }
 
-    /// Some section did not answer.
-    public var isPartial: Bool { sections.contains { $0.unavailable != nil } }
+    /// Some section did not answer. A refusal for the caller's role is an answer, not an outage.
+    public var isPartial: Bool { sections.contains { $0.unavailable != nil && $0.code != "PERMISSION_DENIED" } }
 }
 
 public struct Section: Sendable {
