@@ -198,7 +198,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts", "PinganTrainingContracts",
+                "PinganCampaign", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts", "PinganTrainingContracts",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

@@ -37,6 +37,11 @@ public struct ServerContext: Sendable {
         return logger
     }
 
+    /// Who the audit log names: the ACL entry that matched, else the certificate identity.
+    public var actor: String {
+        caller?.matchedBy ?? peer.description
+    }
+
     /// The caller's request id, or "-" if it sent none.
     public var requestID: String { metadata.requestID ?? "-" }
 

@@ -1,3 +1,5 @@
+import PinganCampaign
+
 /// RFC 4180 CSV as spreadsheets write it: an optional UTF-8 byte-order mark, CRLF or LF line
 /// ends, quoted fields that may hold commas, quotes ("") and line breaks.
 enum CSVReader {
@@ -71,7 +73,7 @@ enum CSVReader {
     /// Maps each wanted column (by any of its accepted header names, case-insensitive) to its
     /// index; names the missing ones.
     static func columns(_ header: [String], wanted: [(key: String, names: [String], required: Bool)]) throws(Malformed) -> [String: Int] {
-        let normalized = header.map { $0.trimmingWhitespace.lowercased() }
+        let normalized = header.map { $0.trimmed.lowercased() }
         var indexes: [String: Int] = [:]
         var missing: [String] = []
         for column in wanted {
@@ -86,8 +88,3 @@ enum CSVReader {
     }
 }
 
-extension String {
-    var trimmingWhitespace: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
-}

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PinganCampaign
 import PinganRegistryContracts
 import PinganRPC
 import PinganRPCTransport
@@ -77,7 +78,7 @@ struct ImportBatchCommand: AsyncParsableCommand {
         let data = records.dropFirst()
         let rows = data.map { record in
             var row = Pingan_Registry_V1_VolunteerRow()
-            func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmingWhitespace : nil } ?? "" }
+            func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
             row.name = value("name")
             row.idNumber = value("id_number")
             row.phone = value("phone")
@@ -118,7 +119,7 @@ struct ImportAttendanceCommand: AsyncParsableCommand {
             request.sessionID = session
             var problems: [(line: Int, field: String, message: String)] = []
             for record in records.dropFirst() {
-                func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmingWhitespace : nil } ?? "" }
+                func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
                 var row = Pingan_Training_V1_AttendanceRow()
                 if let id = Int64(value("volunteer_id")) { row.volunteerID = id } else {
                     problems.append((record.line, "volunteer_id", "'\(value("volunteer_id"))' is not a volunteer id"))

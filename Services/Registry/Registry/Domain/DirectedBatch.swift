@@ -130,8 +130,3 @@ extension DirectedBatch {
     }
 }
 
-extension String {
-    var trimmed: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
-}

@@ -21,7 +21,7 @@ extension RegistryService {
         let idempotency = try idempotency(context, request)
         let id = try await Self.translatingRefusals("application", reason: "APPLICATION_REFUSED") {
             try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
-                                              rules: campaign.eligibility, actor: Self.actor(context), requestID: context.requestID,
+                                              rules: campaign.eligibility, actor: context.actor, requestID: context.requestID,
                                               idempotency: idempotency)
         }
         return Self.status(id, .applied)
@@ -44,7 +44,7 @@ extension RegistryService {
         let scope = context.caller?.role == .admin ? nil : context.caller?.unitScope
         do {
             guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope,
-                                                      actor: Self.actor(context), requestID: context.requestID,
+                                                      actor: context.actor, requestID: context.requestID,
                                                       idempotency: try idempotency(context, request)) else {
                 throw RPCError(.notFound, "volunteer \(request.volunteerID) does not exist in your scope")
             }

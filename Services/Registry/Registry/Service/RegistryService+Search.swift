@@ -30,7 +30,7 @@ extension RegistryService {
 
     func getVolunteerHistory(_ request: Pingan_Registry_V1_GetVolunteerHistoryRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_VolunteerHistory {
         let notFound = RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope")
-        guard let record = try await store.volunteer(id: request.volunteerID, unmasked: false, actor: Self.actor(context), requestID: context.requestID)
+        guard let record = try await store.volunteer(id: request.volunteerID, unmasked: false, actor: context.actor, requestID: context.requestID)
         else { throw notFound }
         if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
         var history = Pingan_Registry_V1_VolunteerHistory()

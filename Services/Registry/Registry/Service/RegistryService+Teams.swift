@@ -9,7 +9,7 @@ extension RegistryService {
             Self.message(try await store.saveTeam(
                 id: request.id == 0 ? nil : request.id, unitCode: request.unitCode, name: request.name,
                 leaderID: request.leaderVolunteerID == 0 ? nil : request.leaderVolunteerID, scope: Self.clerkScope(context),
-                actor: Self.actor(context), requestID: context.requestID, idempotency: idempotency))
+                actor: context.actor, requestID: context.requestID, idempotency: idempotency))
         }
     }
 
@@ -24,7 +24,7 @@ extension RegistryService {
         let record = try await Self.translatingRefusals("transfer", reason: "TRANSFER_REFUSED") {
             try await store.transfer(
                 volunteerID: request.volunteerID, toTeam: request.toTeamID, reason: request.reason, scope: Self.clerkScope(context),
-                actor: Self.actor(context), requestID: context.requestID, idempotency: idempotency)
+                actor: context.actor, requestID: context.requestID, idempotency: idempotency)
         }
         guard let record else { throw RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope") }
         return Self.message(record)
@@ -37,14 +37,14 @@ extension RegistryService {
         let idempotency = try idempotency(context, request)
         return try await Self.translatingRefusals("staff role", reason: "STAFF_REFUSED") {
             Self.message(try await store.assignStaffRole(
-                unitCode: request.unitCode, personName: request.personName, role: role, actor: Self.actor(context),
+                unitCode: request.unitCode, personName: request.personName, role: role, actor: context.actor,
                 requestID: context.requestID, idempotency: idempotency))
         }
     }
 
     func endStaffRole(_ request: Pingan_Registry_V1_EndStaffRoleRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_StaffAssignment {
         let ended = try await Self.translatingRefusals("ending the staff role", reason: "STAFF_REFUSED") {
-            try await store.endStaffRole(id: request.id, reason: request.reason, actor: Self.actor(context), requestID: context.requestID)
+            try await store.endStaffRole(id: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
         }
         guard let ended else { throw RPCError(.notFound, "id: staff assignment \(request.id) does not exist") }
         return Self.message(ended)

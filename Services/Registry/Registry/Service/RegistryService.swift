@@ -86,7 +86,7 @@ public struct RegistryService: RPCService {
                            responsible: unit.responsible.isEmpty ? nil : unit.responsible)
         }
         do {
-            try await store.saveUnits(units, actor: Self.actor(context), requestID: context.requestID)
+            try await store.saveUnits(units, actor: context.actor, requestID: context.requestID)
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_FOREIGNKEY {
             throw RPCError(.invalidArgument, "units: a parent_code names no unit (list parents before their children)", cause: error)
         }
@@ -118,7 +118,7 @@ public struct RegistryService: RPCService {
         }
         let batch = DirectedBatch(batchID: header.batchID, unitCode: header.unitCode, category: Int(header.category), rows: rows)
         do {
-            let result = try await store.registerBatch(batch, plan: plan, actor: Self.actor(context), requestID: context.requestID)
+            let result = try await store.registerBatch(batch, plan: plan, actor: context.actor, requestID: context.requestID)
             var response = Pingan_Registry_V1_RegisterBatchResponse()
             response.batchID = result.batchID
             response.accepted = Int32(result.accepted)
@@ -136,7 +136,7 @@ public struct RegistryService: RPCService {
             throw RPCError(.permissionDenied, "role \(role?.rawValue ?? "unknown") may not read unmasked ID and phone numbers (admin only)")
         }
         let notFound = RPCError(.notFound, "volunteer \(request.id) does not exist in your scope")
-        guard let record = try await store.volunteer(id: request.id, unmasked: request.unmasked, actor: Self.actor(context), requestID: context.requestID)
+        guard let record = try await store.volunteer(id: request.id, unmasked: request.unmasked, actor: context.actor, requestID: context.requestID)
         else { throw notFound }
         // A clerk outside the unit learns nothing, not even that the volunteer exists.
         if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
@@ -230,11 +230,6 @@ public struct RegistryService: RPCService {
     }
 
     // MARK: Translation
-
-    /// Who the audit log names: the ACL entry that matched, else the certificate identity.
-    static func actor(_ context: ServerContext) -> String {
-        context.caller?.matchedBy ?? context.peer.description
-    }
 
     /// INVALID_ARGUMENT naming the first problem, with every row's problem in the details.
     static func rpcError(_ rejected: BatchRejected, batchID: String) -> RPCError {

@@ -114,8 +114,3 @@ public struct Refusal: Error, Sendable, Hashable {
     }
 }
 
-extension String {
-    var trimmed: String {
-        String(drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
-    }
-}

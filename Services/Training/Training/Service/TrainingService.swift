@@ -93,7 +93,7 @@ public struct TrainingService: RPCService {
                                 requiredHours: request.requiredHours, assessmentRequired: request.assessmentRequired)
         let idempotency = try IdempotencyKey(context, request)
         return try await Self.translatingRefusals("course") {
-            Self.message(try await store.createCourse(draft, calendar: calendar, actor: Self.actor(context), requestID: context.requestID, idempotency: idempotency))
+            Self.message(try await store.createCourse(draft, calendar: calendar, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
         }
     }
 
@@ -102,14 +102,14 @@ public struct TrainingService: RPCService {
         return try await Self.translatingRefusals("session") {
             Self.message(try await store.scheduleSession(
                 courseID: request.courseID, starts: request.starts, ends: request.ends, place: request.place, capacity: Int(request.capacity),
-                trainer: request.trainer, actor: Self.actor(context), requestID: context.requestID, idempotency: idempotency))
+                trainer: request.trainer, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
         }
     }
 
     func rescheduleSession(_ request: Pingan_Training_V1_RescheduleSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_SessionChange {
         let change = try await Self.translatingRefusals("reschedule") {
             try await store.reschedule(sessionID: request.id, starts: request.starts, ends: request.ends, place: request.place.isEmpty ? nil : request.place,
-                                       capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: Self.actor(context), requestID: context.requestID)
+                                       capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: context.actor, requestID: context.requestID)
         }
         guard let change else { throw RPCError(.notFound, "id: session \(request.id) does not exist") }
         return Self.message(change)
@@ -117,7 +117,7 @@ public struct TrainingService: RPCService {
 
     func cancelSession(_ request: Pingan_Training_V1_CancelSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_SessionChange {
         let change = try await Self.translatingRefusals("cancellation") {
-            try await store.cancel(sessionID: request.id, reason: request.reason, actor: Self.actor(context), requestID: context.requestID)
+            try await store.cancel(sessionID: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
         }
         guard let change else { throw RPCError(.notFound, "id: session \(request.id) does not exist") }
         return Self.message(change)
@@ -136,7 +136,7 @@ public struct TrainingService: RPCService {
             throw RPCError(.failedPrecondition, "volunteer_id: volunteer \(volunteer.id) is \(volunteer.status) in the registry; only active volunteers enroll")
         }
         let (session, seatsLeft) = try await Self.translatingRefusals("enrollment") {
-            try await store.enroll(sessionID: request.sessionID, volunteer: volunteer, actor: Self.actor(context), requestID: context.requestID,
+            try await store.enroll(sessionID: request.sessionID, volunteer: volunteer, actor: context.actor, requestID: context.requestID,
                                    idempotency: idempotency)
         }
         var answer = Pingan_Training_V1_Enrollment()
@@ -159,7 +159,7 @@ public struct TrainingService: RPCService {
     func recordAttendance(_ request: Pingan_Training_V1_RecordAttendanceRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_AttendanceResult {
         let rows = request.rows.map { AttendanceRow(volunteerID: $0.volunteerID, present: $0.present, hours: $0.hours) }
         let result = try await Self.translatingRefusals("attendance sheet") {
-            try await store.recordAttendance(sessionID: request.sessionID, rows: rows, actor: Self.actor(context), requestID: context.requestID)
+            try await store.recordAttendance(sessionID: request.sessionID, rows: rows, actor: context.actor, requestID: context.requestID)
         }
         guard let result else { throw RPCError(.notFound, "session_id: session \(request.sessionID) does not exist") }
         var answer = Pingan_Training_V1_AttendanceResult()
@@ -174,7 +174,7 @@ public struct TrainingService: RPCService {
         }
         let result = try await Self.translatingRefusals("assessment") {
             try await store.recordAssessment(courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
-                                             actor: Self.actor(context), requestID: context.requestID)
+                                             actor: context.actor, requestID: context.requestID)
         }
         guard let (course, record) = result else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
         return Self.message(course, record)
@@ -219,10 +219,6 @@ public struct TrainingService: RPCService {
     static func inScope(_ context: ServerContext, unit: String) -> Bool {
         guard let scope = context.caller?.unitScope else { return true }
         return scope == unit
-    }
-
-    static func actor(_ context: ServerContext) -> String {
-        context.caller?.matchedBy ?? context.peer.description
     }
 
     /// Runs a store change, turning the rules' refusals and idempotency conflicts into statuses.
