@@ -42,7 +42,6 @@ struct TrainingServiceTests {
         var service: TrainingService
         var store: TrainingStore
         var directory: FakeDirectory
-        var folder: URL
     }
 
     /// A service on a real database file (a pool: concurrent readers, one writer), as deployed.
@@ -51,8 +50,7 @@ struct TrainingServiceTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try TrainingStore.open(path: folder.appendingPathComponent("training.sqlite").path)
         let directory = FakeDirectory(people)
-        return Fixture(service: TrainingService(store: store, calendar: .expo2010, directory: directory), store: store, directory: directory,
-                       folder: folder)
+        return Fixture(service: TrainingService(store: store, calendar: .expo2010, directory: directory), store: store, directory: directory)
     }
 
     static func context(_ method: MethodDescriptor, role: Role = .admin, unit: String? = nil, key: String? = nil) -> ServerContext {
@@ -91,6 +89,20 @@ struct TrainingServiceTests {
         request.sessionID = session
         request.volunteerID = volunteer
         return try await fixture.service.enroll(request, context(TrainingMethods.enroll, role: role, unit: unit))
+    }
+
+    /// An attendance sheet: (volunteer, present, hours) per row.
+    static func sheet(session: Int64, _ rows: [(Int, Bool, Double)]) -> Pingan_Training_V1_RecordAttendanceRequest {
+        var sheet = Pingan_Training_V1_RecordAttendanceRequest()
+        sheet.sessionID = session
+        sheet.rows = rows.map { id, present, hours in
+            var row = Pingan_Training_V1_AttendanceRow()
+            row.volunteerID = Int64(id)
+            row.present = present
+            row.hours = hours
+            return row
+        }
+        return sheet
     }
 
     @Test("50 concurrent enrollments for 10 seats leave exactly 10 enrolled; the other 40 are told the session is full")
@@ -187,15 +199,7 @@ struct TrainingServiceTests {
         for volunteer in 1...4 { _ = try await Self.enroll(fixture, session: session.id, volunteer: Int64(volunteer)) }
         _ = try await Self.enroll(fixture, session: session.id, volunteer: 31)
 
-        var sheet = Pingan_Training_V1_RecordAttendanceRequest()
-        sheet.sessionID = session.id
-        sheet.rows = [(1, true, 0.0), (2, true, 2.0), (3, false, 0.0), (31, true, 0.0)].map { id, present, hours in
-            var row = Pingan_Training_V1_AttendanceRow()
-            row.volunteerID = Int64(id)
-            row.present = present
-            row.hours = hours
-            return row
-        }
+        let sheet = Self.sheet(session: session.id, [(1, true, 0.0), (2, true, 2.0), (3, false, 0.0), (31, true, 0.0)])
         let result = try await fixture.service.recordAttendance(sheet, Self.context(TrainingMethods.recordAttendance, role: .trainer))
         #expect(result.recorded == 4)
         #expect(result.completedVolunteerIds == [1, 31], "2 has 2 of 3 hours, 3 was absent")
@@ -232,15 +236,7 @@ struct TrainingServiceTests {
         let course = try await Self.course(fixture)
         let session = try await Self.session(fixture, course: course.id)
         _ = try await Self.enroll(fixture, session: session.id, volunteer: 1)
-        var sheet = Pingan_Training_V1_RecordAttendanceRequest()
-        sheet.sessionID = session.id
-        sheet.rows = [(1, true, 0.0), (7, true, 0.0), (1, true, 9.0)].map { id, present, hours in
-            var row = Pingan_Training_V1_AttendanceRow()
-            row.volunteerID = Int64(id)
-            row.present = present
-            row.hours = hours
-            return row
-        }
+        let sheet = Self.sheet(session: session.id, [(1, true, 0.0), (7, true, 0.0), (1, true, 9.0)])
         await #expect {
             _ = try await fixture.service.recordAttendance(sheet, Self.context(TrainingMethods.recordAttendance))
         } throws: { error in
