@@ -6,14 +6,37 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The services: each is a library `Services/<Name>/<Name>` (definition, domain, store, RPC
+/// service) and a thin executable `pingan-<name>` (`Services/<Name>/<Name>Server`). A new
+/// service adds one line here (see Services/_Template/README.md).
+let services: [(name: String, dependencies: [Target.Dependency])] = [
+    ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
+    ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
+    ("Duty", []),
+    ("Finance", []),
+]
+
+/// What every service library and executable is built on.
+let serviceLibraryDependencies: [Target.Dependency] = [
+    "PinganServiceKit", "PinganStore", "PinganRules", "PinganRPC", "PinganCatalog", "PinganProtocolContracts",
+    .product(name: "GRDB", package: "GRDB.swift"),
+    .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+    .product(name: "Logging", package: "swift-log"),
+    .product(name: "ArgumentParser", package: "swift-argument-parser"),
+]
+
+let serviceTargets: [Target] = services.flatMap { service -> [Target] in [
+    .target(name: service.name, dependencies: serviceLibraryDependencies + service.dependencies,
+            path: "Services/\(service.name)/\(service.name)", swiftSettings: swiftSettings),
+    .executableTarget(name: "\(service.name)Server",
+                      dependencies: ["PinganServiceHost", .target(name: service.name), .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                      path: "Services/\(service.name)/\(service.name)Server", swiftSettings: swiftSettings),
+] }
+
 let package = Package(
     name: "pingan",
     platforms: [.macOS(.v15)],
-    products: [
-        .executable(name: "pingan-registry", targets: ["RegistryServer"]),
-        .executable(name: "pingan-training", targets: ["TrainingServer"]),
-        .executable(name: "pingan-duty", targets: ["DutyServer"]),
-        .executable(name: "pingan-finance", targets: ["FinanceServer"]),
+    products: services.map { .executable(name: "pingan-\($0.name.lowercased())", targets: ["\($0.name)Server"]) } + [
         .executable(name: "pingan", targets: ["GatewayCLI"]),
         .executable(name: "pingan-bench", targets: ["PinganBench"]),
         .executable(name: "pingan-registry-demo", targets: ["RegistryDemo"]),
@@ -56,13 +79,40 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganRules",
+            path: "Shared/Rules",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganCatalog",
+            path: "Shared/Catalog",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganServiceKit",
+            dependencies: [
+                "PinganRPC", "PinganStore", "PinganRules", "PinganCatalog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganRPCTesting",
+            dependencies: ["PinganRPC", "PinganIdentity", .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio")],
+            path: "Shared/RPCTesting",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganCampaign",
             path: "Shared/Campaign",
             swiftSettings: swiftSettings
         ),
         .target(
             name: "PinganStore",
-            dependencies: ["PinganRPC", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/Store",
             swiftSettings: swiftSettings
         ),
@@ -97,7 +147,7 @@ let package = Package(
         .target(
             name: "PinganRPC",
             dependencies: [
-                "PinganWire", "PinganIdentity", "PinganProtocolContracts",
+                "PinganWire", "PinganIdentity", "PinganProtocolContracts", "PinganRules",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
@@ -122,7 +172,7 @@ let package = Package(
         .target(
             name: "PinganServiceHost",
             dependencies: [
-                "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceKit", "PinganCatalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -135,50 +185,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // MARK: Services (each executable is one short @main file)
-        .target(
-            name: "Registry",
-            dependencies: [
-                "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganProtocolContracts",
-                .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ],
-            path: "Services/Registry/Registry",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "RegistryServer",
-            dependencies: [
-                "PinganServiceHost", "Registry", "PinganPersonalData",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Services/Registry/RegistryServer", swiftSettings: swiftSettings
-        ),
-        .target(
-            name: "Training",
-            dependencies: [
-                "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRegistryContracts", "PinganRPC", "PinganRPCTransport",
-                "PinganProtocolContracts", .product(name: "GRDB", package: "GRDB.swift"),
-            ],
-            path: "Services/Training/Training",
-            swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "TrainingServer",
-            dependencies: [
-                "PinganServiceHost", "Training", "PinganCampaign", "PinganRPCTransport", "PinganTLS",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            path: "Services/Training/TrainingServer", swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "DutyServer", dependencies: ["PinganServiceHost"],
-            path: "Services/Duty/DutyServer", swiftSettings: swiftSettings
-        ),
-        .executableTarget(
-            name: "FinanceServer", dependencies: ["PinganServiceHost"],
-            path: "Services/Finance/FinanceServer", swiftSettings: swiftSettings
-        ),
+        // MARK: Services: see `services` above
         .executableTarget(
             name: "RegistryDemo",
             dependencies: [
@@ -198,8 +205,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "PinganCampaign", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts", "PinganTrainingContracts",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts",
+                "PinganTrainingContracts", .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway/Gateway",
@@ -232,7 +239,7 @@ let package = Package(
         .target(
             name: "PinganTestSupport",
             dependencies: [
-                "PinganTLS", "PinganRPC", "PinganRPCTransport",
+                "PinganTLS", "PinganRPC", "PinganRPCTransport", "PinganRegistryContracts", "Registry",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/PinganTestSupport",
@@ -241,20 +248,24 @@ let package = Package(
         ),
         .testTarget(
             name: "RegistryTests",
-            dependencies: ["Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganRPCTesting",
+                "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TrainingTests",
             dependencies: [
-                "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity",
+                "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity", "PinganRules", "PinganRPCTesting",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ServiceHostTests",
-            dependencies: ["PinganServiceHost"],
+            dependencies: ["PinganServiceHost", "PinganServiceKit", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTestSupport", "Duty",
+                           "PinganProtocolContracts", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -289,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "RPCTests",
             dependencies: [
-                "PinganRPC", "PinganWire", "PinganProtocolContracts", "PinganIdentity",
+                "PinganRPC", "PinganWire", "PinganProtocolContracts", "PinganIdentity", "PinganRules", "PinganRPCTesting",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -300,7 +311,7 @@ let package = Package(
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
                 "PinganProtocolContracts", "PinganRegistryContracts", "Registry", "PinganPersonalData",
-                "PinganTrainingContracts", "Training", "PinganCampaign",
+                "PinganTrainingContracts", "Training", "PinganCampaign", "PinganRules", "PinganServiceHost", "PinganCatalog",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -310,6 +321,6 @@ let package = Package(
             exclude: ["Peers"],
             swiftSettings: swiftSettings
         ),
-    ],
+    ] + serviceTargets,
     swiftLanguageModes: [.v6]
 )

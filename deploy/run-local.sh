@@ -1,20 +1,17 @@
 #!/usr/bin/env bash
 # Brings the whole system up on this machine with embedded defaults: a dev CA and certificates
-# under run/pki, the four services on 127.0.0.1:7401-7404 (logs in run/logs), then shows them
-# answering. `deploy/run-local.sh stop` stops them.
+# under run/pki, every service of the catalog on 127.0.0.1 at its default port (logs in
+# run/logs), then shows them answering. `deploy/run-local.sh stop` stops them.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 run=$root/run
-services=(registry:7401 training:7402 duty:7403 finance:7404)
 
 stop() {
-  for entry in "${services[@]}"; do
-    name=${entry%%:*}
-    if [ -f "$run/$name.pid" ]; then
-      kill "$(cat "$run/$name.pid")" 2>/dev/null || true
-      rm -f "$run/$name.pid"
-    fi
+  for pidfile in "$run"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    kill "$(cat "$pidfile")" 2>/dev/null || true
+    rm -f "$pidfile"
   done
 }
 
@@ -27,6 +24,12 @@ fi
 deploy/install-deps.sh
 swift build
 bin=$(swift build --show-bin-path)
+# The service catalog (Shared/Catalog): name, executable, default port, peers, summary.
+catalog=$("$bin/pingan" services --tsv)
+services=()
+while IFS=$'\t' read -r name _ port _ _; do services+=("$name:$port"); done <<<"$catalog"
+peers_of() { awk -F'\t' -v name="$1" '$1 == name { print $4 }' <<<"$catalog"; }
+port_of() { awk -F'\t' -v name="$1" '$1 == name { print $3 }' <<<"$catalog"; }
 
 if [ ! -f "$run/pki/ca.pem" ]; then
   deploy/pki.sh ca "$run/pki"
@@ -39,26 +42,25 @@ if [ ! -f "$run/pki/ca.pem" ]; then
 fi
 
 # Dev ACL: the town office is admin, each service may call the others.
-cat > "$run/acl.json" <<ACL
-{"identities": [
-  {"match": "uri:spiffe://pingan/user/town-office", "role": "admin"},
-  {"match": "uri:spiffe://pingan/service/registry", "role": "service"},
-  {"match": "uri:spiffe://pingan/service/training", "role": "service"},
-  {"match": "uri:spiffe://pingan/service/duty", "role": "service"},
-  {"match": "uri:spiffe://pingan/service/finance", "role": "service"}
-]}
-ACL
+{
+  printf '{"identities": [\n  {"match": "uri:spiffe://pingan/user/town-office", "role": "admin"}'
+  for entry in "${services[@]}"; do
+    printf ',\n  {"match": "uri:spiffe://pingan/service/%s", "role": "service"}' "${entry%%:*}"
+  done
+  printf '\n]}\n'
+} > "$run/acl.json"
 
 stop
 mkdir -p "$run/logs" "$run/data"
 [ -f "$run/data/registry.key" ] || deploy/make-data-key.sh "$run/data/registry.key"
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
-  extra=()
+  extra=(--database "$run/data/$name.sqlite")
   case $name in
-    registry) extra=(--database "$run/data/registry.sqlite" --data-key "$run/data/registry.key" --campaign deploy/campaigns/expo-2010.json) ;;
-    training) extra=(--database "$run/data/training.sqlite" --registry 127.0.0.1:7401 --campaign deploy/campaigns/expo-2010.json) ;;
+    registry) extra+=(--data-key "$run/data/registry.key" --campaign deploy/campaigns/expo-2010.json) ;;
+    training) extra+=(--campaign deploy/campaigns/expo-2010.json) ;;
   esac
+  for peer in $(peers_of "$name" | tr ',' ' '); do extra+=(--peer "$peer=127.0.0.1:$(port_of "$peer")"); done
   "$bin/pingan-$name" --host 127.0.0.1 --port "$port" "${extra[@]}" \
     --cert "$run/pki/$name.pem" --key "$run/pki/$name.key" --ca "$run/pki/ca.pem" --acl "$run/acl.json" \
     >"$run/logs/$name.log" 2>&1 &
@@ -90,5 +92,5 @@ echo "Loading the town plan's units, a synthetic corps and its pre-job training 
 echo
 "$bin/pingan" dashboard
 echo
-echo "The four services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
+echo "The services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
 echo "Try: PINGAN_CLIENT_CERT=$PINGAN_CLIENT_CERT PINGAN_CLIENT_KEY=$PINGAN_CLIENT_KEY PINGAN_CA=$PINGAN_CA $bin/pingan health"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Regenerates the Swift code for every .proto under Shared/Contracts/*/proto (and the benchmark's).
+# Regenerates the Swift code for every .proto under Shared/Contracts/*/proto (and the benchmark's):
+# the messages (protoc-gen-swift) and each service's typed client (generate-clients.py).
 # Needs protoc (apt: protobuf-compiler) and builds protoc-gen-swift from the swift-protobuf
 # version that Package.swift resolves, once, into .build-protoc/.
 set -euo pipefail
@@ -41,6 +42,8 @@ for contract in Shared/Contracts/*; do
   if [ -d "$contract/proto" ]; then generate "$contract/proto" "$contract/Generated"; fi
 done
 generate Tests/Benchmarks/PinganBench Tests/Benchmarks/PinganBench/Generated
+# The typed clients (RegistryClient, ...) from the same .proto files.
+python3 Shared/Contracts/generate-clients.py
 
 # Python messages for the interop client in Tests/Interop (the runtime is PyPI's protobuf).
 rm -rf Tests/Interop/generated/pingan

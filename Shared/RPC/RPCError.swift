@@ -1,15 +1,13 @@
-import PinganProtocolContracts
-
 /// The error every call fails with: a status code, a message naming the field and the rule,
 /// optional machine-readable details, and a cause that is logged but never sent.
 public struct RPCError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     public var message: String
-    public var details: Pingan_Rpc_V1_StatusDetails?
+    public var details: ErrorDetails?
     /// The underlying error, for logs on this side only.
     public var cause: (any Error)?
 
-    public init(_ code: Code, _ message: String, details: Pingan_Rpc_V1_StatusDetails? = nil, cause: (any Error)? = nil) {
+    public init(_ code: Code, _ message: String, details: ErrorDetails? = nil, cause: (any Error)? = nil) {
         self.code = code
         self.message = message
         self.details = details

@@ -467,9 +467,7 @@ extension RPCError {
     public static let notProcessedReason = "NOT_PROCESSED"
 
     static func notProcessed(_ message: String) -> RPCError {
-        var details = Pingan_Rpc_V1_StatusDetails()
-        details.reason = notProcessedReason
-        return RPCError(.unavailable, message, details: details)
+        RPCError(.unavailable, message, details: ErrorDetails(reason: notProcessedReason))
     }
 
     /// True for UNAVAILABLE errors of calls the server never processed.

@@ -2,7 +2,6 @@ import NIOCore
 import NIOPosix
 import PinganRPC
 import PinganTLS
-import SwiftProtobuf
 import Synchronization
 
 /// The client for one service endpoint: keeps a connection, replaces it when it closes or the
@@ -11,7 +10,7 @@ import Synchronization
 /// A call is retried after backoff with jitter when the connection could not be made or the
 /// server did not process the call; any other UNAVAILABLE failure only when the method is
 /// idempotent. Never past the call's deadline, never more than `maximumAttempts` times.
-public final class RPCClient: Sendable {
+public final class RPCClient: ClientTransport {
     public let host: String
     public let port: Int
     private let tls: TLSContext
@@ -40,12 +39,7 @@ public final class RPCClient: Sendable {
     }
 
     /// Sends one request and waits for its response, retrying as described above.
-    public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
-        _ method: MethodDescriptor,
-        _ request: Request,
-        options: CallOptions = CallOptions(),
-        responseType: Response.Type = Response.self
-    ) async throws -> Response {
+    public func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
         var options = options
         options.deadline = options.effectiveDeadline(now: .now)
         options.timeout = nil
@@ -56,7 +50,7 @@ public final class RPCClient: Sendable {
             attempt += 1
             do {
                 let connection = try await connection(before: options.deadline)
-                return try await connection.unary(method, request, options: options)
+                return try await connection.unary(method, payload: payload, options: options)
             } catch {
                 let failure = Self.rpcError(error)
                 guard attempt < configuration.maximumAttempts, Self.mayRetry(failure, cause: error, method: method) else {
@@ -69,6 +63,29 @@ public final class RPCClient: Sendable {
                 try await Task.sleep(for: pause)
             }
         }
+    }
+
+    /// Starts a server stream on the current connection (a stream is never retried: its
+    /// messages may already have been read).
+    public func serverStreaming(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> any ResponseSource {
+        do {
+            return try await connection(before: options.effectiveDeadline(now: .now)).serverStreaming(method, payload: payload, options: options)
+        } catch {
+            throw Self.rpcError(error)
+        }
+    }
+
+    /// Runs a client stream on the current connection (never retried: `body` ran once).
+    public func clientStreaming(
+        _ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void
+    ) async throws -> ByteBuffer {
+        let connection: RPCConnection
+        do {
+            connection = try await self.connection(before: options.effectiveDeadline(now: .now))
+        } catch {
+            throw Self.rpcError(error)
+        }
+        return try await connection.clientStreaming(method, options: options, body)
     }
 
     /// The connection in use, made (once, for all waiting callers) if there is none or the

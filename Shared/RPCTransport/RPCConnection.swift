@@ -9,7 +9,7 @@ import SwiftProtobuf
 ///
 /// Calls made from a task that prefers `taskExecutor` stay on the connection's event loop from
 /// send to answer, with no thread hop.
-public final class RPCConnection: Sendable {
+public final class RPCConnection: ClientTransport {
     public let channel: any Channel
     private let handler: NIOLoopBound<ClientConnectionHandler>
     private let status: ConnectionStatus
@@ -108,25 +108,17 @@ public final class RPCConnection: Sendable {
             }
     }
 
-    /// Sends one request and waits for its response.
+    /// Sends one request payload and waits for its response.
     ///
     /// - Throws: `RPCError` - the server's status, DEADLINE_EXCEEDED, CANCELLED when the
     ///   calling task is cancelled, UNAVAILABLE when the connection is lost.
-    public func unary<Request: SwiftProtobuf.Message, Response: SwiftProtobuf.Message>(
-        _ method: MethodDescriptor,
-        _ request: Request,
-        options: CallOptions = CallOptions(),
-        responseType: Response.Type = Response.self
-    ) async throws -> Response {
-        let response = try await unary(method.fullName, payload: request.rpcPayload(), options: options)
-        return try decodeResponse(response, of: method)
+    public func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
+        try await unary(method.fullName, payload: payload, options: options)
     }
 
-    /// The untyped form: a request payload in, a response payload out.
+    /// The same by wire name, which need not be a method the server has (for tests of refusals).
     public func unary(_ method: String, payload: ByteBuffer, options: CallOptions = CallOptions()) async throws -> ByteBuffer {
-        guard payload.readableBytes <= maximumRequestSize else {
-            throw RPCError(.resourceExhausted, "request of \(payload.readableBytes) bytes exceeds the limit of \(maximumRequestSize)")
-        }
+        let payload = try checkedPayload(payload)
         let (metadata, deadline) = prepare(options)
         let call = ClientCall()
         return try await withTaskCancellationHandler {
@@ -147,21 +139,12 @@ public final class RPCConnection: Sendable {
         return (metadata, options.effectiveDeadline(now: .now))
     }
 
-    /// Encodes a request, refusing one over the size limit before it costs the connection.
-    func checkedPayload(_ message: some SwiftProtobuf.Message) throws -> ByteBuffer {
-        let payload = try message.rpcPayload()
+    /// Refuses a request over the size limit before it costs the connection.
+    func checkedPayload(_ payload: ByteBuffer) throws(RPCError) -> ByteBuffer {
         guard payload.readableBytes <= maximumRequestSize else {
             throw RPCError(.resourceExhausted, "request of \(payload.readableBytes) bytes exceeds the limit of \(maximumRequestSize)")
         }
         return payload
-    }
-
-    func decodeResponse<Response: SwiftProtobuf.Message>(_ payload: ByteBuffer, of method: MethodDescriptor) throws -> Response {
-        do {
-            return try Response(payload: payload)
-        } catch {
-            throw RPCError(.internal, "response of \(method): not a valid \(Response.protoMessageName) message", cause: error)
-        }
     }
 
     /// Runs `body` with the handler on the connection's event loop (directly when already

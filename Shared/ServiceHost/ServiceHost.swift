@@ -1,84 +1,83 @@
+import ArgumentParser
 import Dispatch
 import Foundation
-import Synchronization
 import Logging
 import Metrics
 import Prometheus
-import NIOPosix
+import PinganCatalog
 import PinganRPC
 import PinganRPCTransport
+import PinganServiceKit
 import PinganTLS
 
-/// What every Pingan executable does between parsing its options and exiting: log to stdout,
-/// serve its methods plus Health and Reflection over mutual TLS, stop on SIGTERM or SIGINT.
+/// What every Pingan executable does between parsing its options and exiting: build the service
+/// from its definition, log to stdout, serve its methods plus Health and Reflection over mutual
+/// TLS, export metrics, reload the ACL on SIGHUP, drain and stop on SIGTERM or SIGINT.
 public enum ServiceHost {
     /// The Pingan release, reported by Health/Check.
     public static let version = PinganVersion.current
 
-    public static func run(name: String, defaultPort: Int, options: ServiceOptions, services: [any RPCService]) async throws {
-        try await run(name: name, settings: options.settings(defaultPort: defaultPort, environment: ProcessInfo.processInfo.environment),
-                      services: services)
+    /// The executable's command configuration: its name from the catalog.
+    public static func commandConfiguration<Definition: ServiceDefinition>(_: Definition.Type, abstract: String) -> CommandConfiguration {
+        CommandConfiguration(commandName: Definition.entry.executable, abstract: abstract, version: version)
     }
 
-    public static func run(name: String, settings: ServiceSettings, services: [any RPCService]) async throws {
+    /// Builds `Definition` from resolved settings: its services and peer clients, Health,
+    /// Reflection and the ACL. Nothing listens until `start`.
+    public static func build<Definition: ServiceDefinition>(
+        _: Definition.Type, settings: ServiceSettings, own: Definition.Settings.Resolved, logger: Logger
+    ) async throws -> ServiceApplication {
+        let accessControl = AccessControl(try AccessControlList(contentsOf: settings.acl))
+        logger.info("ACL loaded", metadata: ["acl.path": "\(settings.acl)", "acl.identities": "\(accessControl.list.count)"])
+        var clients: [ServiceName: RPCClient] = [:]
+        if !settings.peers.isEmpty {
+            // Peers are called as this service: its own certificate is its service identity.
+            let tls = try TLSContext(configuration: TLSConfiguration(
+                role: .client, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca))
+            for (name, address) in settings.peers {
+                clients[name] = RPCClient(host: address.host, port: address.port, tls: tls)
+            }
+        }
+        let services = try await Definition.makeServices(own, peers: Peers(clients), logger: logger)
+        var router = Router()
+        for service in services { service.register(with: &router) }
+        let serving = ServingFlag()
+        HealthService(serverName: Definition.entry.executable, version: version, isServing: { serving.isServing }).register(with: &router)
+        ReflectionService().register(with: &router)
+        return ServiceApplication(name: Definition.name, router: router, accessControl: accessControl, settings: settings,
+                                  peerClients: Array(clients.values), serving: serving, logger: logger)
+    }
+
+    /// Resolves every setting, then runs `Definition` until SIGTERM or SIGINT.
+    public static func run<Definition: ServiceDefinition>(
+        _ definition: Definition.Type, options: ServiceOptions, settings own: Definition.Settings
+    ) async throws {
+        let source = try options.source(environment: ProcessInfo.processInfo.environment, ownKeys: Definition.Settings.configKeys)
+        let settings = try options.settings(for: Definition.entry, source: source)
+        let resolved = try own.resolve(source)
+
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardOutput(label: label)
             handler.logLevel = settings.logLevel
             return handler
         }
-        let logger = Logger(label: name)
+        let logger = Logger(label: Definition.entry.executable)
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
-        var router = Router()
-        for service in services {
-            service.register(with: &router)
-        }
-        let serving = ServingFlag()
-        HealthService(serverName: name, version: version, isServing: { serving.isServing }).register(with: &router)
-        ReflectionService().register(with: &router)
-
-        let accessControl = AccessControl(try AccessControlList(contentsOf: settings.acl))
-        logger.info("ACL loaded", metadata: ["acl.path": "\(settings.acl)", "acl.identities": "\(accessControl.list.count)"])
-
-        var tls = TLSConfiguration(role: .server, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca)
-        tls.handshakeTimeout = .seconds(10)
-        let configuration = RPCServerConfiguration(host: settings.host, port: settings.port, tls: tls)
-        let server = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
-        let metrics = try await MetricsEndpoint.start(
-            host: "127.0.0.1", port: settings.metricsPort, registry: registry, logger: logger)
+        let application = try await build(definition, settings: settings, own: resolved, logger: logger)
+        try await application.start()
+        let metrics = try await MetricsEndpoint.start(host: "127.0.0.1", port: settings.metricsPort, registry: registry, logger: logger)
 
         let reloads = Task {
-            for await _ in Signals.stream(SIGHUP) {
-                reloadACL(accessControl, from: settings.acl, logger: logger)
-            }
+            for await _ in Signals.stream(SIGHUP) { application.reloadACL() }
         }
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         reloads.cancel()
-        serving.stop()
-        await server.shutdown(gracePeriod: .seconds(settings.drainSeconds))
+        await application.shutdown(gracePeriod: .seconds(settings.drainSeconds))
         try? await metrics.close()
     }
-
-    /// Replaces the ACL from its file; a file that does not parse is refused and the old list
-    /// stays in force.
-    static func reloadACL(_ accessControl: AccessControl, from path: String, logger: Logger) {
-        do {
-            let list = try AccessControlList(contentsOf: path)
-            accessControl.replace(with: list)
-            logger.info("ACL reloaded", metadata: ["acl.path": "\(path)", "acl.identities": "\(list.count)"])
-        } catch {
-            logger.error("ACL reload refused; the previous ACL stays in force", metadata: ["acl.path": "\(path)", "error": "\(error)"])
-        }
-    }
-}
-
-/// Whether Health/Check reports SERVING; turned off when draining starts.
-final class ServingFlag: Sendable {
-    private let serving = Atomic(true)
-    var isServing: Bool { serving.load(ordering: .relaxed) }
-    func stop() { serving.store(false, ordering: .relaxed) }
 }
 
 /// Waits for SIGTERM or SIGINT.

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
 import Logging
+import PinganCatalog
+import PinganServiceKit
 
 /// The options every Pingan service takes. Each setting comes from, in order: its command-line
 /// flag, its environment variable (`PINGAN_HOST`, ...), the JSON config file (`--config`,
-/// `PINGAN_CONFIG`; keys as in `ServiceSettings`), or its built-in default.
+/// `PINGAN_CONFIG`; keys as in `ServiceSettings`), or its built-in default. A service's own
+/// settings are a `ServiceSettingsGroup` of its own, read from the same sources.
 public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "JSON config file; flags and PINGAN_* variables override it (env PINGAN_CONFIG).")
     public var config: String?
@@ -12,7 +15,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "Address to listen on (env PINGAN_HOST, config \"host\"; default 127.0.0.1).")
     public var host: String?
 
-    @Option(help: "Port to listen on; 0 picks a free one (env PINGAN_PORT, config \"port\").")
+    @Option(help: "Port to listen on; 0 picks a free one (env PINGAN_PORT, config \"port\"; default: the service's, see `pingan services`).")
     public var port: Int?
 
     @Option(help: "PEM certificate chain of this service (env PINGAN_CERT, config \"cert\").")
@@ -33,22 +36,17 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "On SIGTERM, seconds that calls in flight get to finish (env PINGAN_DRAIN_SECONDS, config \"drain_seconds\"; default 10).")
     public var drainSeconds: Int?
 
-    @Option(help: "SQLite database file (env PINGAN_DATABASE, config \"database\").")
-    public var database: String?
-
-    @Option(help: "Personal-data key file, mode 0600 (env PINGAN_DATA_KEY, config \"data_key\").")
-    public var dataKey: String?
-
-    @Option(help: "Campaign file: phases, quotas and rules as JSON (env PINGAN_CAMPAIGN, config \"campaign\"; default: the embedded World Expo 2010 campaign).")
-    public var campaign: String?
-
-    @Option(help: "The registry's address host:port, for services that check volunteers with it (env PINGAN_REGISTRY, config \"registry\").")
-    public var registry: String?
+    @Option(name: .customLong("peer"),
+            help: "NAME=HOST:PORT of a service this one calls; repeat per peer (env PINGAN_PEERS, comma-separated; config \"peers\": {\"NAME\": \"HOST:PORT\"}).")
+    public var peers: [String] = []
 
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL, config \"log_level\"; default info).")
     public var logLevel: String?
 
     public init() {}
+
+    /// The config keys these options read.
+    public static let configKeys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "metrics_port", "drain_seconds", "peers", "log_level"]
 
     /// Checks the flags themselves; what depends on the environment and the config file is
     /// checked when `settings` resolves them.
@@ -58,31 +56,17 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         }
     }
 
-    /// Every setting resolved from flag, environment, config file and default, checked.
-    public func settings(defaultPort: Int, environment: [String: String]) throws -> ServiceSettings {
-        let file = try ServiceSettings.File.load(config ?? environment.nonEmpty("PINGAN_CONFIG"))
-        func text(_ flag: String?, _ variable: String, _ fileValue: String?) -> String? {
-            flag ?? environment.nonEmpty(variable) ?? fileValue
-        }
-        func number(_ flag: Int?, _ variable: String, _ fileValue: Int?, _ name: String) throws -> Int? {
-            if let flag { return flag }
-            if let value = environment.nonEmpty(variable) {
-                guard let number = Int(value) else { throw ValidationError("\(variable) '\(value)' is not a whole number") }
-                return number
-            }
-            return fileValue
-        }
-        func required(_ value: String?, _ flag: String, _ variable: String, _ key: String) throws -> String {
-            guard let value, !value.isEmpty else {
-                throw ValidationError("\(flag) is required (or set \(variable), or \"\(key)\" in the config file)")
-            }
-            return value
-        }
+    /// The sources behind the flags, for a service whose own settings read `ownKeys`.
+    public func source(environment: [String: String], ownKeys: [String] = []) throws -> SettingSource {
+        try SettingSource(path: config, environment: environment, knownKeys: Self.configKeys.union(ownKeys))
+    }
 
-        let port = try number(self.port, "PINGAN_PORT", file.port, "port") ?? defaultPort
-        let metricsPort = try number(self.metricsPort, "PINGAN_METRICS_PORT", file.metrics_port, "metrics_port") ?? (port == 0 ? 0 : port + 2000)
-        let drain = try number(drainSeconds, "PINGAN_DRAIN_SECONDS", file.drain_seconds, "drain_seconds") ?? 10
-        let level = text(logLevel, "PINGAN_LOG_LEVEL", file.log_level) ?? "info"
+    /// Every common setting of `service` resolved from flag, environment, config file and default, checked.
+    public func settings(for service: ServiceEntry, source: SettingSource) throws -> ServiceSettings {
+        let port = try source.number(self.port, "port") ?? service.defaultPort
+        let metricsPort = try source.number(self.metricsPort, "metrics_port") ?? (port == 0 ? 0 : port + 2000)
+        let drain = try source.number(drainSeconds, "drain_seconds") ?? 10
+        let level = try source.text(logLevel, "log_level") ?? "info"
         for (name, value) in [("port", port), ("metrics port", metricsPort)] where !(0...65535).contains(value) {
             throw ValidationError("\(name) \(value) is outside 0-65535")
         }
@@ -91,23 +75,46 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             throw ValidationError("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
         return ServiceSettings(
-            host: text(host, "PINGAN_HOST", file.host) ?? "127.0.0.1",
+            host: try source.text(host, "host") ?? "127.0.0.1",
             port: port,
-            cert: try required(text(cert, "PINGAN_CERT", file.cert), "--cert", "PINGAN_CERT", "cert"),
-            key: try required(text(key, "PINGAN_KEY", file.key), "--key", "PINGAN_KEY", "key"),
-            ca: try required(text(ca, "PINGAN_CA", file.ca), "--ca", "PINGAN_CA", "ca"),
-            acl: try required(text(acl, "PINGAN_ACL", file.acl), "--acl", "PINGAN_ACL", "acl"),
+            cert: try source.required(cert, "cert"),
+            key: try source.required(key, "key"),
+            ca: try source.required(ca, "ca"),
+            acl: try source.required(acl, "acl"),
             metricsPort: metricsPort,
             drainSeconds: drain,
-            database: text(database, "PINGAN_DATABASE", file.database),
-            dataKey: text(dataKey, "PINGAN_DATA_KEY", file.data_key),
-            campaign: text(campaign, "PINGAN_CAMPAIGN", file.campaign),
-            registry: text(registry, "PINGAN_REGISTRY", file.registry),
+            peers: try peerAddresses(for: service, source: source),
             logLevel: logLevel)
+    }
+
+    /// The peers `service` calls, from `--peer`, else PINGAN_PEERS, else the config's "peers";
+    /// every peer of the catalog entry must be given, and no other.
+    func peerAddresses(for service: ServiceEntry, source: SettingSource) throws -> [ServiceName: ServiceAddress] {
+        let written: [String] = if !peers.isEmpty {
+            peers
+        } else if let variable = source.environmentValue(named: "PINGAN_PEERS") {
+            variable.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        } else {
+            try source.table("peers").sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+        }
+        var addresses: [ServiceName: ServiceAddress] = [:]
+        for text in written {
+            let peer: PeerAddress
+            do { peer = try PeerAddress.parse(text) } catch { throw ValidationError("peer \(error)") }
+            guard service.peers.contains(peer.name) else {
+                let expected = service.peers.isEmpty ? "it calls no other service" : "it calls \(service.peers.map(\.rawValue).joined(separator: ", "))"
+                throw ValidationError("peer \(peer.name): \(service.executable) does not call \(peer.name) (\(expected))")
+            }
+            addresses[peer.name] = peer.address
+        }
+        if let missing = service.peers.first(where: { addresses[$0] == nil }) {
+            throw ValidationError("--peer \(missing)=HOST:PORT is required (or PINGAN_PEERS, or \"peers\": {\"\(missing)\": \"HOST:PORT\"} in the config file)")
+        }
+        return addresses
     }
 }
 
-/// A service's settings once every source has been consulted.
+/// A service's common settings once every source has been consulted.
 public struct ServiceSettings: Sendable, Hashable {
     public var host: String
     public var port: Int
@@ -117,64 +124,21 @@ public struct ServiceSettings: Sendable, Hashable {
     public var acl: String
     public var metricsPort: Int
     public var drainSeconds: Int
-    public var database: String?
-    public var dataKey: String?
-    public var campaign: String?
-    public var registry: String?
+    /// Where each service this one calls listens.
+    public var peers: [ServiceName: ServiceAddress]
     public var logLevel: Logger.Level
 
-    /// The config file's shape: every key optional; unknown keys are refused (a typo would
-    /// otherwise silently fall back to a default).
-    struct File: Decodable {
-        var host: String?
-        var port: Int?
-        var cert: String?
-        var key: String?
-        var ca: String?
-        var acl: String?
-        var metrics_port: Int?
-        var drain_seconds: Int?
-        var database: String?
-        var data_key: String?
-        var campaign: String?
-        var registry: String?
-        var log_level: String?
-
-        static let keys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "metrics_port", "drain_seconds", "database", "data_key",
-                                        "campaign", "registry", "log_level"]
-
-        static func load(_ path: String?) throws -> File {
-            guard let path else { return File() }
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ValidationError("config file \(path) cannot be read")
-            }
-            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
-            guard let object else { throw ValidationError("config file \(path) is not a JSON object") }
-            if let unknown = object.keys.sorted().first(where: { !keys.contains($0) }) {
-                throw ValidationError("config file \(path): unknown key \"\(unknown)\" (known: \(keys.sorted().joined(separator: ", ")))")
-            }
-            do {
-                return try JSONDecoder().decode(File.self, from: data)
-            } catch let DecodingError.typeMismatch(_, context) {
-                throw ValidationError("config file \(path): \"\(context.codingPath.map(\.stringValue).joined(separator: "."))\" has the wrong type")
-            } catch {
-                throw ValidationError("config file \(path): \(error)")
-            }
-        }
-    }
-}
-
-extension [String: String] {
-    /// The variable's value, treating an empty one as unset.
-    func nonEmpty(_ name: String) -> String? {
-        guard let value = self[name], !value.isEmpty else { return nil }
-        return value
-    }
-}
-
-/// Reads environment variables, treating empty ones as unset.
-public enum Environment {
-    public static func value(_ name: String) -> String? {
-        ProcessInfo.processInfo.environment.nonEmpty(name)
+    public init(host: String = "127.0.0.1", port: Int, cert: String, key: String, ca: String, acl: String, metricsPort: Int = 0,
+                drainSeconds: Int = 10, peers: [ServiceName: ServiceAddress] = [:], logLevel: Logger.Level = .info) {
+        self.host = host
+        self.port = port
+        self.cert = cert
+        self.key = key
+        self.ca = ca
+        self.acl = acl
+        self.metricsPort = metricsPort
+        self.drainSeconds = drainSeconds
+        self.peers = peers
+        self.logLevel = logLevel
     }
 }

@@ -1,23 +1,9 @@
 import GRDB
 
-/// The append-only audit log every service keeps: who, when, what, request id.
+/// The append-only audit log every service keeps: who, when, what, request id. Each service
+/// creates the `audit_log` table and its append-only triggers in its own first migration
+/// (literal SQL, see `Services/_Template`), so a shipped migration never changes under it.
 public enum AuditLog {
-    /// The table and the triggers that keep it append-only, for a service's first migration.
-    public static let schema = """
-        CREATE TABLE audit_log (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            action TEXT NOT NULL,
-            target TEXT NOT NULL,
-            request_id TEXT NOT NULL
-        );
-        CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-            BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-        """
-
     /// Appends one entry inside the caller's transaction, so it stands or falls with the change.
     public static func append(_ db: Database, actor: String, action: String, target: String, requestID: String) throws {
         try db.execute(sql: "INSERT INTO audit_log (at, actor, action, target, request_id) VALUES (?, ?, ?, ?, ?)",

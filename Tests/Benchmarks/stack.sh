@@ -25,7 +25,7 @@ start_registry() {
 # start_training DIR PORT REGISTRY_PORT: a training service with its database in DIR.
 start_training() {
   "$bin/pingan-training" --port "$2" --metrics-port 0 --cert "$work/training.pem" --key "$work/training.key" --ca "$work/ca.pem" \
-    --acl "$work/acl.json" --database "$1/training.sqlite" --registry "127.0.0.1:$3" --log-level warning &
+    --acl "$work/acl.json" --database "$1/training.sqlite" --peer "registry=127.0.0.1:$3" --log-level warning &
 }
 
 # wait_port PORT...: until each accepts connections (10 s each at most).

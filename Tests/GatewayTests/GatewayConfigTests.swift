@@ -1,5 +1,6 @@
 import Foundation
 @testable import Gateway
+import PinganCatalog
 import Testing
 
 @Suite("Gateway config and CSV input")
@@ -16,7 +17,7 @@ struct GatewayConfigTests {
         let config = try GatewayConfig.load(path: path, environment: ["PINGAN_CA": "/override/ca.pem"])
         #expect(config.towns.map(\.code) == ["a", "b"])
         #expect(config.towns[0].name == "甲镇" && config.towns[1].name == "b")
-        #expect(config.towns[1].services["registry"] == Endpoint(name: "registry", host: "::1", port: 7401))
+        #expect(config.towns[1].services[.registry] == ServiceAddress(host: "::1", port: 7401))
         #expect(config.cert == URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("office.pem").path)
         #expect(config.key == "/etc/pingan/office.key" && config.ca == "/override/ca.pem")
         #expect(try config.town(nil).code == "b")
@@ -46,9 +47,22 @@ struct GatewayConfigTests {
     @Test("without a file: one local town on the default ports, the certificate from the environment or an error naming it")
     func defaults() throws {
         let config = try GatewayConfig.load(path: nil, environment: ["PINGAN_CLIENT_CERT": "c", "PINGAN_CLIENT_KEY": "k", "PINGAN_CA": "a"])
-        #expect(config.towns.map(\.code) == ["local"] && config.towns[0].services["training"]?.port == 7402)
+        #expect(config.towns.map(\.code) == ["local"] && config.towns[0].services[.training]?.port == 7402)
+        #expect(config.towns[0].services.count == ServiceCatalog.all.count, "every service of the catalog")
         #expect { _ = try GatewayConfig.load(path: nil, environment: [:]) } throws: {
             ($0 as? ConfigError)?.message == "client.cert is not set (in the config file, or PINGAN_CLIENT_CERT)"
+        }
+    }
+
+    @Test("every service of the catalog has one gateway section type at most, and the root command has each one's group")
+    func sectionsFromCatalog() {
+        let services = GatewaySections.all.map(\.service)
+        #expect(Set(services).count == services.count)
+        #expect(services.allSatisfy { ServiceCatalog.named($0.rawValue) != nil })
+        #expect(GatewaySections.all.filter(\.identifiesVolunteers).map(\.service) == [.registry])
+        let groups = PinganCommand.configuration.subcommands.map { $0.configuration.commandName }
+        for section in GatewaySections.all {
+            if let commands = section.commands { #expect(groups.contains(commands.configuration.commandName)) }
         }
     }
 

@@ -31,13 +31,13 @@ struct GatewayIntegrationTests {
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-training-\(UUID()).sqlite").path
         let (training, trainingPort) = try await TrainingIntegrationTests.start("pingan-training", tls + [
             "--acl", ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#),
-            "--database", database, "--registry", "127.0.0.1:\(registryPort)",
+            "--database", database, "--peer", "registry=127.0.0.1:\(registryPort)",
         ])
         let office = try TestCertificates.context(.client, identity: "client")
         let registryConnection = try await RPCConnection.connect(host: "127.0.0.1", port: registryPort, tls: office)
-        let _: Pingan_Registry_V1_SaveUnitsResponse = try await registryConnection.unary(RegistryMethods.saveUnits, RegistryServiceTests.units())
-        let rows = (1...volunteers).map { ("队员\($0)", RegistryServiceTests.idNumber(sequence: $0)) }
-        let batch = try await RegistryServiceTests.register(registryConnection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: rows)
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await registryConnection.unary(RegistryMethods.saveUnits, RegistryFixtures.units())
+        let rows = (1...volunteers).map { ("队员\($0)", RegistryFixtures.idNumber(sequence: $0)) }
+        let batch = try await RegistryFixtures.register(registryConnection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: rows)
         await registryConnection.close()
 
         let connection = try await RPCConnection.connect(host: "127.0.0.1", port: trainingPort, tls: office)
@@ -180,7 +180,7 @@ struct GatewayIntegrationTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-import-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let bad = folder.appendingPathComponent("bad.csv")
-        try Data("\u{FEFF}姓名,身份证号,手机\r\n张伟,\(RegistryServiceTests.idNumber(sequence: 50)),13812345678\r\n\"李,娜\",110105194912310023,\r\n王芳,\(RegistryServiceTests.idNumber(sequence: 51)),123\r\n".utf8).write(to: bad)
+        try Data("\u{FEFF}姓名,身份证号,手机\r\n张伟,\(RegistryFixtures.idNumber(sequence: 50)),13812345678\r\n\"李,娜\",110105194912310023,\r\n王芳,\(RegistryFixtures.idNumber(sequence: 51)),123\r\n".utf8).write(to: bad)
         let refused = try await Self.pingan(["import", "batch", bad.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config])
         #expect(refused.status == 3)
         let errors = try #require(((try Self.json(refused))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
@@ -200,7 +200,7 @@ struct GatewayIntegrationTests {
         #expect(refusedRows.map { $0["line"] as? Int } == [2] && refusedRows.first?["rule"] as? String == "NOT_ENROLLED")
 
         let good = folder.appendingPathComponent("good.csv")
-        try Data("name,id_number\n张伟,\(RegistryServiceTests.idNumber(sequence: 50))\n王芳,\(RegistryServiceTests.idNumber(sequence: 51))\n".utf8).write(to: good)
+        try Data("name,id_number\n张伟,\(RegistryFixtures.idNumber(sequence: 50))\n王芳,\(RegistryFixtures.idNumber(sequence: 51))\n".utf8).write(to: good)
         for replayed in [false, true] {
             let imported = try await Self.pingan(["import", "batch", good.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config])
             #expect(imported.status == 0, "\(imported.standardError)")

@@ -47,15 +47,15 @@ struct TrainingIntegrationTests {
         let trainingDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-training-\(UUID()).sqlite").path
         let (training, trainingPort) = try await Self.start("pingan-training", tls + [
             "--acl", ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#),
-            "--database", trainingDatabase, "--registry", "127.0.0.1:\(registryPort)",
+            "--database", trainingDatabase, "--peer", "registry=127.0.0.1:\(registryPort)",
         ])
         defer { training.kill() }
 
         let office = try TestCertificates.context(.client, identity: "client")
         let registryConnection = try await RPCConnection.connect(host: "127.0.0.1", port: registryPort, tls: office)
-        let _: Pingan_Registry_V1_SaveUnitsResponse = try await registryConnection.unary(RegistryMethods.saveUnits, RegistryServiceTests.units())
-        let rows = (1...3).map { ("学员\($0)", RegistryServiceTests.idNumber(sequence: $0)) }
-        let batch = try await RegistryServiceTests.register(registryConnection, batch: "t-1", unit: "DEPT-ZZB", category: 1, rows: rows)
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await registryConnection.unary(RegistryMethods.saveUnits, RegistryFixtures.units())
+        let rows = (1...3).map { ("学员\($0)", RegistryFixtures.idNumber(sequence: $0)) }
+        let batch = try await RegistryFixtures.register(registryConnection, batch: "t-1", unit: "DEPT-ZZB", category: 1, rows: rows)
         var suspend = Pingan_Registry_V1_DecideApplicationRequest()
         suspend.volunteerID = batch.firstVolunteerID + 2
         suspend.decision = "suspend"

@@ -77,18 +77,20 @@ struct RouterTests {
         #expect(error.message.hasPrefix("request: not a valid pingan.health.v1.HealthCheckRequest message"))
     }
 
-    @Test func statusDetailsTravelInTheStatusPayload() throws {
-        var details = Pingan_Rpc_V1_StatusDetails()
-        var violation = Pingan_Rpc_V1_FieldViolation()
-        violation.field = "rows[17].id_number"
-        violation.rule = "GB11643_CHECK_DIGIT"
-        details.fieldViolations = [violation]
+    @Test("error details travel in the STATUS payload as pingan.rpc.v1.StatusDetails")
+    func statusDetailsTravelInTheStatusPayload() throws {
+        let details = ErrorDetails(reason: "BATCH_REFUSED", fieldViolations: [
+            .init(field: "rows[17].id_number", rule: "GB11643_CHECK_DIGIT", description: "check digit is 3 but GB 11643 requires X"),
+        ], retryAfter: .milliseconds(1500))
         let status = CallStatus(RPCError(.invalidArgument, "1 bad row", details: details))
+        let wire = try Pingan_Rpc_V1_StatusDetails(serializedBytes: status.details)
+        #expect(wire.reason == "BATCH_REFUSED" && wire.retryAfterMs == 1500)
+        #expect(wire.fieldViolations.map(\.description_p) == ["check digit is 3 but GB 11643 requires X"])
         var buffer = ByteBuffer()
         status.write(into: &buffer)
         let decoded = try CallStatus.read(from: buffer).rpcError
         #expect(decoded.code == .invalidArgument)
-        #expect(decoded.details?.fieldViolations.first?.field == "rows[17].id_number")
+        #expect(decoded.details == details)
     }
 
     @Test func codesHaveGRPCNumbersAndNames() {

@@ -1,5 +1,6 @@
 import PinganCampaign
 import PinganPersonalData
+import PinganRules
 @testable import Registry
 import Testing
 
@@ -44,7 +45,7 @@ struct ApplicationStoreTests {
             _ = try await store.submitApplication(applicant, phone: nil, unitCode: "JC-017", on: Self.day, rules: .townPlan2010,
                                                   actor: "clerk", requestID: "r")
         } throws: { error in
-            (error as? Refused)?.violations.map(\.rule) == ["AGE_ABOVE_MAXIMUM", "RESIDENCE_TOO_SHORT", "STABLE_JOB_REQUIRED"]
+            (error as? Refusal)?.rules.map(\.rule) == ["AGE_ABOVE_MAXIMUM", "RESIDENCE_TOO_SHORT", "STABLE_JOB_REQUIRED"]
         }
         #expect(try await store.volunteerCount() == 0)
     }
@@ -55,13 +56,13 @@ struct ApplicationStoreTests {
         await #expect {
             _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "DEPT-ZZB", on: Self.day, rules: .townPlan2010,
                                                   actor: "c", requestID: "r")
-        } throws: { ($0 as? Refused)?.violations.first?.rule == "NOT_A_RESIDENTIAL_COMMITTEE" }
+        } throws: { ($0 as? Refusal)?.rules.first?.rule == "NOT_A_RESIDENTIAL_COMMITTEE" }
         _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "JC-017", on: Self.day, rules: .townPlan2010,
                                               actor: "c", requestID: "r")
         await #expect {
             _ = try await store.submitApplication(Self.applicant(), phone: nil, unitCode: "JC-018", on: Self.day, rules: .townPlan2010,
                                                   actor: "c", requestID: "r")
-        } throws: { ($0 as? Refused)?.violations.first?.rule == "ALREADY_REGISTERED" }
+        } throws: { ($0 as? Refusal)?.rules.first?.rule == "ALREADY_REGISTERED" }
     }
 
     @Test("a clerk decides only in their unit, and a decision at the wrong status is refused")
@@ -72,7 +73,7 @@ struct ApplicationStoreTests {
         #expect(try await store.decide(.committeeAccept, volunteerID: id, by: .unitClerk, scope: "JC-018", actor: "c", requestID: "r") == nil)
         await #expect {
             _ = try await store.decide(.officeApprove, volunteerID: id, by: .office, scope: nil, actor: "office", requestID: "r")
-        } throws: { ($0 as? TransitionRefused)?.rule == "WRONG_STATUS" }
+        } throws: { ($0 as? Refusal)?.rules.first?.rule == "WRONG_STATUS" }
         #expect(try await store.decide(.committeeReject(reason: "不在本社区居住"), volunteerID: id, by: .unitClerk, scope: "JC-017",
                                        actor: "c", requestID: "r") == .rejected)
         #expect(try await store.statusHistory(volunteerID: id).last?.reason == "不在本社区居住")

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import PinganPersonalData
 import PinganStore
+import PinganRules
 @testable import Registry
 import Testing
 
@@ -73,8 +74,8 @@ struct RegistryStoreTests {
         await #expect {
             try await store.registerBatch(batch, plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { error in
-            guard let rejected = error as? BatchRejected else { return false }
-            return rejected.errors.map(\.description) == [
+            guard let rejected = error as? Refusal else { return false }
+            return rejected.rules.map(\.description) == [
                 "rows[5].idNumber: check digit is 3 but GB 11643 requires X",
                 "rows[10].idNumber: the same person as row 3",
                 "rows[15].phone: must be an 11-digit mobile number starting with 1",
@@ -94,8 +95,8 @@ struct RegistryStoreTests {
         await #expect {
             try await store.registerBatch(overlapping, plan: Self.plan, actor: "clerk", requestID: "r")
         } throws: { error in
-            guard let rejected = error as? BatchRejected else { return false }
-            return rejected.errors.map(\.rule) == ["ALREADY_REGISTERED", "ALREADY_REGISTERED"] && rejected.errors.map(\.row) == [1, 2]
+            guard let rejected = error as? Refusal else { return false }
+            return rejected.rules.map(\.rule) == ["ALREADY_REGISTERED", "ALREADY_REGISTERED"] && rejected.rules.map(\.rowNumber) == [1, 2]
         }
         #expect(try await store.volunteerCount() == 10)
     }
@@ -114,7 +115,7 @@ struct RegistryStoreTests {
         changed.rows.removeLast()
         await #expect {
             try await store.registerBatch(changed, plan: Self.plan, actor: "clerk", requestID: "r3")
-        } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["BATCH_ID_REUSED"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["BATCH_ID_REUSED"] }
     }
 
     @Test("category rules: sub-categories for category 3, no directed batches for public category 9, known units only")
@@ -126,17 +127,17 @@ struct RegistryStoreTests {
         let category3 = DirectedBatch(batchID: "c3", unitCode: "DEPT-ZZB", category: 3, rows: rows)
         await #expect {
             try await store.registerBatch(category3, plan: Self.plan, actor: "clerk", requestID: "r")
-        } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["UNKNOWN_SUBCATEGORY", "SUBCATEGORY_REQUIRED"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["UNKNOWN_SUBCATEGORY", "SUBCATEGORY_REQUIRED"] }
 
         await #expect {
             try await store.registerBatch(DirectedBatch(batchID: "c9", unitCode: "JC-017", category: 9, rows: Self.rows(1)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
-        } throws: { ($0 as? BatchRejected)?.errors.map(\.rule) == ["NOT_DIRECTED"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["NOT_DIRECTED"] }
 
         await #expect {
             try await store.registerBatch(DirectedBatch(batchID: "nowhere", unitCode: "JC-999", category: 1, rows: Self.rows(1)),
                                     plan: Self.plan, actor: "clerk", requestID: "r")
-        } throws: { ($0 as? BatchRejected)?.errors.map(\.description) == ["unitCode: unit JC-999 does not exist"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.description) == ["unitCode: unit JC-999 does not exist"] }
     }
 
     @Test("the schema itself refuses a second record for one person and any change to the audit log")

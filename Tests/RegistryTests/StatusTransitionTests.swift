@@ -1,3 +1,4 @@
+import PinganRules
 import Registry
 import Testing
 
@@ -35,13 +36,14 @@ struct StatusTransitionTests {
         guard case .failure(let refusal) = StatusTransitions.apply(.committeeReject(reason: "  "), to: .applied, by: .unitClerk) else {
             Issue.record("expected a refusal"); return
         }
-        #expect(refusal.message == "reason: rejecting at the committee needs a reason")
+        #expect(refusal.description == "reason: rejecting at the committee needs a reason")
     }
 
     @Test func wrongStatusMessageNamesWhatIsNeeded() {
         guard case .failure(let refusal) = StatusTransitions.apply(.officeApprove, to: .applied, by: .office) else {
             Issue.record("expected a refusal"); return
         }
-        #expect(refusal.message == "status: approving at the town office needs a volunteer who is committee_accepted, this one is applied")
+        #expect(refusal.description == "decision: approving at the town office needs a volunteer who is committee_accepted, this one is applied")
+        #expect(refusal.kind == .state)
     }
 }

@@ -1,5 +1,6 @@
 import PinganRegistryContracts
 import PinganRPC
+import PinganRules
 @testable import Registry
 import Testing
 
@@ -66,10 +67,10 @@ struct TeamAndStaffRulesTests {
         #expect(resumed.after == 120)
 
         var other = VolunteerSearch(unitCode: "JC-002", status: .active, pageSize: 10)
-        #expect(throws: Violation.self) { try other.resume(from: token) }
+        #expect(throws: BrokenRule.self) { try other.resume(from: token) }
         var same = search
-        #expect(throws: Violation.self) { try same.resume(from: "not a token") }
-        #expect(throws: Violation.self) { try same.resume(from: "djE6LTU6YWJj") }  // "v1:-5:abc"
+        #expect(throws: BrokenRule.self) { try same.resume(from: "not a token") }
+        #expect(throws: BrokenRule.self) { try same.resume(from: "djE6LTU6YWJj") }  // "v1:-5:abc"
         #expect(VolunteerSearch.checkPageSize(500) == nil)
         #expect(VolunteerSearch.checkPageSize(501)?.rule == "PAGE_SIZE")
         #expect(VolunteerSearch.checkPageSize(-1)?.rule == "PAGE_SIZE")

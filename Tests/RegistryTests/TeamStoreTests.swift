@@ -1,5 +1,6 @@
 import PinganCampaign
 import PinganPersonalData
+import PinganRules
 @testable import Registry
 import Testing
 
@@ -35,13 +36,13 @@ struct TeamStoreTests {
         // The leader cannot leave while leading; a new leader must be in no other team.
         await #expect {
             _ = try await store.transfer(volunteerID: 1, toTeam: second.id, reason: "r", scope: nil, actor: "office", requestID: "m3")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["LEADS_TEAM"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["LEADS_TEAM"] }
         await #expect {
             _ = try await store.saveTeam(id: second.id, unitCode: "JC-017", name: "第二巡逻队", leaderID: 1, scope: nil, actor: "o", requestID: "t3")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["LEADER_IN_OTHER_TEAM", "LEADS_TEAM"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["LEADER_IN_OTHER_TEAM", "LEADS_TEAM"] }
         await #expect {
             _ = try await store.saveTeam(id: nil, unitCode: "JC-017", name: "第一巡逻队", leaderID: nil, scope: nil, actor: "o", requestID: "t4")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["TEAM_NAME_TAKEN"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["TEAM_NAME_TAKEN"] }
         let renamed = try await store.saveTeam(id: second.id, unitCode: "JC-017", name: "夜间巡逻队", leaderID: 2, scope: nil, actor: "o", requestID: "t5")
         #expect(renamed.name == "夜间巡逻队" && renamed.leaderID == 2)
 
@@ -54,18 +55,18 @@ struct TeamStoreTests {
         let store = try await Self.store()
         await #expect {
             _ = try await store.saveTeam(id: nil, unitCode: "DEPT-ZZB", name: "队", leaderID: nil, scope: "JC-017", actor: "clerk", requestID: "r")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["OUTSIDE_SCOPE"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["OUTSIDE_SCOPE"] }
         let zzb = try await store.saveTeam(id: nil, unitCode: "DEPT-ZZB", name: "机关队", leaderID: 31, scope: nil, actor: "office", requestID: "r")
         await #expect {
             _ = try await store.transfer(volunteerID: 3, toTeam: zzb.id, reason: "r", scope: "JC-017", actor: "clerk", requestID: "r")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["UNKNOWN_TEAM"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["UNKNOWN_TEAM"] }
         #expect(try await store.transfer(volunteerID: 32, toTeam: zzb.id, reason: "r", scope: "JC-017", actor: "clerk", requestID: "r") == nil,
                 "a volunteer outside the clerk's unit is not found")
         let moved = try #require(try await store.transfer(volunteerID: 3, toTeam: zzb.id, reason: "调往机关", scope: nil, actor: "office", requestID: "r"))
         #expect(moved.unitCode == "DEPT-ZZB", "the volunteer's unit follows the team")
         await #expect {
             _ = try await store.saveTeam(id: nil, unitCode: "JC-017", name: "队", leaderID: 35, scope: nil, actor: "office", requestID: "r")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["LEADER_OUTSIDE_UNIT"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["LEADER_OUTSIDE_UNIT"] }
     }
 
     @Test("search filters by name prefix, unit, category, status and team, and pages through in id order")
@@ -101,15 +102,15 @@ struct TeamStoreTests {
         _ = try await store.assignStaffRole(unitCode: "JC-017", personName: "赵敏", role: .teamManager, actor: "office", requestID: "s2")
         await #expect {
             _ = try await store.assignStaffRole(unitCode: "TOWN", personName: "李明", role: .director, actor: "office", requestID: "s3")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["ROLE_TAKEN"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["ROLE_TAKEN"] }
         await #expect {
             _ = try await store.assignStaffRole(unitCode: "NOPE", personName: "李明", role: .teamManager, actor: "office", requestID: "s3")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["UNKNOWN_UNIT"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["UNKNOWN_UNIT"] }
         let ended = try #require(try await store.endStaffRole(id: director.id, reason: "调任", actor: "office", requestID: "s4"))
         #expect(ended.endedAt != nil && ended.endReason == "调任")
         await #expect {
             _ = try await store.endStaffRole(id: director.id, reason: "again", actor: "office", requestID: "s5")
-        } throws: { ($0 as? Refused)?.violations.map(\.rule) == ["ALREADY_ENDED"] }
+        } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["ALREADY_ENDED"] }
         _ = try await store.assignStaffRole(unitCode: "TOWN", personName: "李明", role: .director, actor: "office", requestID: "s6")
         #expect(try await store.staff(unitCode: nil).map(\.personName) == ["赵敏", "李明"])
         #expect(try await store.staff(unitCode: "JC-017").map(\.role) == [.teamManager])

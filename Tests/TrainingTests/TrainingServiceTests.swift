@@ -4,6 +4,7 @@ import Logging
 import PinganCampaign
 import PinganIdentity
 import PinganRPC
+import PinganRPCTesting
 import PinganStore
 @testable import Training
 import PinganTrainingContracts
@@ -42,6 +43,19 @@ struct TrainingServiceTests {
         var service: TrainingService
         var store: TrainingStore
         var directory: FakeDirectory
+
+        /// The service through the in-process transport: the real router, ACL checks and error
+        /// mapping, called as `role` of `unit`.
+        func client(role: Role = .admin, unit: String? = nil) -> TrainingClient {
+            TrainingClient(InProcessTransport.serving([service], as: role, unit: unit))
+        }
+    }
+
+    /// Call options with an idempotency key.
+    static func options(key: String) -> CallOptions {
+        var metadata = Metadata()
+        metadata.idempotencyKey = key
+        return CallOptions(metadata: metadata)
     }
 
     /// A service on a real database file (a pool: concurrent readers, one writer), as deployed.
@@ -53,14 +67,6 @@ struct TrainingServiceTests {
         return Fixture(service: TrainingService(store: store, calendar: .expo2010, directory: directory), store: store, directory: directory)
     }
 
-    static func context(_ method: MethodDescriptor, role: Role = .admin, unit: String? = nil, key: String? = nil) -> ServerContext {
-        var metadata = Metadata()
-        metadata.requestID = "req-\(UUID())"
-        metadata.idempotencyKey = key
-        return ServerContext(method: method, metadata: metadata, deadline: .now + .seconds(5), peer: PeerIdentity(commonName: "test", fingerprint: "00"),
-                             caller: Caller(role: role, unitScope: unit, matchedBy: "cn:test"), connectionLogger: Logger(label: "test"))
-    }
-
     static func course(_ fixture: Fixture, code: String = "PJ-01", kind: String = "pre_job", hours: Double = 3) async throws -> Pingan_Training_V1_Course {
         var request = Pingan_Training_V1_CreateCourseRequest()
         request.code = code
@@ -69,7 +75,7 @@ struct TrainingServiceTests {
         request.deadlinePhase = kind == "pre_job" ? "pre_job_training" : "post_training"
         request.validThroughPhase = "expo"
         request.requiredHours = hours
-        return try await fixture.service.createCourse(request, context(TrainingMethods.createCourse))
+        return try await fixture.client().createCourse(request)
     }
 
     static func session(_ fixture: Fixture, course: Int64, starts: String = "2009-11-20 09:00", ends: String = "2009-11-20 12:00",
@@ -81,14 +87,14 @@ struct TrainingServiceTests {
         request.place = "镇政府3号楼303室"
         request.capacity = capacity
         request.trainer = "周海燕"
-        return try await fixture.service.scheduleSession(request, context(TrainingMethods.scheduleSession))
+        return try await fixture.client().scheduleSession(request)
     }
 
     static func enroll(_ fixture: Fixture, session: Int64, volunteer: Int64, role: Role = .admin, unit: String? = nil) async throws -> Pingan_Training_V1_Enrollment {
         var request = Pingan_Training_V1_EnrollRequest()
         request.sessionID = session
         request.volunteerID = volunteer
-        return try await fixture.service.enroll(request, context(TrainingMethods.enroll, role: role, unit: unit))
+        return try await fixture.client(role: role, unit: unit).enroll(request)
     }
 
     /// An attendance sheet: (volunteer, present, hours) per row.
@@ -176,7 +182,7 @@ struct TrainingServiceTests {
         }
         var get = Pingan_Training_V1_GetVolunteerTrainingRequest()
         get.volunteerID = 1
-        let training = try await fixture.service.volunteerTraining(get, Self.context(TrainingMethods.getVolunteerTraining))
+        let training = try await fixture.client().getVolunteerTraining(get)
         #expect(training.upcomingSessions.map(\.id) == [session.id])
         var check = Pingan_Training_V1_CheckQualificationsRequest()
         check.volunteerIds = [1, 2]
@@ -187,7 +193,7 @@ struct TrainingServiceTests {
         var report = Pingan_Training_V1_GetCompletionReportRequest()
         report.courseID = course.id
         await #expect {
-            _ = try await fixture.service.completionReport(report, Self.context(TrainingMethods.getCompletionReport))
+            _ = try await fixture.client().getCompletionReport(report)
         } throws: { ($0 as? RPCError)?.code == .unavailable }
     }
 
@@ -200,7 +206,7 @@ struct TrainingServiceTests {
         _ = try await Self.enroll(fixture, session: session.id, volunteer: 31)
 
         let sheet = Self.sheet(session: session.id, [(1, true, 0.0), (2, true, 2.0), (3, false, 0.0), (31, true, 0.0)])
-        let result = try await fixture.service.recordAttendance(sheet, Self.context(TrainingMethods.recordAttendance, role: .trainer))
+        let result = try await fixture.client(role: .trainer).recordAttendance(sheet)
         #expect(result.recorded == 4)
         #expect(result.completedVolunteerIds == [1, 31], "2 has 2 of 3 hours, 3 was absent")
 
@@ -212,20 +218,20 @@ struct TrainingServiceTests {
 
         var report = Pingan_Training_V1_GetCompletionReportRequest()
         report.courseID = course.id
-        let town = try await fixture.service.completionReport(report, Self.context(TrainingMethods.getCompletionReport))
+        let town = try await fixture.client().getCompletionReport(report)
         #expect(town.active == 60 && town.completed == 2)
         #expect(town.units.map(\.key) == ["JC-001", "JC-002"])
         #expect(town.units.map(\.completed) == [1, 1])
-        let clerk = try await fixture.service.completionReport(report, Self.context(TrainingMethods.getCompletionReport, role: .clerk, unit: "JC-001"))
+        let clerk = try await fixture.client(role: .clerk, unit: "JC-001").getCompletionReport(report)
         #expect(clerk.active == 30 && clerk.completed == 1 && clerk.units.map(\.key) == ["JC-001"], "a clerk sees only their unit")
 
         var overdue = Pingan_Training_V1_ListOverdueRequest()
         overdue.courseID = course.id
         overdue.on = "2010-02-13"
-        #expect(try await fixture.service.listOverdue(overdue, Self.context(TrainingMethods.listOverdue)).volunteers.isEmpty, "not overdue on the deadline day")
+        #expect(try await fixture.client().listOverdue(overdue).volunteers.isEmpty, "not overdue on the deadline day")
         overdue.on = "2010-02-14"
         overdue.unitCode = "JC-001"
-        let late = try await fixture.service.listOverdue(overdue, Self.context(TrainingMethods.listOverdue))
+        let late = try await fixture.client().listOverdue(overdue)
         #expect(late.volunteers.count == 29 && !late.volunteers.contains { $0.volunteerID == 1 })
         #expect(late.volunteers.first { $0.volunteerID == 2 }?.hours == 2)
     }
@@ -238,7 +244,7 @@ struct TrainingServiceTests {
         _ = try await Self.enroll(fixture, session: session.id, volunteer: 1)
         let sheet = Self.sheet(session: session.id, [(1, true, 0.0), (7, true, 0.0), (1, true, 9.0)])
         await #expect {
-            _ = try await fixture.service.recordAttendance(sheet, Self.context(TrainingMethods.recordAttendance))
+            _ = try await fixture.client().recordAttendance(sheet)
         } throws: { error in
             guard let error = error as? RPCError else { return false }
             return error.code == .invalidArgument
@@ -257,16 +263,16 @@ struct TrainingServiceTests {
         move.id = session.id
         move.starts = "2009-11-21 09:00"
         move.ends = "2009-11-21 12:00"
-        let moved = try await fixture.service.rescheduleSession(move, Self.context(TrainingMethods.rescheduleSession))
+        let moved = try await fixture.client().rescheduleSession(move)
         #expect(moved.notifyVolunteerIds == [3, 5] && moved.session.starts == "2009-11-21 09:00")
         move.capacity = 1
         await #expect {
-            _ = try await fixture.service.rescheduleSession(move, Self.context(TrainingMethods.rescheduleSession))
+            _ = try await fixture.client().rescheduleSession(move)
         } throws: { ($0 as? RPCError)?.details?.fieldViolations.map(\.rule) == ["BELOW_ENROLLED"] }
         var cancel = Pingan_Training_V1_CancelSessionRequest()
         cancel.id = session.id
         cancel.reason = "讲师生病"
-        let cancelled = try await fixture.service.cancelSession(cancel, Self.context(TrainingMethods.cancelSession))
+        let cancelled = try await fixture.client().cancelSession(cancel)
         #expect(cancelled.notifyVolunteerIds == [3, 5] && cancelled.session.status == "cancelled" && cancelled.session.enrolled == 0)
         await #expect {
             _ = try await Self.enroll(fixture, session: session.id, volunteer: 7)
@@ -284,11 +290,11 @@ struct TrainingServiceTests {
         var request = Pingan_Training_V1_EnrollRequest()
         request.sessionID = session.id
         request.volunteerID = 1
-        let first = try await fixture.service.enroll(request, Self.context(TrainingMethods.enroll, key: "enroll-1"))
-        let retry = try await fixture.service.enroll(request, Self.context(TrainingMethods.enroll, key: "enroll-1"))
+        let first = try await fixture.client().enroll(request, options: Self.options(key: "enroll-1"))
+        let retry = try await fixture.client().enroll(request, options: Self.options(key: "enroll-1"))
         #expect(first.seatsLeft == 9 && retry.seatsLeft == 9)
         await #expect {
-            _ = try await fixture.service.enroll(request, Self.context(TrainingMethods.enroll))
+            _ = try await fixture.client().enroll(request)
         } throws: { ($0 as? RPCError)?.details?.fieldViolations.map(\.rule) == ["ALREADY_ENROLLED"] }
     }
 }

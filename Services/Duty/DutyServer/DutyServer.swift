@@ -1,15 +1,16 @@
 import ArgumentParser
+import Duty
 import PinganServiceHost
 
-/// `pingan-duty`: serves Health and Reflection; its domain methods arrive with the duty issue.
+/// `pingan-duty`: projects, posts and routes, shifts, activities, hazards, disputes.
 @main
 struct DutyServer: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pingan-duty", abstract: "The Pingan duty service.", version: ServiceHost.version)
+    static let configuration = ServiceHost.commandConfiguration(DutyDefinition.self, abstract: "The Pingan duty service.")
 
     @OptionGroup var options: ServiceOptions
+    @OptionGroup var settings: DutySettings
 
     func run() async throws {
-        try await ServiceHost.run(name: "pingan-duty", defaultPort: 7403, options: options, services: [])
+        try await ServiceHost.run(DutyDefinition.self, options: options, settings: settings)
     }
 }

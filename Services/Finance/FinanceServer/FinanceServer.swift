@@ -1,15 +1,16 @@
 import ArgumentParser
+import Finance
 import PinganServiceHost
 
-/// `pingan-finance`: serves Health and Reflection; its domain methods arrive with the finance issue.
+/// `pingan-finance`: funders, budgets, the ledger, equipment, allowances.
 @main
 struct FinanceServer: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "pingan-finance", abstract: "The Pingan finance service.", version: ServiceHost.version)
+    static let configuration = ServiceHost.commandConfiguration(FinanceDefinition.self, abstract: "The Pingan finance service.")
 
     @OptionGroup var options: ServiceOptions
+    @OptionGroup var settings: FinanceSettings
 
     func run() async throws {
-        try await ServiceHost.run(name: "pingan-finance", defaultPort: 7404, options: options, services: [])
+        try await ServiceHost.run(FinanceDefinition.self, options: options, settings: settings)
     }
 }

@@ -50,13 +50,13 @@ struct RegistryDemo: AsyncParsableCommand {
             proto.responsible = unit.responsible ?? ""
             return proto
         }
-        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await RegistryClient(connection).saveUnits(units)
 
         var corps = SyntheticCorps(seed: seed)
         let batches = corps.directedBatches(plan: .townPlan2010, structure: structure, on: day)
         var registered = 0, replayed = 0
         for batch in batches {
-            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(RegistryMethods.registerBatch) {
+            let response: Pingan_Registry_V1_RegisterBatchResponse = try await RegistryClient(connection).registerBatch {
                 (writer: RequestStreamWriter<Request>) in
                 var header = Request()
                 header.header.batchID = batch.batchID
@@ -97,8 +97,9 @@ struct RegistryDemo: AsyncParsableCommand {
             request.appliedOn = day.description
             let status: Pingan_Registry_V1_ApplicationStatus
             do {
-                status = try await connection.unary(RegistryMethods.submitApplication, request)
-            } catch let error as RPCError where error.code == .failedPrecondition {
+                status = try await RegistryClient(connection).submitApplication(request)
+            } catch let error as RPCError where error.code == .invalidArgument {
+                // Refused for an eligibility rule: the rules' refusal, every failed rule listed.
                 refused += 1
                 continue
             } catch let error as RPCError where error.code == .alreadyExists {
@@ -118,7 +119,7 @@ struct RegistryDemo: AsyncParsableCommand {
                 decide.volunteerID = status.volunteerID
                 decide.decision = decision
                 decide.reason = reason
-                let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decide)
+                let _: Pingan_Registry_V1_ApplicationStatus = try await RegistryClient(connection).decideApplication(decide)
             }
         }
         print("public applications: \(submitted) submitted and decided, \(refused) refused for a stated rule, \(already) already there")
@@ -143,7 +144,7 @@ struct RegistryDemo: AsyncParsableCommand {
             request.unitCode = unit
             request.personName = name
             request.role = role
-            let _: Pingan_Registry_V1_StaffAssignment = try await connection.unary(RegistryMethods.assignStaffRole, request, options: options("staff-\(index)"))
+            let _: Pingan_Registry_V1_StaffAssignment = try await RegistryClient(connection).assignStaffRole(request, options: options("staff-\(index)"))
         }
 
         var teams = 0, members = 0
@@ -152,21 +153,20 @@ struct RegistryDemo: AsyncParsableCommand {
             search.unitCode = unit.code
             search.status = "active"
             search.pageSize = 10
-            let page: Pingan_Registry_V1_VolunteerPage = try await connection.unary(RegistryMethods.searchVolunteers, search)
+            let page: Pingan_Registry_V1_VolunteerPage = try await RegistryClient(connection).searchVolunteers(search)
             guard let leader = page.volunteers.first else { continue }
             var team = Pingan_Registry_V1_SaveTeamRequest()
             team.unitCode = unit.code
             team.name = "\(unit.name)护楼队"
             team.leaderVolunteerID = leader.id
-            let saved: Pingan_Registry_V1_Team = try await connection.unary(RegistryMethods.saveTeam, team, options: options("team-\(unit.code)"))
+            let saved: Pingan_Registry_V1_Team = try await RegistryClient(connection).saveTeam(team, options: options("team-\(unit.code)"))
             teams += 1
             for volunteer in page.volunteers.dropFirst() {
                 var transfer = Pingan_Registry_V1_TransferVolunteerRequest()
                 transfer.volunteerID = volunteer.id
                 transfer.toTeamID = saved.id
                 transfer.reason = "编入护楼队"
-                let _: Pingan_Registry_V1_Volunteer = try await connection.unary(
-                    RegistryMethods.transferVolunteer, transfer, options: options("transfer-\(volunteer.id)"))
+                let _: Pingan_Registry_V1_Volunteer = try await RegistryClient(connection).transferVolunteer(transfer, options: options("transfer-\(volunteer.id)"))
                 members += 1
             }
         }

@@ -50,7 +50,7 @@ struct TrainingDemo: AsyncParsableCommand {
             var request = Pingan_Training_V1_EnrollRequest()
             request.sessionID = session.id
             request.volunteerID = volunteer
-            let _: Pingan_Training_V1_Enrollment = try await training.unary(TrainingMethods.enroll, request, options: Self.key("enroll-\(volunteer)"))
+            let _: Pingan_Training_V1_Enrollment = try await TrainingClient(training).enroll(request, options: Self.key("enroll-\(volunteer)"))
             enrolled[session.id, default: []].append(volunteer)
         }
         var held = 0, present = 0, completed = 0
@@ -65,7 +65,7 @@ struct TrainingDemo: AsyncParsableCommand {
                 return row
             }
             guard !sheet.rows.isEmpty else { continue }
-            let result: Pingan_Training_V1_AttendanceResult = try await training.unary(TrainingMethods.recordAttendance, sheet)
+            let result: Pingan_Training_V1_AttendanceResult = try await TrainingClient(training).recordAttendance(sheet)
             held += 1
             present += sheet.rows.filter(\.present).count
             completed += result.completedVolunteerIds.count
@@ -94,7 +94,7 @@ struct TrainingDemo: AsyncParsableCommand {
         search.pageSize = 500
         var ids: [Int64] = []
         repeat {
-            let page: Pingan_Registry_V1_VolunteerPage = try await registry.unary(RegistryMethods.searchVolunteers, search)
+            let page: Pingan_Registry_V1_VolunteerPage = try await RegistryClient(registry).searchVolunteers(search)
             ids += page.volunteers.map(\.id)
             search.pageToken = page.nextPageToken
         } while !search.pageToken.isEmpty && ids.count < limit
@@ -117,7 +117,7 @@ struct TrainingDemo: AsyncParsableCommand {
             request.deadlinePhase = deadline
             request.validThroughPhase = "expo"
             request.requiredHours = hours
-            courses.append(try await training.unary(TrainingMethods.createCourse, request, options: Self.key("course-\(code)")))
+            courses.append(try await TrainingClient(training).createCourse(request, options: Self.key("course-\(code)")))
         }
         return courses
     }
@@ -140,7 +140,7 @@ struct TrainingDemo: AsyncParsableCommand {
                     request.place = places[index % places.count]
                     request.capacity = 60
                     request.trainer = trainers[index % trainers.count]
-                    sessions.append(try await training.unary(TrainingMethods.scheduleSession, request, options: Self.key("session-\(index)")))
+                    sessions.append(try await TrainingClient(training).scheduleSession(request, options: Self.key("session-\(index)")))
                 }
             }
             day = day.next

@@ -38,7 +38,7 @@ struct BenchRegistry: AsyncParsableCommand {
         let latencies = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { worker, index in
             var request = Pingan_Registry_V1_GetVolunteerRequest()
             request.id = first + Int64((index * 7919 + worker * 104_729) % total)
-            let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, request)
+            let _: Pingan_Registry_V1_Volunteer = try await RegistryClient(connection).getVolunteer(request)
         }
         // The same-run baseline: a call that does no work, at the same concurrency.
         let baseline = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { _, _ in
@@ -63,12 +63,11 @@ struct BenchRegistry: AsyncParsableCommand {
             unit.parentCode = parent
             return unit
         }
-        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, units)
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await RegistryClient(connection).saveUnits(units)
         var firstID: Int64 = 0
         for start in stride(from: 0, to: volunteers, by: batchSize) {
             let count = min(batchSize, volunteers - start)
-            let response: Pingan_Registry_V1_RegisterBatchResponse = try await connection.clientStreaming(
-                RegistryMethods.registerBatch, options: CallOptions(timeout: .seconds(300))
+            let response: Pingan_Registry_V1_RegisterBatchResponse = try await RegistryClient(connection).registerBatch(options: CallOptions(timeout: .seconds(300))
             ) { (writer: RequestStreamWriter<Request>) in
                 var header = Request()
                 header.header.batchID = "bench-\(start)"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PinganRPC
 import PinganRPCTransport
 import PinganTLS
 

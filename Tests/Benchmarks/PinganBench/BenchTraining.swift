@@ -44,7 +44,7 @@ struct BenchTraining: AsyncParsableCommand {
         request.on = "2010-03-01"
         var qualified = 0
         let batchSamples = try await Self.sample(rounds) {
-            let answer: Pingan_Training_V1_QualificationList = try await training.unary(TrainingMethods.checkQualifications, request)
+            let answer: Pingan_Training_V1_QualificationList = try await TrainingClient(training).checkQualifications(request)
             qualified = answer.qualifications.filter(\.qualified).count
         }
         let healthSamples = try await Self.sample(rounds * 5) {
@@ -56,7 +56,7 @@ struct BenchTraining: AsyncParsableCommand {
         let singleStart = ContinuousClock.now
         for id in ids {
             single.volunteerID = id
-            let _: Pingan_Training_V1_Qualification = try await training.unary(TrainingMethods.checkQualification, single)
+            let _: Pingan_Training_V1_Qualification = try await TrainingClient(training).checkQualification(single)
         }
         let singles = ContinuousClock.now - singleStart
         await training.close()
@@ -76,7 +76,7 @@ struct BenchTraining: AsyncParsableCommand {
         course.deadlinePhase = "pre_job_training"
         course.validThroughPhase = "expo"
         course.requiredHours = 4
-        let created: Pingan_Training_V1_Course = try await training.unary(TrainingMethods.createCourse, course)
+        let created: Pingan_Training_V1_Course = try await TrainingClient(training).createCourse(course)
         var sessions: [Int64] = []
         for index in 0..<((trained + 999) / 1000) {
             var schedule = Pingan_Training_V1_ScheduleSessionRequest()
@@ -86,7 +86,7 @@ struct BenchTraining: AsyncParsableCommand {
             schedule.place = "镇政府"
             schedule.capacity = 1000
             schedule.trainer = "trainer-\(index % 3)"
-            let session: Pingan_Training_V1_Session = try await training.unary(TrainingMethods.scheduleSession, schedule)
+            let session: Pingan_Training_V1_Session = try await TrainingClient(training).scheduleSession(schedule)
             sessions.append(session.id)
         }
         let sessionIDs = sessions
@@ -99,7 +99,7 @@ struct BenchTraining: AsyncParsableCommand {
                         var enroll = Pingan_Training_V1_EnrollRequest()
                         enroll.sessionID = sessionIDs[index / 1000]
                         enroll.volunteerID = volunteer
-                        let _: Pingan_Training_V1_Enrollment = try await training.unary(TrainingMethods.enroll, enroll)
+                        let _: Pingan_Training_V1_Enrollment = try await TrainingClient(training).enroll(enroll)
                     }
                 }
             }
@@ -114,7 +114,7 @@ struct BenchTraining: AsyncParsableCommand {
                 row.present = index % 2 == 0
                 return row
             }
-            let _: Pingan_Training_V1_AttendanceResult = try await training.unary(TrainingMethods.recordAttendance, sheet)
+            let _: Pingan_Training_V1_AttendanceResult = try await TrainingClient(training).recordAttendance(sheet)
         }
     }
 

@@ -36,15 +36,15 @@ struct DashboardCommand: AsyncParsableCommand {
         return report
     }
 
-    /// Each dashboard plugin's answer for one town; a plugin that fails leaves its sections
+    /// Each service's dashboard answer for one town; a service that fails leaves its sections
     /// unavailable and no figures.
     static func parts(of town: GatewayConfig.Town, _ session: GatewaySession, full: Bool) async -> [DashboardPart] {
         await FanOut.gather(
-            Plugins.dashboard, service: \.service, sections: \.sections, town: town, clients: session.clients,
+            GatewaySections.all, titles: \.dashboardSections, town: town, clients: session.clients,
             deadline: session.deadline, language: session.language, unavailable: { DashboardPart(sections: $0, figures: [:]) }
-        ) { plugin, client, options in
-            try await plugin.dashboard(client: client, options: options, full: full)
-        }
+        ) { section, client, options in
+            try await section.dashboard(client: client, options: options, full: full)
+        }.map(\.answer)
     }
 
     /// Every town at once; a figure a town could not give is shown as missing and left out of
@@ -59,7 +59,7 @@ struct DashboardCommand: AsyncParsableCommand {
             for await (index, parts) in group { answers[index] = parts }
             return answers
         }
-        let figures = Plugins.dashboard.flatMap(\.figures)
+        let figures = GatewaySections.all.flatMap(\.figures)
         var rows: [[Value]] = []
         var totals = [String: (part: Int64, whole: Int64)]()
         var missing: [String] = []

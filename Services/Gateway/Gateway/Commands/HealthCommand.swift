@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganCatalog
 import PinganProtocolContracts
 import PinganRPC
 import PinganRPCTransport
@@ -15,19 +16,24 @@ struct HealthCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GatewayOptions
 
-    @Option(name: .customLong("endpoint"), help: "name=host:port, repeatable (default: the town's services from the config).")
-    var endpoints: [Endpoint] = []
+    @Option(name: .customLong("endpoint"), help: "name=host:port, repeatable (default: the town's services from the config).",
+            transform: { text in
+                do { return try PeerAddress.parse(text) } catch { throw ValidationError("--endpoint \(error)") }
+            })
+    var endpoints: [PeerAddress] = []
 
     @Flag(help: "Every town of the config.")
     var allTowns = false
 
     func run() async throws {
         try await runGateway(options) { session in
-            let targets: [(town: String, endpoint: Endpoint)] = if !endpoints.isEmpty {
+            let targets: [(town: String, endpoint: PeerAddress)] = if !endpoints.isEmpty {
                 endpoints.map { ("-", $0) }
             } else {
                 (allTowns ? session.config.towns : [try session.selectedTown()]).flatMap { town in
-                    town.services.values.sorted { $0.port < $1.port }.map { (town.code, $0) }
+                    ServiceCatalog.all.compactMap { entry in
+                        town.services[entry.name].map { (town.code, PeerAddress(name: entry.name, address: $0)) }
+                    }
                 }
             }
             let timeout = session.deadline - .now
@@ -45,7 +51,7 @@ struct HealthCommand: AsyncParsableCommand {
                           .init("status", Text("状态", "Status")), .init("server", Text("程序", "Server")), .init("version", Text("版本", "Version")),
                           .init("uptime", Text("运行时间", "Uptime")), .init("rtt", Text("往返", "RTT"))],
                 rows: zip(targets, results).map { target, result in
-                    [.text(target.town), .text(result.endpoint.name), .text("\(result.endpoint.host):\(result.endpoint.port)"), .text(result.status),
+                    [.text(target.town), .text(result.endpoint.name.rawValue), .text(result.endpoint.address.description), .text(result.status),
                      .text(result.server), .text(result.version), .text(result.uptime), .text(result.roundTrip)]
                 })
             session.print(Report(command: "health", sections: [Section(id: "health", title: Text("服务状态", "Services"), table: table)]))
@@ -58,7 +64,7 @@ struct HealthCommand: AsyncParsableCommand {
 
 /// One endpoint's answer, or why there was none.
 struct HealthResult: Sendable {
-    var endpoint: Endpoint
+    var endpoint: PeerAddress
     var serving = false
     var status = "UNAVAILABLE"
     var server = "-"
@@ -66,12 +72,12 @@ struct HealthResult: Sendable {
     var uptime = "-"
     var roundTrip = "-"
 
-    static func check(_ endpoint: Endpoint, tls: TLSContext, timeout: Duration) async -> HealthResult {
+    static func check(_ endpoint: PeerAddress, tls: TLSContext, timeout: Duration) async -> HealthResult {
         var result = HealthResult(endpoint: endpoint)
         let deadline = ContinuousClock.now + timeout
         do {
             let connection = try await RPCConnection.connect(
-                host: endpoint.host, port: endpoint.port, tls: tls, configuration: RPCClientConfiguration(connectTimeout: timeout))
+                host: endpoint.address.host, port: endpoint.address.port, tls: tls, configuration: RPCClientConfiguration(connectTimeout: timeout))
             let started = ContinuousClock.now
             let answer: Result<Pingan_Health_V1_HealthCheckResponse, any Error>
             do {

@@ -8,6 +8,7 @@ public enum PinganCommand {
         commandName: "pingan",
         abstract: "Talk to the Pingan services.",
         version: PinganVersion.current,
-        subcommands: [HealthCommand.self, VolunteerCommand.self, DashboardCommand.self, RegistryCommand.self, TrainingCommand.self, ImportCommand.self]
+        subcommands: [HealthCommand.self, ServicesCommand.self, VolunteerCommand.self, DashboardCommand.self]
+            + GatewaySections.all.compactMap(\.commands) + [ImportCommand.self]
     )
 }

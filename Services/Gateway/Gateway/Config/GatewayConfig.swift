@@ -1,4 +1,5 @@
 import Foundation
+import PinganCatalog
 
 /// Which towns the gateway knows and how to reach each town's services, and the client
 /// certificate it presents. Read from a JSON file (snake_case keys), environment overrides on
@@ -14,10 +15,10 @@ public struct GatewayConfig: Sendable, Hashable {
     public struct Town: Sendable, Hashable {
         public var code: String
         public var name: String
-        /// Service name to its address.
-        public var services: [String: Endpoint]
+        /// Where each of the town's services listens.
+        public var services: [ServiceName: ServiceAddress]
 
-        public init(code: String, name: String, services: [String: Endpoint]) {
+        public init(code: String, name: String, services: [ServiceName: ServiceAddress]) {
             self.code = code
             self.name = name
             self.services = services
@@ -30,10 +31,9 @@ public struct GatewayConfig: Sendable, Hashable {
     public var key: String
     public var ca: String
 
-    public static let serviceNames: Set<String> = ["registry", "training", "duty", "finance"]
-
+    /// Every service of the catalog on this machine at its default port.
     public static let local = Town(code: "local", name: "本地 local",
-                                   services: Dictionary(uniqueKeysWithValues: Endpoint.localDefaults.map { ($0.name, $0) }))
+                                   services: Dictionary(uniqueKeysWithValues: ServiceCatalog.all.map { ($0.name, $0.localAddress) }))
 
     public func town(_ code: String?) throws(ConfigError) -> Town {
         let wanted = code ?? defaultTown
@@ -91,17 +91,17 @@ public struct GatewayConfig: Sendable, Hashable {
             guard let code = town["code"] as? String, !code.isEmpty else { throw fail("\(field).code: must be non-empty text") }
             guard !config.towns.contains(where: { $0.code == code }) else { throw fail("\(field).code: '\(code)' is used twice") }
             guard let services = town["services"] as? [String: Any], !services.isEmpty else {
-                throw fail("\(field).services: must map service names (registry, training, duty, finance) to host:port")
+                throw fail("\(field).services: must map service names (\(ServiceCatalog.names)) to host:port")
             }
-            var endpoints: [String: Endpoint] = [:]
+            var endpoints: [ServiceName: ServiceAddress] = [:]
             for (name, address) in services {
-                guard serviceNames.contains(name) else {
-                    throw fail("\(field).services.\(name): unknown service (expected \(serviceNames.sorted().joined(separator: ", ")))")
+                guard let entry = ServiceCatalog.named(name) else {
+                    throw fail("\(field).services.\(name): unknown service (expected \(ServiceCatalog.names))")
                 }
-                guard let text = address as? String, let endpoint = Endpoint(argument: "\(name)=\(text)") else {
+                guard let text = address as? String, let endpoint = ServiceAddress(text) else {
                     throw fail("\(field).services.\(name): '\(address)' is not host:port")
                 }
-                endpoints[name] = endpoint
+                endpoints[entry.name] = endpoint
             }
             config.towns.append(Town(code: code, name: (town["name"] as? String) ?? code, services: endpoints))
         }

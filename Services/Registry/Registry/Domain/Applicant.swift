@@ -55,4 +55,3 @@ public struct Applicant: Sendable, Hashable {
 }
 
 /// A broken eligibility, batch or team rule.
-public typealias Violation = BrokenRule

@@ -1,3 +1,4 @@
+import PinganRules
 /// A department's bulk registration of its people for one directed category (categories 1-8):
 /// all rows are accepted together or none is.
 public struct DirectedBatch: Sendable, Hashable {
@@ -62,56 +63,56 @@ public struct ValidatedRow: Sendable, Hashable {
 extension DirectedBatch {
     /// Every problem with the batch that can be seen without the database: the category, each
     /// row's fields, and the same person twice in the batch. Empty errors mean every row is valid.
-    public func validate(against plan: RecruitmentPlan, maximumRows: Int = 100_000) -> (rows: [ValidatedRow], errors: [RowError]) {
-        var errors: [RowError] = []
+    public func validate(against plan: RecruitmentPlan, maximumRows: Int = 100_000) -> (rows: [ValidatedRow], errors: [BrokenRule]) {
+        var errors: [BrokenRule] = []
         if batchID.isEmpty || batchID.count > 128 {
-            errors.append(RowError(row: 0, field: "batchId", rule: "BATCH_ID", message: "must be 1-128 characters"))
+            errors.append(BrokenRule(field: "batchId", rule: "BATCH_ID", message: "must be 1-128 characters"))
         }
         guard let category = plan.categories.first(where: { $0.number == self.category }) else {
-            return ([], errors + [RowError(row: 0, field: "category", rule: "UNKNOWN_CATEGORY", message: "category \(self.category) is not in the campaign's plan")])
+            return ([], errors + [BrokenRule(field: "category", rule: "UNKNOWN_CATEGORY", message: "category \(self.category) is not in the campaign's plan")])
         }
         guard category.mode == .directed else {
-            return ([], errors + [RowError(row: 0, field: "category", rule: "NOT_DIRECTED",
+            return ([], errors + [BrokenRule(field: "category", rule: "NOT_DIRECTED",
                 message: "category \(category.number) recruits by public application, not directed registration")])
         }
         guard !rows.isEmpty, rows.count <= maximumRows else {
-            return ([], errors + [RowError(row: 0, field: "rows", rule: "ROW_COUNT", message: "a batch holds 1 to \(maximumRows) rows, got \(rows.count)")])
+            return ([], errors + [BrokenRule(field: "rows", rule: "ROW_COUNT", message: "a batch holds 1 to \(maximumRows) rows, got \(rows.count)")])
         }
 
         var validated: [ValidatedRow] = []
         var firstRowByID: [String: Int] = [:]
         let subcategoryCodes = Set(category.subcategories.map(\.code))
         for row in rows {
-            var rowErrors: [RowError] = []
+            var rowErrors: [BrokenRule] = []
             let name = row.name.trimmed
             if name.isEmpty || name.count > 64 {
-                rowErrors.append(RowError(row: row.number, field: "name", rule: "NAME", message: "must be 1-64 characters"))
+                rowErrors.append(BrokenRule.row(row.number, "name", rule: "NAME", message: "must be 1-64 characters"))
             }
             var parsed: ResidentID?
             do {
                 parsed = try ResidentID(row.idNumber.trimmed)
             } catch {
-                rowErrors.append(RowError(row: row.number, field: "idNumber", rule: error.rule, message: error.description))
+                rowErrors.append(BrokenRule.row(row.number, "idNumber", rule: error.rule, message: error.description))
             }
             if let phone = row.phone?.trimmed, !phone.isEmpty, !Self.isMobileNumber(phone) {
-                rowErrors.append(RowError(row: row.number, field: "phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1"))
+                rowErrors.append(BrokenRule.row(row.number, "phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1"))
             }
             switch (subcategoryCodes.isEmpty, row.subcategory) {
             case (false, nil):
-                rowErrors.append(RowError(row: row.number, field: "subcategory", rule: "SUBCATEGORY_REQUIRED",
+                rowErrors.append(BrokenRule.row(row.number, "subcategory", rule: "SUBCATEGORY_REQUIRED",
                                           message: "category \(category.number) needs one of \(subcategoryCodes.sorted().joined(separator: ", "))"))
             case (false, let code?) where !subcategoryCodes.contains(code):
-                rowErrors.append(RowError(row: row.number, field: "subcategory", rule: "UNKNOWN_SUBCATEGORY",
+                rowErrors.append(BrokenRule.row(row.number, "subcategory", rule: "UNKNOWN_SUBCATEGORY",
                                           message: "'\(code)' is not a sub-category of category \(category.number)"))
             case (true, let code?):
-                rowErrors.append(RowError(row: row.number, field: "subcategory", rule: "UNKNOWN_SUBCATEGORY",
+                rowErrors.append(BrokenRule.row(row.number, "subcategory", rule: "UNKNOWN_SUBCATEGORY",
                                           message: "category \(category.number) has no sub-categories, got '\(code)'"))
             default:
                 break
             }
             if let parsed {
                 if let first = firstRowByID[parsed.value] {
-                    rowErrors.append(RowError(row: row.number, field: "idNumber", rule: "DUPLICATE_IN_BATCH",
+                    rowErrors.append(BrokenRule.row(row.number, "idNumber", rule: "DUPLICATE_IN_BATCH",
                                               message: "the same person as row \(first)"))
                 } else {
                     firstRowByID[parsed.value] = row.number

@@ -1,3 +1,4 @@
+import PinganRules
 /// A role in the volunteer service office (seed: a director, deputies, an office of 5 with one
 /// in charge) or a unit's team manager ("every unit names one capable person").
 public enum StaffRole: String, Sendable, Hashable, CaseIterable {
@@ -28,21 +29,21 @@ public struct StaffAssignment: Sendable, Hashable {
 public enum StaffRules {
     /// Problems with giving `personName` the `role` at a unit of `unitKind`, next to the current
     /// assignments of that unit.
-    public static func check(personName: String, role: StaffRole, unitKind: OrgUnit.Kind, current: [StaffAssignment]) -> [Violation] {
-        var violations: [Violation] = []
+    public static func check(personName: String, role: StaffRole, unitKind: OrgUnit.Kind, current: [StaffAssignment]) -> [BrokenRule] {
+        var violations: [BrokenRule] = []
         let name = personName.trimmed
         if name.isEmpty || name.count > 40 {
-            violations.append(Violation(field: "personName", rule: "PERSON_NAME", message: "must be 1-40 characters"))
+            violations.append(BrokenRule(field: "personName", rule: "PERSON_NAME", message: "must be 1-40 characters"))
         }
         if role.isOfficeRole, unitKind != .town {
-            violations.append(Violation(field: "role", rule: "OFFICE_ROLE_AT_TOWN",
+            violations.append(BrokenRule(field: "role", rule: "OFFICE_ROLE_AT_TOWN",
                 message: "\(role.rawValue) is a role of the town office; assign it at the town unit, not a \(unitKind.rawValue)"))
         }
         if role.isSingular, let holder = current.first(where: { $0.role == role }) {
-            violations.append(Violation(field: "role", rule: "ROLE_TAKEN",
-                message: "\(role.rawValue) is held by \(holder.personName) (assignment \(holder.id)); end that first"))
+            violations.append(BrokenRule(field: "role", rule: "ROLE_TAKEN",
+                kind: .state, message: "\(role.rawValue) is held by \(holder.personName) (assignment \(holder.id)); end that first"))
         } else if current.contains(where: { $0.role == role && $0.personName == name }) {
-            violations.append(Violation(field: "personName", rule: "ALREADY_ASSIGNED", message: "\(name) already holds \(role.rawValue) here"))
+            violations.append(BrokenRule(field: "personName", rule: "ALREADY_ASSIGNED", kind: .state, message: "\(name) already holds \(role.rawValue) here"))
         }
         return violations
     }

@@ -1,3 +1,4 @@
+import PinganRules
 /// A team of volunteers within one unit, with at most one named leader.
 public struct Team: Sendable, Hashable {
     public var id: Int64
@@ -41,45 +42,45 @@ public enum TeamRules {
     static let memberStatuses: Set<VolunteerStatus> = [.active, .suspended]
 
     /// Problems with a team's name and leader; `teamID` is nil for a new team.
-    public static func check(name: String, unitCode: String, teamID: Int64?, leader: TeamMember?) -> [Violation] {
-        var violations: [Violation] = []
+    public static func check(name: String, unitCode: String, teamID: Int64?, leader: TeamMember?) -> [BrokenRule] {
+        var violations: [BrokenRule] = []
         let trimmed = name.trimmed
         if trimmed.isEmpty || trimmed.count > 40 {
-            violations.append(Violation(field: "name", rule: "TEAM_NAME", message: "must be 1-40 characters"))
+            violations.append(BrokenRule(field: "name", rule: "TEAM_NAME", message: "must be 1-40 characters"))
         }
         if let leader {
             if leader.unitCode != unitCode {
-                violations.append(Violation(field: "leaderVolunteerId", rule: "LEADER_OUTSIDE_UNIT",
-                    message: "volunteer \(leader.id) belongs to \(leader.unitCode), not \(unitCode)"))
+                violations.append(BrokenRule(field: "leaderVolunteerId", rule: "LEADER_OUTSIDE_UNIT",
+                    kind: .state, message: "volunteer \(leader.id) belongs to \(leader.unitCode), not \(unitCode)"))
             }
             if leader.status != .active {
-                violations.append(Violation(field: "leaderVolunteerId", rule: "LEADER_NOT_ACTIVE",
-                    message: "volunteer \(leader.id) is \(leader.status.rawValue); a leader must be active"))
+                violations.append(BrokenRule(field: "leaderVolunteerId", rule: "LEADER_NOT_ACTIVE",
+                    kind: .state, message: "volunteer \(leader.id) is \(leader.status.rawValue); a leader must be active"))
             }
             if let current = leader.teamID, current != teamID {
-                violations.append(Violation(field: "leaderVolunteerId", rule: "LEADER_IN_OTHER_TEAM",
-                    message: "volunteer \(leader.id) is in team \(current); transfer them first"))
+                violations.append(BrokenRule(field: "leaderVolunteerId", rule: "LEADER_IN_OTHER_TEAM",
+                    kind: .state, message: "volunteer \(leader.id) is in team \(current); transfer them first"))
             }
         }
         return violations
     }
 
     /// Problems with moving `volunteer` into `team`.
-    public static func checkTransfer(_ volunteer: TeamMember, to team: Team, reason: String) -> [Violation] {
-        var violations: [Violation] = []
+    public static func checkTransfer(_ volunteer: TeamMember, to team: Team, reason: String) -> [BrokenRule] {
+        var violations: [BrokenRule] = []
         if reason.allSatisfy(\.isWhitespace) {
-            violations.append(Violation(field: "reason", rule: "REASON_REQUIRED", message: "a transfer needs a reason"))
+            violations.append(BrokenRule(field: "reason", rule: "REASON_REQUIRED", message: "a transfer needs a reason"))
         }
         if !memberStatuses.contains(volunteer.status) {
-            violations.append(Violation(field: "volunteerId", rule: "NOT_IN_CORPS",
-                message: "volunteer \(volunteer.id) is \(volunteer.status.rawValue); only active or suspended volunteers join teams"))
+            violations.append(BrokenRule(field: "volunteerId", rule: "NOT_IN_CORPS",
+                kind: .state, message: "volunteer \(volunteer.id) is \(volunteer.status.rawValue); only active or suspended volunteers join teams"))
         }
         if volunteer.teamID == team.id {
-            violations.append(Violation(field: "toTeamId", rule: "ALREADY_IN_TEAM", message: "volunteer \(volunteer.id) is already in team \(team.id)"))
+            violations.append(BrokenRule(field: "toTeamId", rule: "ALREADY_IN_TEAM", kind: .state, message: "volunteer \(volunteer.id) is already in team \(team.id)"))
         }
         if let led = volunteer.leads {
-            violations.append(Violation(field: "volunteerId", rule: "LEADS_TEAM",
-                message: "volunteer \(volunteer.id) leads team \(led); name another leader first"))
+            violations.append(BrokenRule(field: "volunteerId", rule: "LEADS_TEAM",
+                kind: .state, message: "volunteer \(volunteer.id) leads team \(led); name another leader first"))
         }
         return violations
     }

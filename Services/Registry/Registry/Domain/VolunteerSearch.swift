@@ -1,4 +1,5 @@
 import Foundation
+import PinganRules
 
 /// A volunteer search: every filter given must match. Pages follow id order, so a cursor is the
 /// last id seen, bound to the filters it was issued for.
@@ -32,8 +33,8 @@ public struct VolunteerSearch: Sendable, Hashable {
     }
 
     /// Reads a page token into `after`; a token from another search or a forged one is refused.
-    public mutating func resume(from token: String) throws(Violation) {
-        let refused = Violation(field: "pageToken", rule: "PAGE_TOKEN", message: "is not a token this search issued (same filters required)")
+    public mutating func resume(from token: String) throws(BrokenRule) {
+        let refused = BrokenRule(field: "pageToken", rule: "PAGE_TOKEN", message: "is not a token this search issued (same filters required)")
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw refused }
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == "v1", let id = Int64(parts[1]), id >= 0, parts[2] == Substring(filterDigest) else { throw refused }
@@ -52,8 +53,8 @@ public struct VolunteerSearch: Sendable, Hashable {
     }
 
     /// Problems with the page size.
-    public static func checkPageSize(_ size: Int) -> Violation? {
+    public static func checkPageSize(_ size: Int) -> BrokenRule? {
         (1...maximumPageSize).contains(size) ? nil
-            : Violation(field: "pageSize", rule: "PAGE_SIZE", message: "must be 1-\(maximumPageSize) (0 means \(defaultPageSize)), got \(size)")
+            : BrokenRule(field: "pageSize", rule: "PAGE_SIZE", message: "must be 1-\(maximumPageSize) (0 means \(defaultPageSize)), got \(size)")
     }
 }

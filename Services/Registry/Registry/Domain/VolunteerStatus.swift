@@ -1,3 +1,4 @@
+import PinganRules
 /// Where a person stands in the corps. Public applicants go applied -> committee_accepted ->
 /// active; directed registrations start active.
 public enum VolunteerStatus: String, Sendable, Hashable, Codable, CaseIterable {
@@ -47,19 +48,12 @@ public enum Decider: Sendable, Hashable {
     case unitClerk
 }
 
-/// Why a decision cannot be applied.
-public struct TransitionRefused: Error, Sendable, Hashable, CustomStringConvertible {
-    public var rule: String
-    public var message: String
-    public var description: String { message }
-}
-
 /// The rules of status changes, as plain functions: which decision applies to which status,
 /// and who may take it.
 public enum StatusTransitions {
-    public static func apply(_ decision: StatusDecision, to status: VolunteerStatus, by decider: Decider) -> Result<VolunteerStatus, TransitionRefused> {
+    public static func apply(_ decision: StatusDecision, to status: VolunteerStatus, by decider: Decider) -> Result<VolunteerStatus, BrokenRule> {
         if let reason = decision.reason, reason.allSatisfy(\.isWhitespace) {
-            return .failure(TransitionRefused(rule: "REASON_REQUIRED", message: "reason: \(decision.name) needs a reason"))
+            return .failure(BrokenRule(field: "reason", rule: "REASON_REQUIRED", message: "\(decision.name) needs a reason"))
         }
         let allowed: (from: Set<VolunteerStatus>, to: VolunteerStatus, officeOnly: Bool)
         switch decision {
@@ -72,11 +66,11 @@ public enum StatusTransitions {
         case .withdraw: allowed = ([.applied, .committeeAccepted, .active, .suspended], .withdrawn, false)
         }
         if allowed.officeOnly, decider != .office {
-            return .failure(TransitionRefused(rule: "OFFICE_ONLY", message: "\(decision.name) is for the town office only"))
+            return .failure(BrokenRule(field: "decision", rule: "OFFICE_ONLY", kind: .forbidden, message: "\(decision.name) is for the town office only"))
         }
         guard allowed.from.contains(status) else {
-            return .failure(TransitionRefused(rule: "WRONG_STATUS",
-                message: "status: \(decision.name) needs a volunteer who is \(allowed.from.map(\.rawValue).sorted().joined(separator: " or ")), this one is \(status.rawValue)"))
+            return .failure(BrokenRule(field: "decision", rule: "WRONG_STATUS",
+                kind: .state, message: "\(decision.name) needs a volunteer who is \(allowed.from.map(\.rawValue).sorted().joined(separator: " or ")), this one is \(status.rawValue)"))
         }
         return .success(allowed.to)
     }

@@ -19,11 +19,9 @@ extension RegistryService {
             throw RPCError(.invalidArgument, "applied_on: '\(request.appliedOn)' is not a date (YYYY-MM-DD)")
         }
         let idempotency = try idempotency(context, request)
-        let id = try await Self.translatingRefusals("application", reason: "APPLICATION_REFUSED") {
-            try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
-                                              rules: campaign.eligibility, actor: context.actor, requestID: context.requestID,
-                                              idempotency: idempotency)
-        }
+        let id = try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
+                                          rules: campaign.eligibility, actor: context.actor, requestID: context.requestID,
+                                          idempotency: idempotency)
         return Self.status(id, .applied)
     }
 
@@ -42,18 +40,12 @@ extension RegistryService {
         }
         let decider: Decider = context.caller?.role == .admin ? .office : .unitClerk
         let scope = context.caller?.role == .admin ? nil : context.caller?.unitScope
-        do {
-            guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope,
-                                                      actor: context.actor, requestID: context.requestID,
-                                                      idempotency: try idempotency(context, request)) else {
-                throw RPCError(.notFound, "volunteer \(request.volunteerID) does not exist in your scope")
-            }
-            return Self.status(request.volunteerID, status)
-        } catch let conflict as IdempotencyConflict {
-            throw Self.rpcError(conflict)
-        } catch let refused as TransitionRefused {
-            throw RPCError(refused.rule == "OFFICE_ONLY" ? .permissionDenied : .failedPrecondition, refused.message)
+        guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope,
+                                                  actor: context.actor, requestID: context.requestID,
+                                                  idempotency: try idempotency(context, request)) else {
+            throw RPCError(.notFound, "volunteer \(request.volunteerID) does not exist in your scope")
         }
+        return Self.status(request.volunteerID, status)
     }
 
     /// The call's `idempotency-key`; requests carry personal data, so only a keyed hash of
@@ -63,39 +55,6 @@ extension RegistryService {
         return try IdempotencyKey(context, request) { bytes in
             cipher.keyedHash(bytes.map { String($0, radix: 16) }.joined(separator: "."), field: "idempotency")
         }
-    }
-
-    /// The rules' refusal: every violation as a field violation, the code from what failed
-    /// (a duplicate person is ALREADY_EXISTS, bad input INVALID_ARGUMENT, the rest FAILED_PRECONDITION).
-    static func rpcError(_ refused: Refused, what: String, reason: String) -> RPCError {
-        let rules = Set(refused.violations.map(\.rule))
-        let code: RPCError.Code = if rules.contains("ALREADY_REGISTERED") {
-            .alreadyExists
-        } else if rules.contains("OUTSIDE_SCOPE") {
-            .permissionDenied
-        } else if !rules.isDisjoint(with: ["UNKNOWN_UNIT", "UNKNOWN_TEAM", "UNKNOWN_VOLUNTEER"]) {
-            .notFound
-        } else if !rules.isDisjoint(with: ["TEAM_NAME", "PERSON_NAME", "REASON_REQUIRED", "PAGE_TOKEN", "PAGE_SIZE"]) {
-            .invalidArgument
-        } else {
-            .failedPrecondition
-        }
-        return .refusal(what, code: code, reason: reason, rules: refused.violations)
-    }
-
-    /// Runs a store mutation, turning the rules' refusals and idempotency conflicts into statuses.
-    static func translatingRefusals<T>(_ what: String, reason: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let conflict as IdempotencyConflict {
-            throw rpcError(conflict)
-        } catch let refused as Refused {
-            throw rpcError(refused, what: what, reason: reason)
-        }
-    }
-
-    static func rpcError(_ conflict: IdempotencyConflict) -> RPCError {
-        conflict.rpcError
     }
 
     static func applicant(_ request: Pingan_Registry_V1_SubmitApplicationRequest) throws -> Applicant {

@@ -1,5 +1,6 @@
-import PinganRegistryContracts
 import PinganRPC
+import PinganRegistryContracts
+import PinganRules
 
 extension RegistryService {
     func searchVolunteers(_ request: Pingan_Registry_V1_SearchVolunteersRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_VolunteerPage {
@@ -15,11 +16,9 @@ extension RegistryService {
             namePrefix: request.namePrefix.isEmpty ? nil : request.namePrefix, unitCode: Self.scope(context, asked: request.unitCode),
             category: request.category == 0 ? nil : Int(request.category), status: status,
             teamID: request.teamID == 0 ? nil : request.teamID, pageSize: pageSize)
-        do {
-            if let problem = VolunteerSearch.checkPageSize(pageSize) { throw problem }
-            if !request.pageToken.isEmpty { try search.resume(from: request.pageToken) }
-        } catch let violation as Violation {
-            throw Self.rpcError(Refused(violations: [violation]), what: "search", reason: "SEARCH_REFUSED")
+        if let problem = VolunteerSearch.checkPageSize(pageSize) { throw Refusal("search", problem) }
+        if !request.pageToken.isEmpty {
+            do { try search.resume(from: request.pageToken) } catch { throw Refusal("search", error) }
         }
         let page = try await store.searchVolunteers(search)
         var answer = Pingan_Registry_V1_VolunteerPage()

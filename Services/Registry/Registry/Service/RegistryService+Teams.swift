@@ -5,12 +5,10 @@ import PinganStore
 extension RegistryService {
     func saveTeam(_ request: Pingan_Registry_V1_SaveTeamRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Team {
         let idempotency = try idempotency(context, request)
-        return try await Self.translatingRefusals("team", reason: "TEAM_REFUSED") {
-            Self.message(try await store.saveTeam(
-                id: request.id == 0 ? nil : request.id, unitCode: request.unitCode, name: request.name,
-                leaderID: request.leaderVolunteerID == 0 ? nil : request.leaderVolunteerID, scope: Self.clerkScope(context),
-                actor: context.actor, requestID: context.requestID, idempotency: idempotency))
-        }
+        return Self.message(try await store.saveTeam(
+            id: request.id == 0 ? nil : request.id, unitCode: request.unitCode, name: request.name,
+            leaderID: request.leaderVolunteerID == 0 ? nil : request.leaderVolunteerID, scope: Self.clerkScope(context),
+            actor: context.actor, requestID: context.requestID, idempotency: idempotency))
     }
 
     func listTeams(_ request: Pingan_Registry_V1_ListTeamsRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_TeamList {
@@ -21,11 +19,9 @@ extension RegistryService {
 
     func transferVolunteer(_ request: Pingan_Registry_V1_TransferVolunteerRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Volunteer {
         let idempotency = try idempotency(context, request)
-        let record = try await Self.translatingRefusals("transfer", reason: "TRANSFER_REFUSED") {
-            try await store.transfer(
-                volunteerID: request.volunteerID, toTeam: request.toTeamID, reason: request.reason, scope: Self.clerkScope(context),
-                actor: context.actor, requestID: context.requestID, idempotency: idempotency)
-        }
+        let record = try await store.transfer(
+            volunteerID: request.volunteerID, toTeam: request.toTeamID, reason: request.reason, scope: Self.clerkScope(context),
+            actor: context.actor, requestID: context.requestID, idempotency: idempotency)
         guard let record else { throw RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope") }
         return Self.message(record)
     }
@@ -35,17 +31,13 @@ extension RegistryService {
             throw RPCError(.invalidArgument, "role: '\(request.role)' is not one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let idempotency = try idempotency(context, request)
-        return try await Self.translatingRefusals("staff role", reason: "STAFF_REFUSED") {
-            Self.message(try await store.assignStaffRole(
-                unitCode: request.unitCode, personName: request.personName, role: role, actor: context.actor,
-                requestID: context.requestID, idempotency: idempotency))
-        }
+        return Self.message(try await store.assignStaffRole(
+            unitCode: request.unitCode, personName: request.personName, role: role, actor: context.actor,
+            requestID: context.requestID, idempotency: idempotency))
     }
 
     func endStaffRole(_ request: Pingan_Registry_V1_EndStaffRoleRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_StaffAssignment {
-        let ended = try await Self.translatingRefusals("ending the staff role", reason: "STAFF_REFUSED") {
-            try await store.endStaffRole(id: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
-        }
+        let ended = try await store.endStaffRole(id: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
         guard let ended else { throw RPCError(.notFound, "id: staff assignment \(request.id) does not exist") }
         return Self.message(ended)
     }

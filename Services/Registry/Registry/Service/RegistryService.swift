@@ -117,17 +117,13 @@ public struct RegistryService: RPCService {
                                           phone: row.phone.isEmpty ? nil : row.phone, subcategory: row.subcategory.isEmpty ? nil : row.subcategory))
         }
         let batch = DirectedBatch(batchID: header.batchID, unitCode: header.unitCode, category: Int(header.category), rows: rows)
-        do {
-            let result = try await store.registerBatch(batch, plan: plan, actor: context.actor, requestID: context.requestID)
-            var response = Pingan_Registry_V1_RegisterBatchResponse()
-            response.batchID = result.batchID
-            response.accepted = Int32(result.accepted)
-            response.firstVolunteerID = result.firstVolunteerID
-            response.replayed = result.replayed
-            return response
-        } catch let rejected as BatchRejected {
-            throw Self.rpcError(rejected, batchID: batch.batchID)
-        }
+        let result = try await store.registerBatch(batch, plan: plan, actor: context.actor, requestID: context.requestID)
+        var response = Pingan_Registry_V1_RegisterBatchResponse()
+        response.batchID = result.batchID
+        response.accepted = Int32(result.accepted)
+        response.firstVolunteerID = result.firstVolunteerID
+        response.replayed = result.replayed
+        return response
     }
 
     func getVolunteer(_ request: Pingan_Registry_V1_GetVolunteerRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Volunteer {
@@ -227,28 +223,5 @@ public struct RegistryService: RPCService {
         subcategory.quota = Int32(quota)
         subcategory.enrolled = Int32(enrolled)
         return subcategory
-    }
-
-    // MARK: Translation
-
-    /// INVALID_ARGUMENT naming the first problem, with every row's problem in the details.
-    static func rpcError(_ rejected: BatchRejected, batchID: String) -> RPCError {
-        var details = Pingan_Rpc_V1_StatusDetails()
-        details.reason = "BATCH_REJECTED"
-        details.fieldViolations = rejected.errors.map { error in
-            var violation = Pingan_Rpc_V1_FieldViolation()
-            violation.field = error.row == 0 ? snakeCase(error.field) : "rows[\(error.row)].\(snakeCase(error.field))"
-            violation.rule = error.rule
-            violation.description_p = error.message
-            return violation
-        }
-        let count = rejected.errors.count
-        let first = details.fieldViolations.first.map { "\($0.field): \($0.description_p)" } ?? ""
-        return RPCError(.invalidArgument, "batch \(batchID) refused, nothing registered: \(count) problem\(count == 1 ? "" : "s"), first \(first)",
-                        details: details)
-    }
-
-    static func snakeCase(_ name: String) -> String {
-        RPCError.snakeCase(name)
     }
 }

@@ -5,151 +5,163 @@ import GRDB
 enum RegistryMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: units, volunteers, batches, audit log") { db in
-            try db.execute(sql: """
-                CREATE TABLE org_units (
-                    code TEXT PRIMARY KEY NOT NULL,
-                    name TEXT NOT NULL,
-                    kind TEXT NOT NULL CHECK (kind IN ('town', 'department', 'residential_committee', 'village_committee',
-                                                       'village_group', 'enterprise', 'key_unit')),
-                    parent_code TEXT REFERENCES org_units(code),
-                    responsible TEXT
-                );
-                CREATE INDEX org_units_parent ON org_units(parent_code);
-
-                CREATE TABLE registration_batches (
-                    batch_id TEXT PRIMARY KEY NOT NULL,
-                    content_hash BLOB NOT NULL,
-                    unit_code TEXT NOT NULL REFERENCES org_units(code),
-                    category INTEGER NOT NULL,
-                    accepted INTEGER NOT NULL,
-                    first_volunteer_id INTEGER NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-
-                -- ID and phone numbers are stored sealed (AES-256-GCM) with a keyed hash for
-                -- uniqueness and look-up; the masked form is kept for listings.
-                CREATE TABLE volunteers (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    name TEXT NOT NULL,
-                    id_hash BLOB NOT NULL UNIQUE,
-                    id_sealed BLOB NOT NULL,
-                    id_masked TEXT NOT NULL,
-                    phone_sealed BLOB,
-                    phone_masked TEXT,
-                    birth_date TEXT NOT NULL,
-                    unit_code TEXT NOT NULL REFERENCES org_units(code),
-                    category INTEGER NOT NULL,
-                    subcategory TEXT,
-                    status TEXT NOT NULL CHECK (status IN ('applied', 'committee_accepted', 'active', 'suspended',
-                                                           'withdrawn', 'rejected')),
-                    batch_id TEXT REFERENCES registration_batches(batch_id),
-                    created_at TEXT NOT NULL
-                );
-                CREATE INDEX volunteers_unit_status ON volunteers(unit_code, status);
-                CREATE INDEX volunteers_category ON volunteers(category, subcategory);
-
-                -- Append-only: every mutation and every unmasked read of personal data.
-                CREATE TABLE audit_log (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    at TEXT NOT NULL,
-                    actor TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    target TEXT NOT NULL,
-                    request_id TEXT NOT NULL
-                );
-                CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-                CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-                    BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
-                """)
-        }
-        migrator.registerMigration("v2: public applications and status history") { db in
-            try db.execute(sql: """
-                CREATE TABLE applications (
-                    volunteer_id INTEGER PRIMARY KEY NOT NULL REFERENCES volunteers(id),
-                    applied_on TEXT NOT NULL,
-                    residency TEXT NOT NULL CHECK (residency IN ('shanghai_household', 'other_province', 'foreign')),
-                    resident_since TEXT,
-                    age_waiver_reason TEXT
-                );
-
-                -- Every status change, with who made it and why: history is never rewritten.
-                CREATE TABLE status_history (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
-                    at TEXT NOT NULL,
-                    from_status TEXT,
-                    to_status TEXT NOT NULL,
-                    actor TEXT NOT NULL,
-                    reason TEXT,
-                    request_id TEXT NOT NULL
-                );
-                CREATE INDEX status_history_volunteer ON status_history(volunteer_id);
-                CREATE TRIGGER status_history_no_update BEFORE UPDATE ON status_history
-                    BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
-                CREATE TRIGGER status_history_no_delete BEFORE DELETE ON status_history
-                    BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
-                """)
-        }
-        migrator.registerMigration("v3: idempotency keys") { db in
-            try db.execute(sql: """
-                -- The first answer to a mutation sent with an idempotency key, so a retry gets it again.
-                CREATE TABLE idempotency_keys (
-                    key TEXT PRIMARY KEY NOT NULL,
-                    method TEXT NOT NULL,
-                    request_hash BLOB NOT NULL,
-                    response TEXT NOT NULL,
-                    created_at TEXT NOT NULL
-                );
-                """)
-        }
-        migrator.registerMigration("v4: teams, transfers, staff roles, search indexes") { db in
-            try db.execute(sql: """
-                CREATE TABLE teams (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    unit_code TEXT NOT NULL REFERENCES org_units(code),
-                    name TEXT NOT NULL,
-                    leader_id INTEGER REFERENCES volunteers(id),
-                    created_at TEXT NOT NULL,
-                    UNIQUE (unit_code, name)
-                );
-                CREATE UNIQUE INDEX teams_leader ON teams(leader_id) WHERE leader_id IS NOT NULL;
-
-                ALTER TABLE volunteers ADD COLUMN team_id INTEGER REFERENCES teams(id);
-                CREATE INDEX volunteers_team ON volunteers(team_id);
-                CREATE INDEX volunteers_name ON volunteers(name);
-                CREATE INDEX volunteers_status ON volunteers(status);
-
-                -- Every move between teams (or into the first one): history is never rewritten.
-                CREATE TABLE team_history (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
-                    at TEXT NOT NULL,
-                    from_team_id INTEGER REFERENCES teams(id),
-                    to_team_id INTEGER NOT NULL REFERENCES teams(id),
-                    actor TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    request_id TEXT NOT NULL
-                );
-                CREATE INDEX team_history_volunteer ON team_history(volunteer_id);
-                CREATE TRIGGER team_history_no_update BEFORE UPDATE ON team_history
-                    BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
-                CREATE TRIGGER team_history_no_delete BEFORE DELETE ON team_history
-                    BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
-
-                CREATE TABLE staff_roles (
-                    id INTEGER PRIMARY KEY AUTOINCREMENT,
-                    unit_code TEXT NOT NULL REFERENCES org_units(code),
-                    person_name TEXT NOT NULL,
-                    role TEXT NOT NULL CHECK (role IN ('director', 'deputy_director', 'office_in_charge', 'office_staff', 'team_manager')),
-                    assigned_at TEXT NOT NULL,
-                    ended_at TEXT,
-                    end_reason TEXT
-                );
-                CREATE INDEX staff_roles_unit ON staff_roles(unit_code) WHERE ended_at IS NULL;
-                """)
-        }
+        migrator.registerMigration("v1: units, volunteers, batches, audit log", migrate: v1)
+        migrator.registerMigration("v2: public applications and status history", migrate: v2)
+        migrator.registerMigration("v3: idempotency keys", migrate: v3)
+        migrator.registerMigration("v4: teams, transfers, staff roles, search indexes", migrate: v4)
         return migrator
+    }
+
+    /// Units, volunteers, batches, audit log.
+    static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE org_units (
+                code TEXT PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('town', 'department', 'residential_committee', 'village_committee',
+                                                   'village_group', 'enterprise', 'key_unit')),
+                parent_code TEXT REFERENCES org_units(code),
+                responsible TEXT
+            );
+            CREATE INDEX org_units_parent ON org_units(parent_code);
+
+            CREATE TABLE registration_batches (
+                batch_id TEXT PRIMARY KEY NOT NULL,
+                content_hash BLOB NOT NULL,
+                unit_code TEXT NOT NULL REFERENCES org_units(code),
+                category INTEGER NOT NULL,
+                accepted INTEGER NOT NULL,
+                first_volunteer_id INTEGER NOT NULL,
+                created_at TEXT NOT NULL
+            );
+
+            -- ID and phone numbers are stored sealed (AES-256-GCM) with a keyed hash for
+            -- uniqueness and look-up; the masked form is kept for listings.
+            CREATE TABLE volunteers (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                id_hash BLOB NOT NULL UNIQUE,
+                id_sealed BLOB NOT NULL,
+                id_masked TEXT NOT NULL,
+                phone_sealed BLOB,
+                phone_masked TEXT,
+                birth_date TEXT NOT NULL,
+                unit_code TEXT NOT NULL REFERENCES org_units(code),
+                category INTEGER NOT NULL,
+                subcategory TEXT,
+                status TEXT NOT NULL CHECK (status IN ('applied', 'committee_accepted', 'active', 'suspended',
+                                                       'withdrawn', 'rejected')),
+                batch_id TEXT REFERENCES registration_batches(batch_id),
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX volunteers_unit_status ON volunteers(unit_code, status);
+            CREATE INDEX volunteers_category ON volunteers(category, subcategory);
+
+            -- Append-only: every mutation and every unmasked read of personal data.
+            CREATE TABLE audit_log (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                request_id TEXT NOT NULL
+            );
+            CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+            CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+            """)
+    }
+
+    /// Public applications and status history.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE applications (
+                volunteer_id INTEGER PRIMARY KEY NOT NULL REFERENCES volunteers(id),
+                applied_on TEXT NOT NULL,
+                residency TEXT NOT NULL CHECK (residency IN ('shanghai_household', 'other_province', 'foreign')),
+                resident_since TEXT,
+                age_waiver_reason TEXT
+            );
+
+            -- Every status change, with who made it and why: history is never rewritten.
+            CREATE TABLE status_history (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                at TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                reason TEXT,
+                request_id TEXT NOT NULL
+            );
+            CREATE INDEX status_history_volunteer ON status_history(volunteer_id);
+            CREATE TRIGGER status_history_no_update BEFORE UPDATE ON status_history
+                BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
+            CREATE TRIGGER status_history_no_delete BEFORE DELETE ON status_history
+                BEGIN SELECT RAISE(ABORT, 'status_history is append-only'); END;
+            """)
+    }
+
+    /// Idempotency keys.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The first answer to a mutation sent with an idempotency key, so a retry gets it again.
+            CREATE TABLE idempotency_keys (
+                key TEXT PRIMARY KEY NOT NULL,
+                method TEXT NOT NULL,
+                request_hash BLOB NOT NULL,
+                response TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            """)
+    }
+
+    /// Teams, transfers, staff roles, search indexes.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE teams (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                unit_code TEXT NOT NULL REFERENCES org_units(code),
+                name TEXT NOT NULL,
+                leader_id INTEGER REFERENCES volunteers(id),
+                created_at TEXT NOT NULL,
+                UNIQUE (unit_code, name)
+            );
+            CREATE UNIQUE INDEX teams_leader ON teams(leader_id) WHERE leader_id IS NOT NULL;
+
+            ALTER TABLE volunteers ADD COLUMN team_id INTEGER REFERENCES teams(id);
+            CREATE INDEX volunteers_team ON volunteers(team_id);
+            CREATE INDEX volunteers_name ON volunteers(name);
+            CREATE INDEX volunteers_status ON volunteers(status);
+
+            -- Every move between teams (or into the first one): history is never rewritten.
+            CREATE TABLE team_history (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                at TEXT NOT NULL,
+                from_team_id INTEGER REFERENCES teams(id),
+                to_team_id INTEGER NOT NULL REFERENCES teams(id),
+                actor TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                request_id TEXT NOT NULL
+            );
+            CREATE INDEX team_history_volunteer ON team_history(volunteer_id);
+            CREATE TRIGGER team_history_no_update BEFORE UPDATE ON team_history
+                BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
+            CREATE TRIGGER team_history_no_delete BEFORE DELETE ON team_history
+                BEGIN SELECT RAISE(ABORT, 'team_history is append-only'); END;
+
+            CREATE TABLE staff_roles (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                unit_code TEXT NOT NULL REFERENCES org_units(code),
+                person_name TEXT NOT NULL,
+                role TEXT NOT NULL CHECK (role IN ('director', 'deputy_director', 'office_in_charge', 'office_staff', 'team_manager')),
+                assigned_at TEXT NOT NULL,
+                ended_at TEXT,
+                end_reason TEXT
+            );
+            CREATE INDEX staff_roles_unit ON staff_roles(unit_code) WHERE ended_at IS NULL;
+            """)
     }
 }

@@ -1,19 +1,20 @@
-import PinganCampaign
 import Foundation
 import GRDB
+import PinganCampaign
+import PinganRules
 import PinganStore
 
 extension RegistryStore {
     /// Records a public application at a residential committee, after checking eligibility.
     ///
-    /// - Throws: `Refused` with every failed rule (nothing is stored), or when the
+    /// - Throws: `Refusal` with every failed rule (nothing is stored), or when the
     ///   person is already in the registry or the unit is not a residential committee.
     public func submitApplication(
         _ applicant: Applicant, phone: String?, unitCode: String, on date: CalendarDay, rules: EligibilityRules,
         actor: String, requestID: String, idempotency: IdempotencyKey? = nil
     ) async throws -> Int64 {
         let violations = Eligibility.evaluate(applicant, on: date, rules: rules)
-        guard violations.isEmpty else { throw Refused(violations: violations) }
+        guard violations.isEmpty else { throw Refusal("application", violations) }
         let (identityKey, masked): (String, String) = switch applicant.identity {
         case .residentID(let text): (text.uppercased(), Masking.identityNumber(text.uppercased()))
         case .passport(let number, let country): ("P:\(country.uppercased()):\(number.uppercased())", Masking.identityNumber(number.uppercased()))
@@ -22,7 +23,7 @@ extension RegistryStore {
         let sealedID = cipher.seal(identityKey, field: Self.idField)
         let cleanPhone = phone.flatMap { $0.isEmpty ? nil : $0 }
         if let cleanPhone, !DirectedBatch.isMobileNumber(cleanPhone) {
-            throw Refused(violations: [Violation(field: "applicant.phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1")])
+            throw Refusal("application", [BrokenRule(field: "applicant.phone", rule: "PHONE", message: "must be an 11-digit mobile number starting with 1")])
         }
         let sealedPhone = cleanPhone.map { cipher.seal($0, field: Self.phoneField) }
         let (residency, since): (String, CalendarDay?) = switch applicant.residency {
@@ -33,15 +34,15 @@ extension RegistryStore {
         return try await writer.write { db in
             try Self.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) {
                 guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode]) else {
-                    throw Refused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+                    throw Refusal("application", [BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(unitCode) does not exist")])
                 }
                 guard kind == OrgUnit.Kind.residentialCommittee.rawValue else {
-                    throw Refused(violations: [Violation(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
+                    throw Refusal("application", [BrokenRule(field: "unitCode", rule: "NOT_A_RESIDENTIAL_COMMITTEE",
                         message: "public applications are made at a residential committee; \(unitCode) is a \(kind)")])
                 }
                 if let existing = try Row.fetchOne(db, sql: "SELECT id, status FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) {
-                    throw Refused(violations: [Violation(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
-                        message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
+                    throw Refusal("application", [BrokenRule(field: "applicant.idNumber", rule: "ALREADY_REGISTERED",
+                        kind: .duplicate, message: "this person is already in the registry (volunteer \(existing["id"] as Int64), \(existing["status"] as String))")])
                 }
                 let now = Self.timestamp()
                 try db.execute(sql: """
@@ -74,7 +75,7 @@ extension RegistryStore {
                 guard let row = try Row.fetchOne(db, sql: "SELECT status, unit_code FROM volunteers WHERE id = ?", arguments: [volunteerID]),
                       scope == nil || scope == row["unit_code"] as String,
                       let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
-                let next = try StatusTransitions.apply(decision, to: current, by: decider).get()
+                let next = try StatusTransitions.apply(decision, to: current, by: decider).mapError { Refusal("decision", $0) }.get()
                 try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
                 try Self.record(db, volunteer: volunteerID, from: current, to: next, actor: actor, reason: decision.reason, requestID: requestID)
                 try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",
@@ -108,11 +109,6 @@ extension RegistryStore {
             INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
     }
-}
-
-/// A change refused by the rules before anything was stored, with every reason.
-public struct Refused: Error, Sendable, Hashable {
-    public var violations: [Violation]
 }
 
 /// One entry of a volunteer's status history.

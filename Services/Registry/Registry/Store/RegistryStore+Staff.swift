@@ -1,10 +1,11 @@
 import GRDB
+import PinganRules
 import PinganStore
 
 extension RegistryStore {
     /// Gives a person a staff role at a unit.
     ///
-    /// - Throws: `Refused` with every problem; nothing is written.
+    /// - Throws: `Refusal` with every problem; nothing is written.
     public func assignStaffRole(
         unitCode: String, personName: String, role: StaffRole, actor: String, requestID: String, idempotency: IdempotencyKey? = nil
     ) async throws -> StaffAssignment {
@@ -12,11 +13,11 @@ extension RegistryStore {
             let id = try Self.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
                 guard let kind = try String.fetchOne(db, sql: "SELECT kind FROM org_units WHERE code = ?", arguments: [unitCode])
                     .flatMap(OrgUnit.Kind.init(rawValue:)) else {
-                    throw Refused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+                    throw Refusal("staff role", [BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(unitCode) does not exist")])
                 }
                 let violations = StaffRules.check(personName: personName, role: role, unitKind: kind,
                                                   current: try Self.staff(db, where: "unit_code = ? AND ended_at IS NULL", [unitCode]))
-                guard violations.isEmpty else { throw Refused(violations: violations) }
+                guard violations.isEmpty else { throw Refusal("staff role", violations) }
                 try db.execute(sql: "INSERT INTO staff_roles (unit_code, person_name, role, assigned_at) VALUES (?, ?, ?, ?)",
                                arguments: [unitCode, personName.trimmed, role.rawValue, Self.timestamp()])
                 let id = db.lastInsertedRowID
@@ -33,10 +34,10 @@ extension RegistryStore {
         try await writer.write { db in
             guard let current = try Self.staff(db, where: "id = ?", [id]).first else { return nil }
             guard current.endedAt == nil else {
-                throw Refused(violations: [Violation(field: "id", rule: "ALREADY_ENDED", message: "assignment \(id) ended at \(current.endedAt ?? "")")])
+                throw Refusal("ending the staff role", [BrokenRule(field: "id", rule: "ALREADY_ENDED", kind: .state, message: "assignment \(id) ended at \(current.endedAt ?? "")")])
             }
             guard !reason.allSatisfy(\.isWhitespace) else {
-                throw Refused(violations: [Violation(field: "reason", rule: "REASON_REQUIRED", message: "ending an assignment needs a reason")])
+                throw Refusal("ending the staff role", [BrokenRule(field: "reason", rule: "REASON_REQUIRED", message: "ending an assignment needs a reason")])
             }
             try db.execute(sql: "UPDATE staff_roles SET ended_at = ?, end_reason = ? WHERE id = ?", arguments: [Self.timestamp(), reason.trimmed, id])
             try Self.audit(db, actor: actor, action: "registry.endStaffRole",

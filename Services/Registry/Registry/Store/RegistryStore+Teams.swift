@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import PinganRules
 import PinganStore
 
 extension RegistryStore {
@@ -7,7 +8,7 @@ extension RegistryStore {
     /// this one, recorded like a transfer.
     ///
     /// - Parameter scope: a clerk's unit: teams and leaders elsewhere are refused.
-    /// - Throws: `Refused` listing every problem; nothing is written.
+    /// - Throws: `Refusal` listing every problem; nothing is written.
     public func saveTeam(
         id: Int64?, unitCode: String, name: String, leaderID: Int64?, scope: String?, actor: String, requestID: String,
         idempotency: IdempotencyKey? = nil
@@ -15,32 +16,32 @@ extension RegistryStore {
         try await writer.write { db in
             let teamID = try Self.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
                 if let scope, scope != unitCode {
-                    throw Refused(violations: [Violation(field: "unitCode", rule: "OUTSIDE_SCOPE", message: "a clerk of \(scope) may not manage teams of \(unitCode)")])
+                    throw Refusal("team", [BrokenRule(field: "unitCode", rule: "OUTSIDE_SCOPE", kind: .forbidden, message: "a clerk of \(scope) may not manage teams of \(unitCode)")])
                 }
                 guard try Int.fetchOne(db, sql: "SELECT 1 FROM org_units WHERE code = ?", arguments: [unitCode]) != nil else {
-                    throw Refused(violations: [Violation(field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(unitCode) does not exist")])
+                    throw Refusal("team", [BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(unitCode) does not exist")])
                 }
                 if let id {
                     guard let existing = try String.fetchOne(db, sql: "SELECT unit_code FROM teams WHERE id = ?", arguments: [id]),
                           existing == unitCode else {
-                        throw Refused(violations: [Violation(field: "id", rule: "UNKNOWN_TEAM", message: "team \(id) does not exist in \(unitCode)")])
+                        throw Refusal("team", [BrokenRule(field: "id", rule: "UNKNOWN_TEAM", kind: .missing, message: "team \(id) does not exist in \(unitCode)")])
                     }
                 }
                 let leader = try leaderID.map { leaderID in
                     guard let member = try Self.member(db, id: leaderID) else {
-                        throw Refused(violations: [Violation(field: "leaderVolunteerId", rule: "UNKNOWN_VOLUNTEER", message: "volunteer \(leaderID) does not exist")])
+                        throw Refusal("team", [BrokenRule(field: "leaderVolunteerId", rule: "UNKNOWN_VOLUNTEER", kind: .missing, message: "volunteer \(leaderID) does not exist")])
                     }
                     return member
                 }
                 var violations = TeamRules.check(name: name, unitCode: unitCode, teamID: id, leader: leader)
                 if let leader, let led = leader.leads, led != id {
-                    violations.append(Violation(field: "leaderVolunteerId", rule: "LEADS_TEAM", message: "volunteer \(leader.id) already leads team \(led)"))
+                    violations.append(BrokenRule(field: "leaderVolunteerId", rule: "LEADS_TEAM", kind: .state, message: "volunteer \(leader.id) already leads team \(led)"))
                 }
                 if try Int64.fetchOne(db, sql: "SELECT id FROM teams WHERE unit_code = ? AND name = ? AND id IS NOT ?",
                                       arguments: [unitCode, name.trimmed, id]) != nil {
-                    violations.append(Violation(field: "name", rule: "TEAM_NAME_TAKEN", message: "\(unitCode) already has a team named \(name.trimmed)"))
+                    violations.append(BrokenRule(field: "name", rule: "TEAM_NAME_TAKEN", kind: .duplicate, message: "\(unitCode) already has a team named \(name.trimmed)"))
                 }
-                guard violations.isEmpty else { throw Refused(violations: violations) }
+                guard violations.isEmpty else { throw Refusal("team", violations) }
 
                 let teamID: Int64
                 if let id {
@@ -82,10 +83,10 @@ extension RegistryStore {
             let moved = try Self.once(db, idempotency, encode: { $0 ? "moved" : "" }, decode: { $0 == "moved" }) { () throws -> Bool in
                 guard let member = try Self.member(db, id: volunteerID), scope == nil || scope == member.unitCode else { return false }
                 guard let team = try Self.teams(db, where: "t.id = ?", [teamID]).first, scope == nil || scope == team.unitCode else {
-                    throw Refused(violations: [Violation(field: "toTeamId", rule: "UNKNOWN_TEAM", message: "team \(teamID) does not exist in your scope")])
+                    throw Refusal("transfer", [BrokenRule(field: "toTeamId", rule: "UNKNOWN_TEAM", kind: .missing, message: "team \(teamID) does not exist in your scope")])
                 }
                 let violations = TeamRules.checkTransfer(member, to: team, reason: reason)
-                guard violations.isEmpty else { throw Refused(violations: violations) }
+                guard violations.isEmpty else { throw Refusal("transfer", violations) }
                 try Self.move(db, volunteer: volunteerID, from: member.teamID, to: teamID, actor: actor, reason: reason.trimmed, requestID: requestID)
                 if team.unitCode != member.unitCode {
                     try db.execute(sql: "UPDATE volunteers SET unit_code = ? WHERE id = ?", arguments: [team.unitCode, volunteerID])

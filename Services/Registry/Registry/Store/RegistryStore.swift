@@ -1,8 +1,9 @@
-import PinganCampaign
 import Foundation
 import GRDB
-import PinganStore
+import PinganCampaign
 import PinganPersonalData
+import PinganRules
+import PinganStore
 
 /// The registry's SQLite database. It owns its file: nothing else opens it.
 public struct RegistryStore: Sendable {
@@ -72,7 +73,7 @@ public struct RegistryStore: Sendable {
     /// Registers a directed batch: every row or none. A batch id seen before returns the first
     /// result (and refuses different rows under the same id).
     ///
-    /// - Throws: `BatchRejected` listing every bad row, with nothing written.
+    /// - Throws: a `Refusal` listing every bad row, with nothing written.
     public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) async throws -> BatchResult {
         let (rows, errors) = batch.validate(against: plan)
         let contentHash = cipher.keyedHash(Self.canonical(batch), field: "registration_batch")
@@ -82,14 +83,14 @@ public struct RegistryStore: Sendable {
                 SELECT content_hash, accepted, first_volunteer_id FROM registration_batches WHERE batch_id = ?
                 """, arguments: [batch.batchID]) {
                 guard (previous["content_hash"] as Data?) == Data(contentHash) else {
-                    throw BatchRejected(errors: [RowError(row: 0, field: "batchId", rule: "BATCH_ID_REUSED",
-                        message: "batch \(batch.batchID) was already registered with different rows")])
+                    throw Refusal("batch", [BrokenRule(field: "batchId", rule: "BATCH_ID_REUSED",
+                        kind: .duplicate, message: "batch \(batch.batchID) was already registered with different rows")])
                 }
                 return BatchResult(batchID: batch.batchID, accepted: previous["accepted"], firstVolunteerID: previous["first_volunteer_id"], replayed: true)
             }
             var allErrors = errors
             if try Int.fetchOne(db, sql: "SELECT 1 FROM org_units WHERE code = ?", arguments: [batch.unitCode]) == nil {
-                allErrors.insert(RowError(row: 0, field: "unitCode", rule: "UNKNOWN_UNIT", message: "unit \(batch.unitCode) does not exist"), at: 0)
+                allErrors.insert(BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(batch.unitCode) does not exist"), at: 0)
             }
             let existing = try db.cachedStatement(sql: "SELECT id FROM volunteers WHERE id_hash = ?")
             var hashes: [[UInt8]] = []
@@ -97,13 +98,13 @@ public struct RegistryStore: Sendable {
             for validated in rows {
                 let hash = cipher.keyedHash(validated.residentID.value, field: Self.idField)
                 if let volunteer = try Int64.fetchOne(existing, arguments: [Data(hash)]) {
-                    allErrors.append(RowError(row: validated.row.number, field: "idNumber", rule: "ALREADY_REGISTERED",
-                                              message: "this person is already registered (volunteer \(volunteer))"))
+                    allErrors.append(BrokenRule.row(validated.row.number, "idNumber", rule: "ALREADY_REGISTERED",
+                                              kind: .duplicate, message: "this person is already registered (volunteer \(volunteer))"))
                 }
                 hashes.append(hash)
             }
             guard allErrors.isEmpty else {
-                throw BatchRejected(errors: allErrors.sorted { ($0.row, $0.field) < ($1.row, $1.field) })
+                throw Refusal("batch", allErrors.sorted(by: BrokenRule.inRowOrder))
             }
 
             let now = Self.timestamp()
@@ -292,11 +293,6 @@ public struct BatchResult: Sendable, Hashable {
     public var firstVolunteerID: Int64
     /// True when this answer repeats an earlier submission of the same batch.
     public var replayed: Bool
-}
-
-/// A refused batch: every reason, by row. Nothing was written.
-public struct BatchRejected: Error, Sendable, Hashable {
-    public var errors: [RowError]
 }
 
 /// A volunteer as the registry answers for it.

@@ -1,5 +1,6 @@
-import PinganRPC
 import PinganCampaign
+import PinganRPC
+import PinganRules
 
 /// What a course is for: the town plan's pre-job training (before Spring Festival 2010), the
 /// quality-improvement post training (by the end of April 2010), and skills per service project.
@@ -62,55 +63,37 @@ public struct CourseDraft: Sendable, Hashable {
 
     /// The course, with its dates from `calendar`, or every problem with the draft.
     public func course(id: Int64, calendar: CampaignCalendar) -> Result<Course, Refusal> {
-        var problems: [Problem] = []
+        var problems: [BrokenRule] = []
         let code = code.trimmed, name = name.trimmed
-        if code.isEmpty || code.count > 32 { problems.append(Problem("code", "COURSE_CODE", "must be 1-32 characters")) }
-        if name.isEmpty || name.count > 64 { problems.append(Problem("name", "COURSE_NAME", "must be 1-64 characters")) }
+        if code.isEmpty || code.count > 32 { problems.append(BrokenRule(field: "code", rule: "COURSE_CODE", message: "must be 1-32 characters")) }
+        if name.isEmpty || name.count > 64 { problems.append(BrokenRule(field: "name", rule: "COURSE_NAME", message: "must be 1-64 characters")) }
         let kind = CourseKind(rawValue: self.kind)
         if kind == nil {
-            problems.append(Problem("kind", "COURSE_KIND", "'\(self.kind)' is not one of \(CourseKind.allCases.map(\.rawValue).joined(separator: ", "))"))
+            problems.append(BrokenRule(field: "kind", rule: "COURSE_KIND", message: "'\(self.kind)' is not one of \(CourseKind.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
         let projects = projects.map(\.trimmed).filter { !$0.isEmpty }
         if kind == .projectSkill, projects.isEmpty {
-            problems.append(Problem("projects", "PROJECTS_REQUIRED", "a project_skill course names the projects it qualifies for"))
+            problems.append(BrokenRule(field: "projects", rule: "PROJECTS_REQUIRED", message: "a project_skill course names the projects it qualifies for"))
         }
         let deadline = calendar.phase(deadlinePhase)?.ends
         if deadline == nil {
-            problems.append(Problem("deadlinePhase", "UNKNOWN_PHASE",
-                                    "'\(deadlinePhase)' is not a phase of the campaign (\(calendar.phases.map(\.key).joined(separator: ", ")))"))
+            problems.append(BrokenRule(field: "deadlinePhase", rule: "UNKNOWN_PHASE", message: "'\(deadlinePhase)' is not a phase of the campaign (\(calendar.phases.map(\.key).joined(separator: ", ")))"))
         }
         var validThrough: CalendarDay?
         if let key = validThroughPhase {
             validThrough = calendar.phase(key)?.ends
-            if validThrough == nil { problems.append(Problem("validThroughPhase", "UNKNOWN_PHASE", "'\(key)' is not a phase of the campaign")) }
+            if validThrough == nil { problems.append(BrokenRule(field: "validThroughPhase", rule: "UNKNOWN_PHASE", message: "'\(key)' is not a phase of the campaign")) }
         }
         if let deadline, let validThrough, validThrough < deadline {
-            problems.append(Problem("validThroughPhase", "VALIDITY_BEFORE_DEADLINE", "completions would expire (\(validThrough)) before the deadline (\(deadline))"))
+            problems.append(BrokenRule(field: "validThroughPhase", rule: "VALIDITY_BEFORE_DEADLINE", message: "completions would expire (\(validThrough)) before the deadline (\(deadline))"))
         }
         if !(requiredHours > 0 && requiredHours <= 200) {
-            problems.append(Problem("requiredHours", "REQUIRED_HOURS", "must be more than 0 and at most 200"))
+            problems.append(BrokenRule(field: "requiredHours", rule: "REQUIRED_HOURS", message: "must be more than 0 and at most 200"))
         }
-        guard problems.isEmpty, let kind, let deadline else { return .failure(Refusal(problems)) }
+        guard problems.isEmpty, let kind, let deadline else { return .failure(Refusal("course", problems)) }
         return .success(Course(id: id, code: code, name: name, kind: kind, projects: projects, deadline: deadline, validThrough: validThrough,
                                requiredHours: requiredHours, assessmentRequired: assessmentRequired))
     }
 }
 
 /// One broken rule: the field (camel case, as in the domain), a stable rule code, and why.
-public typealias Problem = BrokenRule
-
-extension BrokenRule {
-    init(_ field: String, _ rule: String, _ message: String) {
-        self.init(field: field, rule: rule, message: message)
-    }
-}
-
-/// A change the rules refuse, with every reason; nothing was written.
-public struct Refusal: Error, Sendable, Hashable {
-    public var problems: [Problem]
-
-    public init(_ problems: [Problem]) {
-        self.problems = problems
-    }
-}
-

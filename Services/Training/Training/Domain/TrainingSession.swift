@@ -1,3 +1,4 @@
+import PinganRules
 /// A scheduled time and place where a course is taught.
 public struct TrainingSession: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
@@ -45,38 +46,37 @@ public enum SessionRules {
 
     /// Problems with a session's time, place, capacity and trainer.
     public static func check(starts: String, ends: String, place: String, capacity: Int, trainer: String) -> Result<(SessionTime, SessionTime), Refusal> {
-        var problems: [Problem] = []
+        var problems: [BrokenRule] = []
         let start = SessionTime(starts), end = SessionTime(ends)
-        if start == nil { problems.append(Problem("starts", "TIME", "'\(starts)' is not a time (YYYY-MM-DD HH:MM)")) }
-        if end == nil { problems.append(Problem("ends", "TIME", "'\(ends)' is not a time (YYYY-MM-DD HH:MM)")) }
+        if start == nil { problems.append(BrokenRule(field: "starts", rule: "TIME", message: "'\(starts)' is not a time (YYYY-MM-DD HH:MM)")) }
+        if end == nil { problems.append(BrokenRule(field: "ends", rule: "TIME", message: "'\(ends)' is not a time (YYYY-MM-DD HH:MM)")) }
         if let start, let end {
             if end <= start {
-                problems.append(Problem("ends", "ENDS_BEFORE_START", "\(end) is not after the start \(start)"))
+                problems.append(BrokenRule(field: "ends", rule: "ENDS_BEFORE_START", message: "\(end) is not after the start \(start)"))
             } else if start.minutes(until: end) > maximumMinutes {
-                problems.append(Problem("ends", "SESSION_TOO_LONG", "a session lasts at most 12 hours"))
+                problems.append(BrokenRule(field: "ends", rule: "SESSION_TOO_LONG", message: "a session lasts at most 12 hours"))
             }
         }
-        if place.trimmed.isEmpty { problems.append(Problem("place", "PLACE_REQUIRED", "must not be empty")) }
-        if trainer.trimmed.isEmpty { problems.append(Problem("trainer", "TRAINER_REQUIRED", "must not be empty")) }
-        if !(1...maximumCapacity).contains(capacity) { problems.append(Problem("capacity", "CAPACITY", "must be 1-\(maximumCapacity), got \(capacity)")) }
-        guard problems.isEmpty, let start, let end else { return .failure(Refusal(problems)) }
+        if place.trimmed.isEmpty { problems.append(BrokenRule(field: "place", rule: "PLACE_REQUIRED", message: "must not be empty")) }
+        if trainer.trimmed.isEmpty { problems.append(BrokenRule(field: "trainer", rule: "TRAINER_REQUIRED", message: "must not be empty")) }
+        if !(1...maximumCapacity).contains(capacity) { problems.append(BrokenRule(field: "capacity", rule: "CAPACITY", message: "must be 1-\(maximumCapacity), got \(capacity)")) }
+        guard problems.isEmpty, let start, let end else { return .failure(Refusal("session", problems)) }
         return .success((start, end))
     }
 
     /// Problems with enrolling a volunteer in `session`, given the sessions they already have.
-    public static func checkEnrollment(in session: TrainingSession, alreadyIn others: [TrainingSession]) -> [Problem] {
-        var problems: [Problem] = []
+    public static func checkEnrollment(in session: TrainingSession, alreadyIn others: [TrainingSession]) -> [BrokenRule] {
+        var problems: [BrokenRule] = []
         if session.status == .cancelled {
-            problems.append(Problem("sessionId", "SESSION_CANCELLED", "session \(session.id) was cancelled"))
+            problems.append(BrokenRule(field: "sessionId", rule: "SESSION_CANCELLED", kind: .state, message: "session \(session.id) was cancelled"))
         }
         if others.contains(where: { $0.id == session.id }) {
-            problems.append(Problem("volunteerId", "ALREADY_ENROLLED", "already enrolled in session \(session.id)"))
+            problems.append(BrokenRule(field: "volunteerId", rule: "ALREADY_ENROLLED", kind: .duplicate, message: "already enrolled in session \(session.id)"))
         } else if let clash = others.first(where: { $0.status == .scheduled && $0.overlaps(session) }) {
-            problems.append(Problem("sessionId", "OVERLAPPING_SESSION",
-                                    "overlaps session \(clash.id) (\(clash.starts)-\(clash.ends.minuteText)) the volunteer is enrolled in"))
+            problems.append(BrokenRule(field: "sessionId", rule: "OVERLAPPING_SESSION", kind: .state, message: "overlaps session \(clash.id) (\(clash.starts)-\(clash.ends.minuteText)) the volunteer is enrolled in"))
         }
         if session.enrolled >= session.capacity {
-            problems.append(Problem("sessionId", "SESSION_FULL", "all \(session.capacity) seats of session \(session.id) are taken"))
+            problems.append(BrokenRule(field: "sessionId", rule: "SESSION_FULL", kind: .state, message: "all \(session.capacity) seats of session \(session.id) are taken"))
         }
         return problems
     }

@@ -92,33 +92,25 @@ public struct TrainingService: RPCService {
                                 deadlinePhase: request.deadlinePhase, validThroughPhase: request.validThroughPhase.isEmpty ? nil : request.validThroughPhase,
                                 requiredHours: request.requiredHours, assessmentRequired: request.assessmentRequired)
         let idempotency = try IdempotencyKey(context, request)
-        return try await Self.translatingRefusals("course") {
-            Self.message(try await store.createCourse(draft, calendar: calendar, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
-        }
+        return Self.message(try await store.createCourse(draft, calendar: calendar, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
     }
 
     func scheduleSession(_ request: Pingan_Training_V1_ScheduleSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_Session {
         let idempotency = try IdempotencyKey(context, request)
-        return try await Self.translatingRefusals("session") {
-            Self.message(try await store.scheduleSession(
-                courseID: request.courseID, starts: request.starts, ends: request.ends, place: request.place, capacity: Int(request.capacity),
-                trainer: request.trainer, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
-        }
+        return Self.message(try await store.scheduleSession(
+            courseID: request.courseID, starts: request.starts, ends: request.ends, place: request.place, capacity: Int(request.capacity),
+            trainer: request.trainer, actor: context.actor, requestID: context.requestID, idempotency: idempotency))
     }
 
     func rescheduleSession(_ request: Pingan_Training_V1_RescheduleSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_SessionChange {
-        let change = try await Self.translatingRefusals("reschedule") {
-            try await store.reschedule(sessionID: request.id, starts: request.starts, ends: request.ends, place: request.place.isEmpty ? nil : request.place,
-                                       capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: context.actor, requestID: context.requestID)
-        }
+        let change = try await store.reschedule(sessionID: request.id, starts: request.starts, ends: request.ends, place: request.place.isEmpty ? nil : request.place,
+                                   capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: context.actor, requestID: context.requestID)
         guard let change else { throw RPCError(.notFound, "id: session \(request.id) does not exist") }
         return Self.message(change)
     }
 
     func cancelSession(_ request: Pingan_Training_V1_CancelSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_SessionChange {
-        let change = try await Self.translatingRefusals("cancellation") {
-            try await store.cancel(sessionID: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
-        }
+        let change = try await store.cancel(sessionID: request.id, reason: request.reason, actor: context.actor, requestID: context.requestID)
         guard let change else { throw RPCError(.notFound, "id: session \(request.id) does not exist") }
         return Self.message(change)
     }
@@ -135,10 +127,8 @@ public struct TrainingService: RPCService {
         guard volunteer.status == "active" else {
             throw RPCError(.failedPrecondition, "volunteer_id: volunteer \(volunteer.id) is \(volunteer.status) in the registry; only active volunteers enroll")
         }
-        let (session, seatsLeft) = try await Self.translatingRefusals("enrollment") {
-            try await store.enroll(sessionID: request.sessionID, volunteer: volunteer, actor: context.actor, requestID: context.requestID,
-                                   idempotency: idempotency)
-        }
+        let (session, seatsLeft) = try await store.enroll(sessionID: request.sessionID, volunteer: volunteer, actor: context.actor, requestID: context.requestID,
+                               idempotency: idempotency)
         var answer = Pingan_Training_V1_Enrollment()
         answer.sessionID = session.id
         answer.volunteerID = volunteer.id
@@ -158,9 +148,7 @@ public struct TrainingService: RPCService {
 
     func recordAttendance(_ request: Pingan_Training_V1_RecordAttendanceRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_AttendanceResult {
         let rows = request.rows.map { AttendanceRow(volunteerID: $0.volunteerID, present: $0.present, hours: $0.hours) }
-        let result = try await Self.translatingRefusals("attendance sheet") {
-            try await store.recordAttendance(sessionID: request.sessionID, rows: rows, actor: context.actor, requestID: context.requestID)
-        }
+        let result = try await store.recordAttendance(sessionID: request.sessionID, rows: rows, actor: context.actor, requestID: context.requestID)
         guard let result else { throw RPCError(.notFound, "session_id: session \(request.sessionID) does not exist") }
         var answer = Pingan_Training_V1_AttendanceResult()
         answer.recorded = Int32(result.recorded)
@@ -172,10 +160,8 @@ public struct TrainingService: RPCService {
         guard let day = CalendarDay(iso: request.assessedOn) else {
             throw RPCError(.invalidArgument, "assessed_on: '\(request.assessedOn)' is not a date (YYYY-MM-DD)")
         }
-        let result = try await Self.translatingRefusals("assessment") {
-            try await store.recordAssessment(courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
-                                             actor: context.actor, requestID: context.requestID)
-        }
+        let result = try await store.recordAssessment(courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
+                                         actor: context.actor, requestID: context.requestID)
         guard let (course, record) = result else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
         return Self.message(course, record)
     }
@@ -219,32 +205,5 @@ public struct TrainingService: RPCService {
     static func inScope(_ context: ServerContext, unit: String) -> Bool {
         guard let scope = context.caller?.unitScope else { return true }
         return scope == unit
-    }
-
-    /// Runs a store change, turning the rules' refusals and idempotency conflicts into statuses.
-    static func translatingRefusals<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        do {
-            return try await body()
-        } catch let conflict as IdempotencyConflict {
-            throw conflict.rpcError
-        } catch let refusal as Refusal {
-            throw rpcError(refusal, what: what)
-        }
-    }
-
-    /// Every problem as a field violation; the status from the kind of rule that failed.
-    static func rpcError(_ refusal: Refusal, what: String) -> RPCError {
-        let rules = Set(refusal.problems.map(\.rule))
-        let stateRules: Set = ["SESSION_FULL", "OVERLAPPING_SESSION", "ALREADY_ENROLLED", "SESSION_CANCELLED", "BELOW_ENROLLED", "NOT_ENROLLED",
-                               "COURSE_CODE_TAKEN"]
-        let code: RPCError.Code = if !rules.isDisjoint(with: ["UNKNOWN_COURSE", "UNKNOWN_SESSION", "UNKNOWN_VOLUNTEER"]) {
-            .notFound
-        } else if rules.isSubset(of: stateRules) {
-            .failedPrecondition
-        } else {
-            .invalidArgument
-        }
-        return .refusal(what, code: code, reason: "\(what.uppercased().replacingOccurrences(of: " ", with: "_"))_REFUSED",
-                        rules: refusal.problems)
     }
 }

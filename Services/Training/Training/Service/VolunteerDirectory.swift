@@ -1,6 +1,5 @@
 import PinganRegistryContracts
 import PinganRPC
-import PinganRPCTransport
 
 /// What training asks the registry. A protocol so that the rules can be tested without one.
 public protocol VolunteerDirectory: Sendable {
@@ -12,20 +11,19 @@ public protocol VolunteerDirectory: Sendable {
     func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot]
 }
 
-/// The registry over the Pingan protocol, called with training's own service certificate.
+/// The registry through its typed client (over the network, training's own service certificate).
 public struct RegistryDirectory: VolunteerDirectory {
-    let client: RPCClient
+    let registry: RegistryClient
 
-    public init(client: RPCClient) {
-        self.client = client
+    public init(_ registry: RegistryClient) {
+        self.registry = registry
     }
 
     public func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> VolunteerSnapshot? {
         var request = Pingan_Registry_V1_GetVolunteerRequest()
         request.id = id
         do {
-            let volunteer: Pingan_Registry_V1_Volunteer = try await client.unary(RegistryMethods.getVolunteer, request, options: Self.options(deadline, requestID))
-            return Self.snapshot(volunteer)
+            return Self.snapshot(try await registry.getVolunteer(request, options: Self.options(deadline, requestID)))
         } catch let error as RPCError where error.code == .notFound {
             return nil
         }
@@ -34,9 +32,7 @@ public struct RegistryDirectory: VolunteerDirectory {
     public func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot] {
         var request = Pingan_Registry_V1_ExportVolunteersRequest()
         request.unitCode = unitCode ?? ""
-        let connection = try await client.connection(before: deadline)
-        let stream: ResponseStream<Pingan_Registry_V1_Volunteer> = try await connection.serverStreaming(
-            RegistryMethods.exportVolunteers, request, options: Self.options(deadline, requestID))
+        let stream = try await registry.exportVolunteers(request, options: Self.options(deadline, requestID))
         var active: [VolunteerSnapshot] = []
         for try await volunteer in stream where volunteer.status == "active" {
             active.append(Self.snapshot(volunteer))

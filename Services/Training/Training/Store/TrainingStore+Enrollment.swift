@@ -1,5 +1,6 @@
 import GRDB
 import PinganCampaign
+import PinganRules
 import PinganStore
 
 /// A volunteer as the registry described them when asked.
@@ -28,10 +29,10 @@ extension TrainingStore {
         try await writer.write { db in
             _ = try IdempotencyKey.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
                 guard let session = try Self.sessions(db, where: "s.id = ?", [sessionID]).first else {
-                    throw Refusal([Problem("sessionId", "UNKNOWN_SESSION", "session \(sessionID) does not exist")])
+                    throw Refusal("enrollment", [BrokenRule(field: "sessionId", rule: "UNKNOWN_SESSION", kind: .missing, message: "session \(sessionID) does not exist")])
                 }
                 let problems = SessionRules.checkEnrollment(in: session, alreadyIn: try Self.sessionsOf(db, volunteerID: volunteer.id))
-                guard problems.isEmpty else { throw Refusal(problems) }
+                guard problems.isEmpty else { throw Refusal("enrollment", problems) }
                 try Self.remember(db, volunteer)
                 try db.execute(sql: """
                     INSERT INTO enrollments (session_id, volunteer_id, status, enrolled_at) VALUES (?, ?, 'enrolled', ?)
@@ -62,23 +63,23 @@ extension TrainingStore {
         try await writer.write { db in
             guard let session = try Self.sessions(db, where: "s.id = ?", [sessionID]).first else { return nil }
             let enrolled = Set(try Self.enrolled(db, sessionID: sessionID))
-            var problems: [Problem] = []
-            if session.status == .cancelled { problems.append(Problem("sessionId", "SESSION_CANCELLED", "session \(sessionID) was cancelled")) }
+            var problems: [BrokenRule] = []
+            if session.status == .cancelled { problems.append(BrokenRule(field: "sessionId", rule: "SESSION_CANCELLED", kind: .state, message: "session \(sessionID) was cancelled")) }
             var seen: Set<Int64> = []
             for (index, row) in rows.enumerated() {
                 let field = "rows[\(index + 1)]"
                 if !enrolled.contains(row.volunteerID) {
-                    problems.append(Problem("\(field).volunteerId", "NOT_ENROLLED", "volunteer \(row.volunteerID) is not enrolled in session \(sessionID)"))
+                    problems.append(BrokenRule(field: "\(field).volunteerId", rule: "NOT_ENROLLED", kind: .state, message: "volunteer \(row.volunteerID) is not enrolled in session \(sessionID)"))
                 }
                 if !seen.insert(row.volunteerID).inserted {
-                    problems.append(Problem("\(field).volunteerId", "DUPLICATE_ROW", "volunteer \(row.volunteerID) appears twice on the sheet"))
+                    problems.append(BrokenRule(field: "\(field).volunteerId", rule: "DUPLICATE_ROW", message: "volunteer \(row.volunteerID) appears twice on the sheet"))
                 }
                 if row.hours < 0 || row.hours > session.hours + 1e-9 || (!row.present && row.hours > 0) {
-                    problems.append(Problem("\(field).hours", "HOURS", "must be 0-\(session.hours) (0 when absent)"))
+                    problems.append(BrokenRule(field: "\(field).hours", rule: "HOURS", message: "must be 0-\(session.hours) (0 when absent)"))
                 }
             }
-            if rows.isEmpty { problems.append(Problem("rows", "EMPTY_SHEET", "an attendance sheet has at least one row")) }
-            guard problems.isEmpty else { throw Refusal(problems) }
+            if rows.isEmpty { problems.append(BrokenRule(field: "rows", rule: "EMPTY_SHEET", message: "an attendance sheet has at least one row")) }
+            guard problems.isEmpty else { throw Refusal("attendance sheet", problems) }
 
             let now = ServiceDatabase.timestamp()
             let upsert = try db.cachedStatement(sql: """
@@ -106,7 +107,7 @@ extension TrainingStore {
         try await writer.write { db in
             guard let course = try Self.courses(db, where: "id = ?", [courseID]).first else { return nil }
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM volunteers WHERE id = ?", arguments: [volunteerID]) != nil else {
-                throw Refusal([Problem("volunteerId", "UNKNOWN_VOLUNTEER", "volunteer \(volunteerID) has never enrolled in training")])
+                throw Refusal("assessment", [BrokenRule(field: "volunteerId", rule: "UNKNOWN_VOLUNTEER", kind: .missing, message: "volunteer \(volunteerID) has never enrolled in training")])
             }
             try db.execute(sql: """
                 INSERT INTO assessments (course_id, volunteer_id, passed, assessed_on) VALUES (?, ?, ?, ?)

@@ -1,5 +1,6 @@
 import GRDB
 import PinganCampaign
+import PinganRules
 import PinganStore
 
 /// The training service's SQLite database. It owns its file: nothing else opens it.
@@ -27,7 +28,7 @@ public struct TrainingStore: Sendable {
             let id = try IdempotencyKey.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
                 let course = try draft.course(id: 0, calendar: calendar).get()
                 if try Int64.fetchOne(db, sql: "SELECT id FROM courses WHERE code = ?", arguments: [course.code]) != nil {
-                    throw Refusal([Problem("code", "COURSE_CODE_TAKEN", "a course with code \(course.code) exists")])
+                    throw Refusal("course", [BrokenRule(field: "code", rule: "COURSE_CODE_TAKEN", kind: .duplicate, message: "a course with code \(course.code) exists")])
                 }
                 try db.execute(sql: """
                     INSERT INTO courses (code, name, kind, projects, deadline, valid_through, required_hours, assessment_required, created_at)
@@ -67,7 +68,7 @@ public struct TrainingStore: Sendable {
         try await writer.write { db in
             let id = try IdempotencyKey.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
                 guard try Self.courses(db, where: "id = ?", [courseID]).first != nil else {
-                    throw Refusal([Problem("courseId", "UNKNOWN_COURSE", "course \(courseID) does not exist")])
+                    throw Refusal("session", [BrokenRule(field: "courseId", rule: "UNKNOWN_COURSE", kind: .missing, message: "course \(courseID) does not exist")])
                 }
                 let (start, end) = try SessionRules.check(starts: starts, ends: ends, place: place, capacity: capacity, trainer: trainer).get()
                 try db.execute(sql: """
@@ -89,13 +90,13 @@ public struct TrainingStore: Sendable {
         try await writer.write { db in
             guard let session = try Self.sessions(db, where: "s.id = ?", [sessionID]).first else { return nil }
             guard session.status == .scheduled else {
-                throw Refusal([Problem("id", "SESSION_CANCELLED", "session \(sessionID) was cancelled")])
+                throw Refusal("reschedule", [BrokenRule(field: "id", rule: "SESSION_CANCELLED", kind: .state, message: "session \(sessionID) was cancelled")])
             }
             let newPlace = place ?? session.place, newCapacity = capacity ?? session.capacity
             let (start, end) = try SessionRules.check(starts: starts, ends: ends, place: newPlace, capacity: newCapacity, trainer: session.trainer).get()
-            var problems: [Problem] = []
+            var problems: [BrokenRule] = []
             if newCapacity < session.enrolled {
-                problems.append(Problem("capacity", "BELOW_ENROLLED", "\(session.enrolled) volunteers are enrolled; capacity \(newCapacity) is too small"))
+                problems.append(BrokenRule(field: "capacity", rule: "BELOW_ENROLLED", kind: .state, message: "\(session.enrolled) volunteers are enrolled; capacity \(newCapacity) is too small"))
             }
             let enrolled = try Self.enrolled(db, sessionID: sessionID)
             var moved = session
@@ -104,10 +105,10 @@ public struct TrainingStore: Sendable {
             for volunteer in enrolled {
                 let others = try Self.sessionsOf(db, volunteerID: volunteer).filter { $0.id != sessionID }
                 if let clash = others.first(where: { $0.overlaps(moved) }) {
-                    problems.append(Problem("starts", "OVERLAPPING_SESSION", "volunteer \(volunteer) is enrolled in session \(clash.id) at that time"))
+                    problems.append(BrokenRule(field: "starts", rule: "OVERLAPPING_SESSION", kind: .state, message: "volunteer \(volunteer) is enrolled in session \(clash.id) at that time"))
                 }
             }
-            guard problems.isEmpty else { throw Refusal(problems) }
+            guard problems.isEmpty else { throw Refusal("reschedule", problems) }
             try db.execute(sql: "UPDATE sessions SET starts_at = ?, ends_at = ?, place = ?, capacity = ? WHERE id = ?",
                            arguments: [start.description, end.description, newPlace.trimmed, newCapacity, sessionID])
             try AuditLog.append(db, actor: actor, action: "training.rescheduleSession",
@@ -120,10 +121,10 @@ public struct TrainingStore: Sendable {
     public func cancel(sessionID: Int64, reason: String, actor: String, requestID: String) async throws -> (TrainingSession, notify: [Int64])? {
         try await writer.write { db in
             guard let session = try Self.sessions(db, where: "s.id = ?", [sessionID]).first else { return nil }
-            var problems: [Problem] = []
-            if session.status == .cancelled { problems.append(Problem("id", "SESSION_CANCELLED", "session \(sessionID) is already cancelled")) }
-            if reason.trimmed.isEmpty { problems.append(Problem("reason", "REASON_REQUIRED", "cancelling a session needs a reason")) }
-            guard problems.isEmpty else { throw Refusal(problems) }
+            var problems: [BrokenRule] = []
+            if session.status == .cancelled { problems.append(BrokenRule(field: "id", rule: "SESSION_CANCELLED", kind: .state, message: "session \(sessionID) is already cancelled")) }
+            if reason.trimmed.isEmpty { problems.append(BrokenRule(field: "reason", rule: "REASON_REQUIRED", message: "cancelling a session needs a reason")) }
+            guard problems.isEmpty else { throw Refusal("cancellation", problems) }
             let enrolled = try Self.enrolled(db, sessionID: sessionID)
             try db.execute(sql: "UPDATE sessions SET status = 'cancelled', cancel_reason = ? WHERE id = ?", arguments: [reason.trimmed, sessionID])
             try db.execute(sql: "UPDATE enrollments SET status = 'cancelled' WHERE session_id = ? AND status = 'enrolled'", arguments: [sessionID])

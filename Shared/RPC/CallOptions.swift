@@ -1,5 +1,3 @@
-import PinganRPC
-
 /// Per-call settings on the client.
 public struct CallOptions: Sendable {
     /// Absolute deadline; a handler passes its own `ServerContext.deadline` here to propagate it.
@@ -16,7 +14,7 @@ public struct CallOptions: Sendable {
     }
 
     /// The deadline that applies to a call starting now.
-    func effectiveDeadline(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+    public func effectiveDeadline(now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         switch (deadline, timeout.map { now + $0 }) {
         case (let a?, let b?): min(a, b)
         case (let a?, nil): a
@@ -27,8 +25,9 @@ public struct CallOptions: Sendable {
 }
 
 /// Request ids: 16 random hex digits, unique enough to find one call's lines in the logs.
-enum RequestID {
-    static func make() -> String {
+public enum RequestID {
+    /// A new random request id.
+    public static func make() -> String {
         let value = UInt64.random(in: .min ... .max)
         let hex = String(value, radix: 16)
         return String(repeating: "0", count: 16 - hex.count) + hex

@@ -1,12 +1,6 @@
 import ArgumentParser
 import PinganRPC
 
-/// `pingan volunteer ...`
-struct VolunteerCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "volunteer", abstract: "One volunteer across the services.", subcommands: [VolunteerShowCommand.self])
-}
-
 /// `pingan volunteer show ID`: every service that knows volunteers, asked in parallel under one
 /// deadline, merged into one view.
 struct VolunteerShowCommand: AsyncParsableCommand {
@@ -19,9 +13,9 @@ struct VolunteerShowCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runGateway(options) { session in
-            let report = try await Self.report(id: id, session: session)
+            let (report, notFound) = try await Self.report(id: id, session: session)
             session.print(report)
-            if report.sections.first(where: { $0.id == "registry.volunteer" })?.code == RPCError.Code.notFound.description {
+            if notFound {
                 throw GatewayExit.refused(Text("没有编号为\(id)的志愿者", "no volunteer \(id) in your scope")(session.language))
             }
             if report.isPartial {
@@ -30,13 +24,15 @@ struct VolunteerShowCommand: AsyncParsableCommand {
         }
     }
 
-    static func report(id: Int64, session: GatewaySession) async throws -> Report {
-        let sections = await FanOut.gather(
-            Plugins.volunteer, service: \.service, sections: \.sections, town: try session.selectedTown(), clients: session.clients,
+    /// The merged view, and whether the service that identifies volunteers said there is none.
+    static func report(id: Int64, session: GatewaySession) async throws -> (Report, notFound: Bool) {
+        let outcomes = await FanOut.gather(
+            GatewaySections.all, titles: \.volunteerSections, town: try session.selectedTown(), clients: session.clients,
             deadline: session.deadline, language: session.language, unavailable: { $0 }
-        ) { plugin, client, options in
-            try await plugin.volunteer(id, client: client, options: options)
+        ) { section, client, options in
+            try await section.volunteer(id, client: client, options: options)
         }
-        return Report(command: "volunteer show", sections: sections.flatMap { $0 })
+        let notFound = outcomes.contains { $0.section.identifiesVolunteers && $0.failure?.code == .notFound }
+        return (Report(command: "volunteer show", sections: outcomes.flatMap(\.answer)), notFound)
     }
 }

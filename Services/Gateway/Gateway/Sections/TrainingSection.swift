@@ -1,18 +1,24 @@
-import PinganRPCTransport
+import ArgumentParser
+import PinganCatalog
+import PinganRPC
 import PinganTrainingContracts
 
-/// Training's part of `volunteer show`: courses and upcoming sessions.
-struct TrainingVolunteerPlugin: VolunteerPlugin {
-    let service = "training"
-    let sections: [(id: String, title: Text)] = [
-        ("training.courses", Text("培训课程", "Training")),
-        ("training.sessions", Text("已报名的培训场次", "Enrolled sessions")),
+/// Training's part of the gateway: courses and sessions in `volunteer show`, completion against
+/// deadlines in the dashboard, and `pingan training ...`.
+struct TrainingSection: ServiceSection {
+    let service = ServiceName.training
+    var commands: (any ParsableCommand.Type)? { TrainingCommand.self }
+    let volunteerSections = [
+        SectionTitle("training.courses", Text("培训课程", "Training")),
+        SectionTitle("training.sessions", Text("已报名的培训场次", "Enrolled sessions")),
     ]
+    let dashboardSections = [SectionTitle("training.completion", Text("培训完成情况", "Training against deadlines"))]
+    let figures = [Figure("pre_job_training", Text("岗前培训", "Pre-job trained"))]
 
-    func volunteer(_ id: Int64, client: RPCClient, options: CallOptions) async throws -> [Section] {
+    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
         var request = Pingan_Training_V1_GetVolunteerTrainingRequest()
         request.volunteerID = id
-        let training: Pingan_Training_V1_VolunteerTraining = try await client.unary(TrainingMethods.getVolunteerTraining, request, options: options)
+        let training = try await TrainingClient(client).getVolunteerTraining(request, options: options)
         let courses = Table(
             columns: [.init("course", Text("课程", "Course")), .init("hours", Text("学时", "Hours")), .init("required_hours", Text("要求学时", "Required")),
                       .init("assessment", Text("考核", "Assessment")), .init("completed_on", Text("完成日期", "Completed"))],
@@ -22,25 +28,20 @@ struct TrainingVolunteerPlugin: VolunteerPlugin {
             columns: [.init("session", Text("场次", "Session")), .init("starts", Text("开始", "Starts")), .init("ends", Text("结束", "Ends")),
                       .init("place", Text("地点", "Place")), .init("trainer", Text("讲师", "Trainer"))],
             rows: training.upcomingSessions.map { [.integer($0.id), .text($0.starts), .text($0.ends), .text($0.place), .text($0.trainer)] })
-        return [Section(id: sections[0].id, title: sections[0].title, table: courses),
-                Section(id: sections[1].id, title: sections[1].title, table: sessions)]
+        return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, table: courses),
+                Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: sessions)]
     }
-}
 
-/// Training's part of the dashboard: completion of each course against its deadline.
-struct TrainingDashboardPlugin: DashboardPlugin {
-    let service = "training"
-    let sections: [(id: String, title: Text)] = [("training.completion", Text("培训完成情况", "Training against deadlines"))]
-    let figures: [(key: String, label: Text)] = [("pre_job_training", Text("岗前培训", "Pre-job trained"))]
-
-    func dashboard(client: RPCClient, options: CallOptions, full: Bool) async throws -> DashboardPart {
-        let courses: Pingan_Training_V1_CourseList = try await client.unary(TrainingMethods.listCourses, Pingan_Training_V1_ListCoursesRequest(), options: options)
+    /// Completion of each course against its deadline.
+    func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart {
+        let training = TrainingClient(client)
+        let courses = try await training.listCourses(Pingan_Training_V1_ListCoursesRequest(), options: options)
         let reports = try await withThrowingTaskGroup(of: (Int, Pingan_Training_V1_CompletionReport).self) { group in
             for (index, course) in courses.courses.enumerated() {
                 group.addTask {
                     var request = Pingan_Training_V1_GetCompletionReportRequest()
                     request.courseID = course.id
-                    return (index, try await client.unary(TrainingMethods.getCompletionReport, request, options: options))
+                    return (index, try await training.getCompletionReport(request, options: options))
                 }
             }
             var reports = [Pingan_Training_V1_CompletionReport?](repeating: nil, count: courses.courses.count)
@@ -59,6 +60,6 @@ struct TrainingDashboardPlugin: DashboardPlugin {
         if let preJob = reports.first(where: { $0.course.kind == "pre_job" }) {
             figures["pre_job_training"] = (Int64(preJob.completed), Int64(preJob.active))
         }
-        return DashboardPart(sections: [Section(id: sections[0].id, title: sections[0].title, table: table)], figures: figures)
+        return DashboardPart(sections: [Section(id: dashboardSections[0].id, title: dashboardSections[0].title, table: table)], figures: figures)
     }
 }

@@ -1,22 +1,34 @@
+import ArgumentParser
+import PinganCatalog
 import PinganRegistryContracts
 import PinganRPC
-import PinganRPCTransport
 
-/// The registry's part of `volunteer show`: who the volunteer is, and their history.
-struct RegistryVolunteerPlugin: VolunteerPlugin {
-    let service = "registry"
-    let sections: [(id: String, title: Text)] = [
-        ("registry.volunteer", Text("登记信息", "Registry")),
-        ("registry.history", Text("状态与调动记录", "Status and team history")),
+/// The registry's part of the gateway: who the volunteer is and their history in `volunteer
+/// show`, recruitment against quotas in the dashboard, and `pingan registry ...`.
+struct RegistrySection: ServiceSection {
+    let service = ServiceName.registry
+    var commands: (any ParsableCommand.Type)? { RegistryCommand.self }
+    let identifiesVolunteers = true
+    let volunteerSections = [
+        SectionTitle("registry.volunteer", Text("登记信息", "Registry")),
+        SectionTitle("registry.history", Text("状态与调动记录", "Status and team history")),
     ]
+    let dashboardSections = [
+        SectionTitle("registry.categories", Text("招募进度（按类别）", "Recruitment by category")),
+        SectionTitle("registry.units", Text("招募进度（按单位）", "Recruitment by unit")),
+    ]
+    let figures = [Figure("recruitment", Text("招募", "Recruited"))]
+    /// Units shown in a terminal table: the furthest behind their own quota.
+    static let unitsOnTerminal = 10
 
-    func volunteer(_ id: Int64, client: RPCClient, options: CallOptions) async throws -> [Section] {
+    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
+        let registry = RegistryClient(client)
         var request = Pingan_Registry_V1_GetVolunteerRequest()
         request.id = id
-        async let volunteerCall: Pingan_Registry_V1_Volunteer = client.unary(RegistryMethods.getVolunteer, request, options: options)
+        async let volunteerCall = registry.getVolunteer(request, options: options)
         var historyRequest = Pingan_Registry_V1_GetVolunteerHistoryRequest()
         historyRequest.volunteerID = id
-        async let historyCall: Pingan_Registry_V1_VolunteerHistory = client.unary(RegistryMethods.getVolunteerHistory, historyRequest, options: options)
+        async let historyCall = registry.getVolunteerHistory(historyRequest, options: options)
         let volunteer = try await volunteerCall
         let fields = [
             Field("id", Text("编号", "ID"), .integer(volunteer.id)),
@@ -33,44 +45,32 @@ struct RegistryVolunteerPlugin: VolunteerPlugin {
         let history: Section
         do {
             let entries = try await historyCall.entries
-            history = Section(id: sections[1].id, title: sections[1].title, table: Table(
+            history = Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: Table(
                 columns: [.init("at", Text("时间", "When")), .init("kind", Text("类型", "Kind")), .init("from", Text("从", "From")),
                           .init("to", Text("到", "To")), .init("actor", Text("操作人", "By")), .init("reason", Text("原因", "Reason"))],
                 rows: entries.map { [.text($0.at), .text($0.kind), .text($0.from), .text($0.to), .text($0.actor), $0.reason.isEmpty ? .none : .text($0.reason)] }))
         } catch let error as RPCError {
-            history = .unavailable(id: sections[1].id, title: sections[1].title, reason: "\(error.code) \(error.message)", code: error.code.description)
+            history = volunteerSections[1].unavailable("\(error.code) \(error.message)", code: error.code)
         }
-        return [Section(id: sections[0].id, title: sections[0].title, fields: fields), history]
+        return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, fields: fields), history]
     }
-}
 
-/// The registry's part of the dashboard: recruitment against quotas by category and by unit.
-struct RegistryDashboardPlugin: DashboardPlugin {
-    let service = "registry"
-    let sections: [(id: String, title: Text)] = [
-        ("registry.categories", Text("招募进度（按类别）", "Recruitment by category")),
-        ("registry.units", Text("招募进度（按单位）", "Recruitment by unit")),
-    ]
-    let figures: [(key: String, label: Text)] = [("recruitment", Text("招募", "Recruited"))]
-    /// Units shown in a terminal table: the furthest behind their own quota.
-    static let unitsOnTerminal = 10
-
-    func dashboard(client: RPCClient, options: CallOptions, full: Bool) async throws -> DashboardPart {
-        let progress: Pingan_Registry_V1_Progress = try await client.unary(RegistryMethods.getProgress, Pingan_Registry_V1_GetProgressRequest(), options: options)
+    func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart {
+        let progress = try await RegistryClient(client).getProgress(Pingan_Registry_V1_GetProgressRequest(), options: options)
         var rows: [[Value]] = progress.categories.map { category in
             [.int(category.number), .text(category.name), .text(category.mode), .int(category.quota), .int(category.enrolled),
              .percent(part: Int64(category.enrolled), whole: Int64(category.quota))]
         }
         rows.append([.none, .text("合计 total"), .none, .int(progress.totalQuota), .int(progress.totalEnrolled),
                      .percent(part: Int64(progress.totalEnrolled), whole: Int64(progress.totalQuota))])
-        let categories = Section(id: sections[0].id, title: sections[0].title, table: Table(
+        let categories = Section(id: dashboardSections[0].id, title: dashboardSections[0].title, table: Table(
             columns: [.init("category", Text("类别", "#")), .init("name", Text("名称", "Category")), .init("mode", Text("方式", "Mode")),
                       .init("quota", Text("指标", "Quota")), .init("enrolled", Text("已招募", "Enrolled")), .init("share", Text("完成率", "%"))],
             rows: rows))
         var units = progress.units.filter { $0.quota > 0 }
         units.sort { (Double($0.quotaEnrolled) / Double($0.quota), $0.code) < (Double($1.quotaEnrolled) / Double($1.quota), $1.code) }
         if !full { units = Array(units.prefix(Self.unitsOnTerminal)) }
-        var unitSection = Section(id: sections[1].id, title: sections[1].title, table: Table(
+        var unitSection = Section(id: dashboardSections[1].id, title: dashboardSections[1].title, table: Table(
             columns: [.init("unit", Text("单位", "Unit")), .init("name", Text("名称", "Name")), .init("quota", Text("单位指标", "Own quota")),
                       .init("quota_enrolled", Text("已招募", "Enrolled")), .init("share", Text("完成率", "%")),
                       .init("all_enrolled", Text("全部在册", "All active"))],

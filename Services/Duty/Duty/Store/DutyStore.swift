@@ -1,0 +1,26 @@
+import GRDB
+import PinganStore
+
+/// The duty service's SQLite database. It owns its file: nothing else opens it.
+public struct DutyStore: Sendable {
+    let writer: any DatabaseWriter
+
+    public init(writer: any DatabaseWriter) throws {
+        try ServiceDatabase.migrate(writer, with: DutyMigrations.migrator, service: "duty service")
+        self.writer = writer
+    }
+
+    public static func open(path: String) throws -> DutyStore {
+        try DutyStore(writer: ServiceDatabase.open(path: path))
+    }
+
+    /// An in-memory database, for tests.
+    public static func inMemory() throws -> DutyStore {
+        try DutyStore(writer: DatabaseQueue())
+    }
+
+    /// Every audit entry, oldest first.
+    public func auditLog() async throws -> [AuditEntry] {
+        try await writer.read(AuditLog.entries)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Logging
+import PinganCatalog
+import PinganRPC
+import PinganServiceKit
+
+/// `pingan-finance` as the service host builds it.
+public enum FinanceDefinition: ServiceDefinition {
+    public typealias Settings = FinanceSettings
+    public static let name = ServiceName.finance
+
+    public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService] {
+        [FinanceService(store: try FinanceStore.open(path: settings.database))]
+    }
+}
+
+/// The finance service's own settings.
+public struct FinanceSettings: ServiceSettingsGroup {
+    @Option(help: "SQLite database file (env PINGAN_DATABASE, config \"database\").")
+    var database: String?
+
+    public init() {}
+
+    public static let configKeys = ["database"]
+
+    public struct Resolved: Sendable {
+        public var database: String
+    }
+
+    public func resolve(_ source: SettingSource) throws -> Resolved {
+        Resolved(database: try source.required(database, "database"))
+    }
+}

@@ -1,0 +1,26 @@
+import ArgumentParser
+import PinganRPCTransport
+import PinganTrainingContracts
+
+struct TrainingOverdueCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "overdue", abstract: "Active volunteers without a course after its deadline.")
+    @OptionGroup var options: GatewayOptions
+    @Option var course: Int64
+    @Option(help: "YYYY-MM-DD") var on: String
+    @Option var unit: String?
+
+    func run() async throws {
+        try await runGateway(options) { session in
+            var request = Pingan_Training_V1_ListOverdueRequest()
+            request.courseID = course
+            request.on = on
+            request.unitCode = unit ?? ""
+            let list: Pingan_Training_V1_OverdueList = try await session.training().listOverdue(request, options: session.options)
+            session.print(Report(command: "training overdue", sections: [Section(
+                id: "training.overdue", title: Text("逾期未完成（截止 \(list.deadline)）", "Overdue (deadline \(list.deadline))"), table: Table(
+                    columns: [.init("volunteer_id", Text("编号", "Volunteer")), .init("name", Text("姓名", "Name")), .init("unit", Text("单位", "Unit")),
+                              .init("hours", Text("已修学时", "Hours"))],
+                    rows: list.volunteers.map { [.integer($0.volunteerID), .text($0.name), .text($0.unitCode), .decimal($0.hours)] }))]))
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import PinganCampaign
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganTrainingContracts
+
+/// Reading import files and reporting their bad rows.
+enum ImportFile {
+    static func records(_ path: String) throws -> [(line: Int, fields: [String])] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw GatewayExit.usage("\(path): cannot be read") }
+        guard let text = String(data: data, encoding: .utf8) else { throw GatewayExit.usage("\(path): is not UTF-8 text") }
+        let records: [(line: Int, fields: [String])]
+        do {
+            records = try CSVReader.records(text)
+        } catch {
+            throw GatewayExit.usage("\(path): \(error)")
+        }
+        guard records.count >= 2 else { throw GatewayExit.usage("\(path): needs a header line and at least one row") }
+        return records
+    }
+
+    static let errorColumns: [Table.Column] = [
+        .init("line", Text("行号", "Line")), .init("field", Text("字段", "Field")), .init("rule", Text("规则", "Rule")), .init("message", Text("原因", "Reason")),
+    ]
+
+    /// A service's field violations ("rows[N].field") as file lines.
+    static func violationTable(_ error: RPCError, lines: [Int]) -> Table {
+        Table(columns: errorColumns, rows: (error.details?.fieldViolations ?? []).map { violation in
+            var line: Value = .none
+            var field = violation.field
+            if field.hasPrefix("rows["), let close = field.firstIndex(of: "]"), let row = Int(field[field.index(field.startIndex, offsetBy: 5)..<close]),
+               (1...lines.count).contains(row) {
+                line = .int(lines[row - 1])
+                field = String(field[field.index(after: close)...].drop { $0 == "." })
+            }
+            return [line, .text(field), .text(violation.rule), .text(violation.description)]
+        })
+    }
+}

@@ -1,0 +1,43 @@
+import Logging
+import PinganCatalog
+import PinganRPC
+
+/// A Pingan service, as the host needs to know it: its catalog name, its own settings, and how
+/// to build its RPC services from them and from clients of the peers it calls. The host
+/// (`ServiceHost.build` / `run` in PinganServiceHost) adds everything else: the common options,
+/// mutual TLS, the ACL, Health and Reflection, logging, metrics, signals and draining.
+///
+/// A new service conforms once, in its library, and its `@main` hands the type to the host
+/// (see `Services/_Template`).
+public protocol ServiceDefinition {
+    /// The service's own settings (`--database`, ...), flags of its executable.
+    associatedtype Settings: ServiceSettingsGroup
+
+    /// Its name in the service catalog; default port and peers come from there.
+    static var name: ServiceName { get }
+
+    /// The RPC services it serves, built once at start. `peers` has a client for every peer
+    /// the catalog lists for it, called with the service's own certificate.
+    static func makeServices(_ settings: Settings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService]
+}
+
+extension ServiceDefinition {
+    /// Its line of the catalog.
+    public static var entry: ServiceEntry { ServiceCatalog.entry(name) }
+}
+
+/// Clients of the services a service calls, by name.
+public struct Peers: Sendable {
+    private let transports: [ServiceName: any ClientTransport]
+
+    public init(_ transports: [ServiceName: any ClientTransport]) {
+        self.transports = transports
+    }
+
+    /// The client for `name`. The host makes one for every peer of the catalog entry, so asking
+    /// for another is a programming error.
+    public func transport(_ name: ServiceName) -> any ClientTransport {
+        guard let transport = transports[name] else { preconditionFailure("\(name) is not a peer of this service in the catalog") }
+        return transport
+    }
+}

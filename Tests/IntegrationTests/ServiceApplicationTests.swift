@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import PinganCatalog
+import PinganProtocolContracts
+import PinganRPC
+import PinganRPCTransport
+import PinganServiceHost
+import PinganTestSupport
+import Registry
+import Testing
+
+/// A service built from its definition by the host, started on port 0, called and stopped in
+/// the test process: what `ServiceHost.run` does, without signals.
+@Suite("Service applications built from their definitions", .timeLimit(.minutes(1)))
+struct ServiceApplicationTests {
+    static func settings() -> ServiceSettings {
+        ServiceSettings(port: 0, cert: TestCertificates.path("server.pem"), key: TestCertificates.path("server.key"), ca: TestCertificates.path("ca.pem"),
+                        acl: ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#))
+    }
+
+    static var logger: Logger {
+        var logger = Logger(label: "service-application-test")
+        logger.logLevel = .critical
+        return logger
+    }
+
+    @Test("the registry starts on port 0, serves its methods with Health and Reflection, and reports NOT_SERVING once stopping")
+    func registryLifecycle() async throws {
+        let storage = try ExecutableTests.storageFlags()
+        let own = try RegistrySettings.parse(storage)
+        let options = try ServiceOptions.parse([])
+        let resolved = try own.resolve(options.source(environment: [:], ownKeys: RegistrySettings.configKeys))
+        let application = try await ServiceHost.build(RegistryDefinition.self, settings: Self.settings(), own: resolved, logger: Self.logger)
+        #expect(!application.isServing, "not serving before start")
+        let port = try await application.start()
+        #expect(port > 0)
+
+        let client = RPCClient(host: "127.0.0.1", port: port, tls: try TestCertificates.context(.client, identity: "client"))
+        let health: Pingan_Health_V1_HealthCheckResponse = try await client.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
+        #expect(health.status == .serving && health.server == "pingan-registry")
+        let methods: Pingan_Rpc_V1_ListMethodsResponse = try await client.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
+        #expect(methods.methods.map(\.name).contains("/pingan.registry.v1.Registry/RegisterBatch"))
+        #expect(methods.methods.map(\.name).contains("/pingan.health.v1.Health/Check"))
+
+        await application.shutdown(gracePeriod: .seconds(1))
+        #expect(!application.isServing)
+        await client.close()
+        let after = RPCClient(host: "127.0.0.1", port: port, tls: try TestCertificates.context(.client, identity: "client"),
+                              configuration: RPCClientConfiguration(connectTimeout: .seconds(2)))
+        await #expect {
+            let _: Pingan_Health_V1_HealthCheckResponse = try await after.unary(
+                HealthService.check, Pingan_Health_V1_HealthCheckRequest(), options: CallOptions(timeout: .seconds(2)))
+        } throws: { [.unavailable, .deadlineExceeded].contains(($0 as? RPCError)?.code) }
+        await after.close()
+    }
+
+    @Test("pingan-duty, laid out from the template, answers Health and ListMethods with nothing else")
+    func dutyFromTemplate() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-duty-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-duty"),
+                                         ["--port", "0", "--metrics-port", "0", "--database", folder.appendingPathComponent("duty.sqlite").path]
+                                            + ExecutableTests.tlsFlags)
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let client = RPCClient(host: "127.0.0.1", port: port, tls: try TestCertificates.context(.client, identity: "client"))
+        let health: Pingan_Health_V1_HealthCheckResponse = try await client.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
+        #expect(health.status == .serving && health.server == ServiceCatalog.entry(.duty).executable)
+        let methods: Pingan_Rpc_V1_ListMethodsResponse = try await client.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
+        #expect(methods.methods.map(\.name) == ["/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods"])
+        await client.close()
+    }
+
+    @Test("a service missing its own setting or a peer refuses to start and says which", arguments: [
+        ("pingan-duty", [String](), "--database is required (or set PINGAN_DATABASE, or \"database\" in the config file)"),
+        ("pingan-training", ["--database", "/tmp/unused-training.sqlite"], "--peer registry=HOST:PORT is required"),
+    ])
+    func refusesToStartWithoutSettings(_ executable: String, _ flags: [String], _ message: String) async throws {
+        let result = try await Subprocess.run(try BuiltExecutables.path(executable), ["--port", "0"] + flags + ExecutableTests.tlsFlags,
+                                              timeout: .seconds(30))
+        #expect(result.status != 0)
+        #expect(result.standardError.contains(message))
+    }
+}

@@ -1,0 +1,54 @@
+import PinganRPC
+import PinganRules
+import Testing
+
+@Suite("A refusal by the rules answers with the status its rules' kinds decide")
+struct RefusalTests {
+    static func rule(_ kind: RuleKind, _ field: String = "unitCode") -> BrokenRule {
+        BrokenRule(field: field, rule: "R_\(kind)", kind: kind, message: "broken")
+    }
+
+    @Test("each kind has its gRPC code", arguments: [
+        (RuleKind.invalid, RPCError.Code.invalidArgument), (.missing, .notFound), (.duplicate, .alreadyExists),
+        (.state, .failedPrecondition), (.forbidden, .permissionDenied),
+    ])
+    func codes(_ kind: RuleKind, _ code: RPCError.Code) {
+        #expect(Refusal("team", Self.rule(kind)).rpcError.code == code)
+    }
+
+    @Test("of several kinds: forbidden, then missing, then invalid, then duplicate, then state", arguments: [
+        ([RuleKind.state, .invalid], RPCError.Code.invalidArgument),
+        ([.duplicate, .invalid], .invalidArgument),
+        ([.state, .duplicate], .alreadyExists),
+        ([.invalid, .missing], .notFound),
+        ([.missing, .forbidden, .invalid], .permissionDenied),
+    ])
+    func precedence(_ kinds: [RuleKind], _ code: RPCError.Code) {
+        #expect(Refusal("team", kinds.map { Self.rule($0) }).rpcError.code == code)
+    }
+
+    @Test("every rule is a field violation in the proto's names; the message names the first five")
+    func details() {
+        let rules = (1...7).map { BrokenRule.row($0, "idNumber", rule: "GB11643_CHECK_DIGIT", message: "bad check digit") }
+        let error = Refusal("batch", rules).rpcError
+        #expect(error.details?.reason == "BATCH_REFUSED")
+        #expect(error.details?.fieldViolations.map(\.field) == (1...7).map { "rows[\($0)].id_number" })
+        #expect(error.message.hasPrefix("batch refused: rows[1].id_number: bad check digit; rows[2].id_number"))
+        #expect(error.message.hasSuffix("rows[5].id_number: bad check digit (and 2 more in the details)"))
+    }
+
+    @Test("row rules know their row; rules of the whole request sort first")
+    func rowOrder() {
+        let rules = [BrokenRule.row(10, "name", rule: "NAME", message: "m"), BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", message: "m"),
+                     BrokenRule.row(2, "phone", rule: "PHONE", message: "m")]
+        #expect(rules.map(\.rowNumber) == [10, nil, 2])
+        #expect(rules.sorted(by: BrokenRule.inRowOrder).map(\.field) == ["unitCode", "rows[2].phone", "rows[10].name"])
+    }
+
+    @Test("an idempotency key reused for another request is FAILED_PRECONDITION naming the key")
+    func idempotencyKeyReused() {
+        let error = Refusal.idempotencyKeyReused("k-1").rpcError
+        #expect(error.code == .failedPrecondition)
+        #expect(error.message == "request refused: metadata.idempotency-key: 'k-1' was already used for a different request")
+    }
+}
