@@ -2,6 +2,7 @@ import PinganCampaign
 import PinganProtocolContracts
 import PinganRegistryContracts
 import PinganRPC
+import PinganServiceKit
 import PinganStore
 import SwiftProtobuf
 
@@ -19,9 +20,9 @@ extension RegistryService {
             throw RPCError(.invalidArgument, "applied_on: '\(request.appliedOn)' is not a date (YYYY-MM-DD)")
         }
         let idempotency = try idempotency(context, request)
-        let id = try await store.submitApplication(applicant, phone: request.phone, unitCode: request.unitCode, on: day,
-                                          rules: campaign.eligibility, actor: context.actor, requestID: context.requestID,
-                                          idempotency: idempotency)
+        let id = try await store.submitApplication(
+            applicant, phone: request.phone, unitCode: request.unitCode, on: day, rules: campaign.eligibility,
+            actor: context.actor, requestID: context.requestID, idempotency: idempotency)
         return Self.status(id, .applied)
     }
 

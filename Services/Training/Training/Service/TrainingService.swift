@@ -1,5 +1,6 @@
 import PinganCampaign
 import PinganRPC
+import PinganServiceKit
 import PinganStore
 import PinganTrainingContracts
 
@@ -103,8 +104,9 @@ public struct TrainingService: RPCService {
     }
 
     func rescheduleSession(_ request: Pingan_Training_V1_RescheduleSessionRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_SessionChange {
-        let change = try await store.reschedule(sessionID: request.id, starts: request.starts, ends: request.ends, place: request.place.isEmpty ? nil : request.place,
-                                   capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: context.actor, requestID: context.requestID)
+        let change = try await store.reschedule(
+            sessionID: request.id, starts: request.starts, ends: request.ends, place: request.place.isEmpty ? nil : request.place,
+            capacity: request.capacity == 0 ? nil : Int(request.capacity), actor: context.actor, requestID: context.requestID)
         guard let change else { throw RPCError(.notFound, "id: session \(request.id) does not exist") }
         return Self.message(change)
     }
@@ -127,8 +129,8 @@ public struct TrainingService: RPCService {
         guard volunteer.status == "active" else {
             throw RPCError(.failedPrecondition, "volunteer_id: volunteer \(volunteer.id) is \(volunteer.status) in the registry; only active volunteers enroll")
         }
-        let (session, seatsLeft) = try await store.enroll(sessionID: request.sessionID, volunteer: volunteer, actor: context.actor, requestID: context.requestID,
-                               idempotency: idempotency)
+        let (session, seatsLeft) = try await store.enroll(
+            sessionID: request.sessionID, volunteer: volunteer, actor: context.actor, requestID: context.requestID, idempotency: idempotency)
         var answer = Pingan_Training_V1_Enrollment()
         answer.sessionID = session.id
         answer.volunteerID = volunteer.id
@@ -160,8 +162,9 @@ public struct TrainingService: RPCService {
         guard let day = CalendarDay(iso: request.assessedOn) else {
             throw RPCError(.invalidArgument, "assessed_on: '\(request.assessedOn)' is not a date (YYYY-MM-DD)")
         }
-        let result = try await store.recordAssessment(courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
-                                         actor: context.actor, requestID: context.requestID)
+        let result = try await store.recordAssessment(
+            courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
+            actor: context.actor, requestID: context.requestID)
         guard let (course, record) = result else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
         return Self.message(course, record)
     }
