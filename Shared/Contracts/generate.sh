@@ -2,7 +2,7 @@
 # Regenerates the Swift code for every .proto under Shared/Contracts/*/proto (and the benchmark's):
 # the messages (protoc-gen-swift) and each service's typed client (generate-clients.py).
 # Needs protoc (apt: protobuf-compiler) and builds protoc-gen-swift from the swift-protobuf
-# version that Package.swift resolves, once, into .build-protoc/.
+# checkout that Package.swift resolves, once, into .build-protoc/.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -13,19 +13,10 @@ fi
 
 plugin="$root/.build-protoc/release/protoc-gen-swift"
 if [ ! -x "$plugin" ]; then
+  # The same swift-protobuf the package resolved (so generated code and runtime match), built
+  # from the checkout SwiftPM already has: no second download.
   swift package resolve >/dev/null
-  version=$(swift package show-dependencies --format json | python3 -c '
-import json, sys
-def walk(node):
-    for dep in node.get("dependencies", []):
-        if dep["identity"] == "swift-protobuf":
-            print(dep["version"]); sys.exit()
-        walk(dep)
-walk(json.load(sys.stdin))')
-  src="$root/.build-protoc/swift-protobuf"
-  rm -rf "$src"
-  git clone --quiet --depth 1 --branch "$version" https://github.com/apple/swift-protobuf.git "$src"
-  swift build -c release --package-path "$src" --scratch-path "$root/.build-protoc" --product protoc-gen-swift
+  swift build -c release --package-path "$root/.build/checkouts/swift-protobuf" --scratch-path "$root/.build-protoc" --product protoc-gen-swift
 fi
 
 generate() {  # generate PROTO_ROOT OUT_DIR

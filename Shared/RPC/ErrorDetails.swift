@@ -4,12 +4,15 @@ public struct ErrorDetails: Sendable, Hashable {
     /// A stable, upper-case code for the failure as a whole, e.g. `ENROLLMENT_REFUSED`.
     public var reason: String
     public var fieldViolations: [FieldViolation]
+    /// Violations not listed because the status would have been larger than a frame may be.
+    public var omittedViolations: Int
     /// When set, the caller may retry after this long.
     public var retryAfter: Duration?
 
-    public init(reason: String = "", fieldViolations: [FieldViolation] = [], retryAfter: Duration? = nil) {
+    public init(reason: String = "", fieldViolations: [FieldViolation] = [], omittedViolations: Int = 0, retryAfter: Duration? = nil) {
         self.reason = reason
         self.fieldViolations = fieldViolations
+        self.omittedViolations = omittedViolations
         self.retryAfter = retryAfter
     }
 

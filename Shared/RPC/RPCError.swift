@@ -62,3 +62,20 @@ public protocol RPCErrorConvertible: Error {
 extension RPCError: RPCErrorConvertible {
     public var rpcError: RPCError { self }
 }
+
+extension RPCError {
+    /// This error of a call to another service, as the answer of the call that made it. The
+    /// caller's deadline passing stays DEADLINE_EXCEEDED, since a retry with the same deadline
+    /// cannot help; the other service being unreachable is UNAVAILABLE, which a retry may cure;
+    /// anything else passes unchanged. `consequence` says what could not be done.
+    public func fromDownstream(_ service: String, _ consequence: String) -> RPCError {
+        switch code {
+        case .deadlineExceeded:
+            RPCError(.deadlineExceeded, "the deadline passed before the \(service) answered, so \(consequence) (\(message))", cause: self)
+        case .unavailable:
+            RPCError(.unavailable, "the \(service) is unavailable, so \(consequence); try again later (\(message))", details: details, cause: self)
+        default:
+            self
+        }
+    }
+}

@@ -374,7 +374,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 FrameEncoder.writeFrame(.status, callID: callID, into: &buffer) { CallStatus.ok.write(into: &$0) }
             }
         case .failure(let error):
-            sendStatus(CallStatus(error), callID: callID)
+            sendStatus(CallStatus(error, limit: maximumResponseSize), callID: callID)
         }
         closeIfDrained()
     }
@@ -390,7 +390,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private func finish(_ callID: UInt32, with error: RPCError) {
         endCall(callID, code: error.code, failing: error)?.task?.cancel()
         state.callFinished(callID)
-        sendStatus(CallStatus(error), callID: callID)
+        sendStatus(CallStatus(error, limit: maximumResponseSize), callID: callID)
         closeIfDrained()
     }
 

@@ -73,7 +73,7 @@ public struct FrameDecoder: ByteToMessageDecoder {
         guard let type = FrameType(rawValue: rawType) else {
             throw ProtocolError(.unknownFrameType, "frame type 0x\(String(rawType, radix: 16)) is not defined")
         }
-        let limit = (type == .headers || type == .status) ? limits.maximumHeadersSize : limits.maximumPayloadSize
+        let limit = type.payloadLimit(limits)
         guard length <= limit else {
             throw ProtocolError(.frameTooLarge, "\(type) frame of \(length) bytes exceeds the limit of \(limit) bytes")
         }
@@ -87,11 +87,11 @@ public struct FrameDecoder: ByteToMessageDecoder {
         }
         switch type {
         case .ping where length != 8:
-            throw ProtocolError(.invalidPayload, "ping payload must be 8 bytes, got \(length)")
+            throw ProtocolError(.invalidPayload, "PING payload must be 8 bytes, got \(length)")
         case .cancel where length != 0, .close where length != 0:
             throw ProtocolError(.invalidPayload, "\(type) payload must be empty, got \(length) bytes")
         case .windowUpdate where length != 4:
-            throw ProtocolError(.invalidPayload, "windowUpdate payload must be 4 bytes, got \(length)")
+            throw ProtocolError(.invalidPayload, "WINDOW_UPDATE payload must be 4 bytes, got \(length)")
         default:
             break
         }

@@ -71,7 +71,7 @@ public enum FlowControl {
 public struct WireLimits: Sendable, Hashable {
     /// The largest payload of any frame; a MESSAGE payload is one whole message.
     public var maximumPayloadSize: Int
-    /// The largest HEADERS or STATUS payload (method name, metadata, details).
+    /// The largest HEADERS payload (method name and metadata).
     public var maximumHeadersSize: Int
 
     public init(maximumPayloadSize: Int = 4 * 1024 * 1024, maximumHeadersSize: Int = 16 * 1024) {

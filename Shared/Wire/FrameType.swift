@@ -1,5 +1,5 @@
 /// The kind of a frame, its fifth header byte. Numbers are fixed by PROTOCOL.md.
-public enum FrameType: UInt8, Sendable, Hashable, CaseIterable {
+public enum FrameType: UInt8, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// Client -> server: opens a call with its method name, deadline and metadata.
     case headers = 0x01
     /// Either direction: one complete protobuf message of a call.
@@ -16,6 +16,27 @@ public enum FrameType: UInt8, Sendable, Hashable, CaseIterable {
     case goAway = 0x07
     /// Client -> server: the client will send no more messages on this call.
     case close = 0x08
+
+    /// The name PROTOCOL.md gives the type ("WINDOW_UPDATE"), for every message a peer may read.
+    public var description: String {
+        switch self {
+        case .headers: "HEADERS"
+        case .message: "MESSAGE"
+        case .status: "STATUS"
+        case .cancel: "CANCEL"
+        case .windowUpdate: "WINDOW_UPDATE"
+        case .ping: "PING"
+        case .goAway: "GOAWAY"
+        case .close: "CLOSE"
+        }
+    }
+
+    /// The largest payload a receiver accepts for this type under `limits`: HEADERS are small
+    /// (method and metadata); a STATUS may carry as many field violations as a message may
+    /// carry bytes; fixed-size frames are checked for their exact size after this.
+    public func payloadLimit(_ limits: WireLimits) -> Int {
+        self == .headers ? limits.maximumHeadersSize : limits.maximumPayloadSize
+    }
 
     /// Frames about the connection carry call id 0; all others a non-zero call id.
     public var isConnectionLevel: Bool {

@@ -209,6 +209,29 @@ struct GatewayIntegrationTests {
         }
     }
 
+    @Test("a spreadsheet of 10,000 bad rows: every bad row comes back with its line, nothing is imported")
+    func tenThousandBadRows() async throws {
+        let stack = try await Self.stack(volunteers: 1, trained: 0)
+        defer { stack.kill() }
+        let config = try Self.config([("a", ["registry": stack.registryPort])])
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-bad-\(UUID()).csv")
+        // Every row has a wrong check digit and a phone number that is not one: 20,000 violations.
+        let rows = (1...10_000).map { "职工\($0),\(RegistryFixtures.badIDNumber(sequence: $0)),123" }
+        try Data(("name,id_number,phone\n" + rows.joined(separator: "\n") + "\n").utf8).write(to: file)
+        let refused = try await Self.pingan(["import", "batch", file.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config],
+                                            timeout: .seconds(60))
+        #expect(refused.status == 3, "\(refused.standardError)")
+        #expect(!refused.standardError.contains("connection lost"))
+        let errors = try #require(((try Self.json(refused))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        let phoneLines = errors.filter { $0["field"] as? String == "phone" }.compactMap { $0["line"] as? Int }
+        #expect(phoneLines == Array(2...10_001), "every row's phone violation, with its file line")
+        #expect(errors.filter { $0["rule"] as? String == "GB11643_CHECK_DIGIT" }.count == 10_000)
+        let progress = try await Self.pingan(["registry", "progress", "--json", "--config", config])
+        #expect(progress.status == 0)
+        let categories = try #require(((try Self.json(progress))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect(categories.first?["enrolled"] as? Int == 1, "nothing of the refused file was registered")
+    }
+
     @Test("exit codes: 64 for a wrong config naming the key, 4 when the service is unreachable; CSV opens in spreadsheets (BOM, CRLF)")
     func configAndFormats() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-gateway-bad-\(UUID()).json").path

@@ -74,6 +74,18 @@ struct RegistryServiceTests {
         await #expect {
             let _: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
         } throws: { ($0 as? RPCError)?.code == .notFound }
+        // 600 bad rows: a refusal larger than the old 16 KiB STATUS cap, on the same connection.
+        let many = (1...600).map { ("职工\($0)", RegistryFixtures.badIDNumber(sequence: $0)) }
+        await #expect {
+            _ = try await RegistryFixtures.register(connection, batch: "zzb-3", unit: "DEPT-ZZB", category: 1, rows: many)
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .invalidArgument && error.details?.fieldViolations.count == 600 && error.details?.omittedViolations == 0
+        }
+        #expect(connection.isUsable, "a large refusal does not cost the connection")
+        get.id = result.firstVolunteerID
+        let after: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
+        #expect(after.id == result.firstVolunteerID)
         await connection.close()
     }
 }

@@ -11,6 +11,12 @@ public enum RegistryFixtures {
         return body + String(ResidentID.checkCharacter(for: body.compactMap(\.wholeNumberValue)))
     }
 
+    /// The same number with a wrong check digit.
+    public static func badIDNumber(sequence: Int) -> String {
+        let valid = idNumber(sequence: sequence)
+        return String(valid.dropLast()) + (valid.last == "1" ? "2" : "1")
+    }
+
     public static func units() -> Pingan_Registry_V1_SaveUnitsRequest {
         var request = Pingan_Registry_V1_SaveUnitsRequest()
         request.units = [("TOWN", "某镇", "town", ""), ("DEPT-ZZB", "综治办", "department", "TOWN"), ("JC-017", "第十七居委会", "residential_committee", "TOWN")]

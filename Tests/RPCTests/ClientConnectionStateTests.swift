@@ -50,7 +50,7 @@ struct ClientConnectionStateTests {
         guard case .closeWithError(let error) = state.received(.frame(Frame(type: .headers, callID: 1, payload: ByteBuffer()))) else {
             Issue.record("expected error"); return
         }
-        #expect(error.message == "a server must not send headers frames")
+        #expect(error.message == "a server must not send HEADERS frames")
     }
 
     @Test func goAwayStopsNewCalls() {

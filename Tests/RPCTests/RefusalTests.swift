@@ -1,4 +1,6 @@
+import NIOCore
 import PinganRPC
+import PinganWire
 import PinganRules
 import Testing
 
@@ -50,5 +52,35 @@ struct RefusalTests {
         let error = Refusal.idempotencyKeyReused("k-1").rpcError
         #expect(error.code == .failedPrecondition)
         #expect(error.message == "request refused: metadata.idempotency-key: 'k-1' was already used for a different request")
+    }
+}
+
+@Suite("A refusal's STATUS fits the frame limit without losing count of what it leaves out")
+struct LargeRefusalTests {
+    static func refusal(rows: Int) -> RPCError {
+        Refusal("batch", (1...rows).map { BrokenRule.row($0, "idNumber", rule: "GB11643_CHECK_DIGIT", message: "check digit is 3 but GB 11643 requires X") })
+            .rpcError
+    }
+
+    @Test("600 violations go whole into a STATUS under the default limit")
+    func wholeUnderTheLimit() {
+        let status = CallStatus(Self.refusal(rows: 600))
+        #expect(status.rpcError.details?.fieldViolations.count == 600)
+        #expect(status.rpcError.details?.omittedViolations == 0)
+    }
+
+    @Test("under a small limit the first violations that fit are sent in order, the rest counted and named in the message", arguments: [4096, 16_384])
+    func trimmedToTheLimit(_ limit: Int) {
+        let status = CallStatus(Self.refusal(rows: 600), limit: limit)
+        var buffer = ByteBuffer()
+        status.write(into: &buffer)
+        #expect(buffer.readableBytes <= limit)
+        let error = status.rpcError
+        let listed = error.details?.fieldViolations ?? []
+        #expect(!listed.isEmpty && listed.count < 600)
+        #expect(listed.map(\.field) == (1...listed.count).map { "rows[\($0)].id_number" })
+        #expect(error.details?.omittedViolations == 600 - listed.count)
+        #expect(error.message.hasSuffix("(\(600 - listed.count) more not listed: a status carries at most \(limit) bytes)"))
+        #expect(error.details?.reason == "BATCH_REFUSED")
     }
 }

@@ -14,10 +14,10 @@ import Testing
 struct RegistryServiceTests {
     typealias Request = Pingan_Registry_V1_RegisterBatchRequest
 
-    /// An in-process registry, called as a clerk of JC-017.
-    static func clerkServer() async throws -> (InProcessTransport, RegistryStore) {
+    /// An in-process registry, called as a clerk of JC-017 (or as `role`, town-wide).
+    static func clerkServer(role: Role = .clerk) async throws -> (InProcessTransport, RegistryStore) {
         let store = try RegistryStore.inMemory(cipher: PersonalDataCipher(key: .random()))
-        let transport = InProcessTransport.serving([RegistryService(store: store)], as: .clerk, unit: "JC-017")
+        let transport = InProcessTransport.serving([RegistryService(store: store)], as: role, unit: role == .clerk ? "JC-017" : nil)
         try await store.saveUnits([
             OrgUnit(code: "TOWN", name: "某镇", kind: .town, parentCode: nil),
             OrgUnit(code: "DEPT-ZZB", name: "综治办", kind: .department, parentCode: "TOWN"),
@@ -237,5 +237,29 @@ struct RegistryServiceTests {
         let campaign: Pingan_Registry_V1_CampaignInfo = try await connection.unary(RegistryMethods.getCampaign, Pingan_Registry_V1_GetCampaignRequest())
         #expect(campaign.totalQuota == 6249 && campaign.phases.map(\.key) == ["recruitment", "pre_job_training", "post_training", "expo"])
         #expect(campaign.categories.last?.quotaPerResidentialCommittee == 20)
+    }
+
+    @Test("a batch of people already registered, or a batch id reused with other rows, is ALREADY_EXISTS; with a bad row, INVALID_ARGUMENT")
+    func batchRefusalCodes() async throws {
+        let (registry, _) = try await Self.clerkServer(role: .admin)
+        let people = (1...3).map { ("职工\($0)", RegistryFixtures.idNumber(sequence: $0)) }
+        _ = try await RegistryFixtures.register(registry, batch: "first", unit: "DEPT-ZZB", category: 1, rows: people)
+        func refusal(_ batch: String, _ rows: [(String, String)]) async -> RPCError? {
+            do {
+                _ = try await RegistryFixtures.register(registry, batch: batch, unit: "DEPT-ZZB", category: 1, rows: rows)
+                return nil
+            } catch {
+                return error as? RPCError
+            }
+        }
+        let again = await refusal("second", people)
+        #expect(again?.code == .alreadyExists)
+        #expect(again?.details?.fieldViolations.map(\.rule) == ["ALREADY_REGISTERED", "ALREADY_REGISTERED", "ALREADY_REGISTERED"])
+        #expect(again?.details?.fieldViolations.map(\.field) == ["rows[1].id_number", "rows[2].id_number", "rows[3].id_number"])
+        let reused = await refusal("first", Array(people.prefix(2)))
+        #expect(reused?.code == .alreadyExists && reused?.details?.fieldViolations.map(\.rule) == ["BATCH_ID_REUSED"])
+        let mixed = await refusal("third", [people[0], ("新人", RegistryFixtures.badIDNumber(sequence: 9))])
+        #expect(mixed?.code == .invalidArgument, "bad input comes first: fix the file, then the duplicates")
+        #expect(mixed?.details?.reason == "BATCH_REFUSED")
     }
 }

@@ -12,22 +12,25 @@ import Synchronization
 import Testing
 
 /// The registry as training sees it, in memory: volunteers by id, and a switch that makes it
-/// unreachable.
+/// fail every call with the error a real client would give.
 final class FakeDirectory: VolunteerDirectory {
     let volunteers: [Int64: VolunteerSnapshot]
-    let down = Atomic(false)
+    let failure = Mutex<RPCError?>(nil)
+
+    static let unreachable = RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused")
+    static let tooSlow = RPCError(.deadlineExceeded, "the deadline passed before /pingan.registry.v1.Registry/GetVolunteer was sent")
 
     init(_ volunteers: [VolunteerSnapshot]) {
         self.volunteers = Dictionary(uniqueKeysWithValues: volunteers.map { ($0.id, $0) })
     }
 
     func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> VolunteerSnapshot? {
-        if down.load(ordering: .relaxed) { throw RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused") }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         return volunteers[id]
     }
 
     func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot] {
-        if down.load(ordering: .relaxed) { throw RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused") }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         return volunteers.values.filter { $0.status == "active" && (unitCode == nil || $0.unitCode == unitCode) }.sorted { $0.id < $1.id }
     }
 }
@@ -173,7 +176,7 @@ struct TrainingServiceTests {
         let course = try await Self.course(fixture)
         let session = try await Self.session(fixture, course: course.id)
         _ = try await Self.enroll(fixture, session: session.id, volunteer: 1)
-        fixture.directory.down.store(true, ordering: .relaxed)
+        fixture.directory.failure.withLock { $0 = FakeDirectory.unreachable }
         await #expect {
             _ = try await Self.enroll(fixture, session: session.id, volunteer: 2)
         } throws: { error in
@@ -195,6 +198,26 @@ struct TrainingServiceTests {
         await #expect {
             _ = try await fixture.client().getCompletionReport(report)
         } throws: { ($0 as? RPCError)?.code == .unavailable }
+    }
+
+    @Test("a registry call cut short by the caller's deadline answers DEADLINE_EXCEEDED, never UNAVAILABLE")
+    func registryTooSlow() async throws {
+        let fixture = try Self.fixture()
+        let course = try await Self.course(fixture)
+        let session = try await Self.session(fixture, course: course.id)
+        fixture.directory.failure.withLock { $0 = FakeDirectory.tooSlow }
+        await #expect {
+            _ = try await Self.enroll(fixture, session: session.id, volunteer: 2)
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .deadlineExceeded
+                && error.message.hasPrefix("the deadline passed before the registry answered, so volunteer 2 cannot be checked")
+        }
+        var report = Pingan_Training_V1_GetCompletionReportRequest()
+        report.courseID = course.id
+        await #expect {
+            _ = try await fixture.client().getCompletionReport(report)
+        } throws: { ($0 as? RPCError)?.code == .deadlineExceeded }
     }
 
     @Test("attendance completes the course; qualification follows; reports count against the registry's active volunteers")

@@ -88,7 +88,7 @@ struct FrameDecoderTests {
     func oversizeFailsBeforeThePayloadArrives() {
         var decoder = FrameDecoder(limits: WireLimits(maximumPayloadSize: 100, maximumHeadersSize: 100), expectPreface: false)
         var buffer = ByteBuffer(bytes: [0xFF, 0xFF, 0xFF, 0xFF, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01])
-        #expect(throws: ProtocolError(.frameTooLarge, "message frame of 4294967295 bytes exceeds the limit of 100 bytes")) {
+        #expect(throws: ProtocolError(.frameTooLarge, "MESSAGE frame of 4294967295 bytes exceeds the limit of 100 bytes")) {
             try decoder.next(from: &buffer)
         }
     }

@@ -53,8 +53,8 @@ extension TrainingService {
     private func activeVolunteers(unitCode: String?, _ context: ServerContext) async throws -> [VolunteerSnapshot] {
         do {
             return try await directory.activeVolunteers(unitCode: unitCode, deadline: context.deadline, requestID: context.requestID)
-        } catch let error as RPCError where [.unavailable, .deadlineExceeded].contains(error.code) {
-            throw RPCError(.unavailable, "the registry is unavailable, so active volunteers cannot be counted; try again later (\(error.message))")
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "active volunteers cannot be counted")
         }
     }
 

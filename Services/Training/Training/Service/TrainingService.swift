@@ -143,8 +143,8 @@ public struct TrainingService: RPCService {
     func registryVolunteer(_ id: Int64, _ context: ServerContext) async throws -> VolunteerSnapshot? {
         do {
             return try await directory.volunteer(id, deadline: context.deadline, requestID: context.requestID)
-        } catch let error as RPCError where [.unavailable, .deadlineExceeded].contains(error.code) {
-            throw RPCError(.unavailable, "the registry is unavailable, so volunteer \(id) cannot be checked; try again later (\(error.message))")
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "volunteer \(id) cannot be checked")
         }
     }
 

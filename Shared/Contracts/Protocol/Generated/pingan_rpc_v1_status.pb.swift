@@ -38,6 +38,10 @@ public nonisolated struct Pingan_Rpc_V1_StatusDetails: Sendable {
   /// When set, the client may retry after this many milliseconds.
   public var retryAfterMs: Int64 = 0
 
+  /// Violations left out because the STATUS would have exceeded the frame limit (PROTOCOL.md
+  /// §8); the listed ones are the first, in order.
+  public var omittedViolations: UInt32 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -68,7 +72,7 @@ fileprivate nonisolated let _protobuf_package = "pingan.rpc.v1"
 
 nonisolated extension Pingan_Rpc_V1_StatusDetails: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".StatusDetails"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}field_violations\0\u{1}reason\0\u{3}retry_after_ms\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}field_violations\0\u{1}reason\0\u{3}retry_after_ms\0\u{3}omitted_violations\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -79,6 +83,7 @@ nonisolated extension Pingan_Rpc_V1_StatusDetails: SwiftProtobuf.Message, SwiftP
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.fieldViolations) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
       case 3: try { try decoder.decodeSingularInt64Field(value: &self.retryAfterMs) }()
+      case 4: try { try decoder.decodeSingularUInt32Field(value: &self.omittedViolations) }()
       default: break
       }
     }
@@ -94,6 +99,9 @@ nonisolated extension Pingan_Rpc_V1_StatusDetails: SwiftProtobuf.Message, SwiftP
     if self.retryAfterMs != 0 {
       try visitor.visitSingularInt64Field(value: self.retryAfterMs, fieldNumber: 3)
     }
+    if self.omittedViolations != 0 {
+      try visitor.visitSingularUInt32Field(value: self.omittedViolations, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -101,6 +109,7 @@ nonisolated extension Pingan_Rpc_V1_StatusDetails: SwiftProtobuf.Message, SwiftP
     if lhs.fieldViolations != rhs.fieldViolations {return false}
     if lhs.reason != rhs.reason {return false}
     if lhs.retryAfterMs != rhs.retryAfterMs {return false}
+    if lhs.omittedViolations != rhs.omittedViolations {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -13,15 +13,15 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apingan/rpc/v1/status.proto\x12\rpingan.rpc.v1\"p\n\rStatusDetails\x12\x37\n\x10\x66ield_violations\x18\x01 \x03(\x0b\x32\x1d.pingan.rpc.v1.FieldViolation\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x03 \x01(\x03\"B\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\tb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1apingan/rpc/v1/status.proto\x12\rpingan.rpc.v1\"\x8c\x01\n\rStatusDetails\x12\x37\n\x10\x66ield_violations\x18\x01 \x03(\x0b\x32\x1d.pingan.rpc.v1.FieldViolation\x12\x0e\n\x06reason\x18\x02 \x01(\t\x12\x16\n\x0eretry_after_ms\x18\x03 \x01(\x03\x12\x1a\n\x12omitted_violations\x18\x04 \x01(\r\"B\n\x0e\x46ieldViolation\x12\r\n\x05\x66ield\x18\x01 \x01(\t\x12\x0c\n\x04rule\x18\x02 \x01(\t\x12\x13\n\x0b\x64\x65scription\x18\x03 \x01(\tb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pingan.rpc.v1.status_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _STATUSDETAILS._serialized_start=45
-  _STATUSDETAILS._serialized_end=157
-  _FIELDVIOLATION._serialized_start=159
-  _FIELDVIOLATION._serialized_end=225
+  _STATUSDETAILS._serialized_start=46
+  _STATUSDETAILS._serialized_end=186
+  _FIELDVIOLATION._serialized_start=188
+  _FIELDVIOLATION._serialized_end=254
 # @@protoc_insertion_point(module_scope)
