@@ -1,6 +1,8 @@
 import PinganProtocolContracts
 
-/// `/pingan.health.v1.Health/Check`: every server answers it.
+/// `/pingan.health.v1.Health/Check`: every server answers it. An empty `service` asks about the
+/// server; a service it serves (`pingan.registry.v1.Registry`) is answered the same; any other
+/// name is NOT_FOUND, so a probe for a service that is not there does not pass.
 public struct HealthService: RPCService {
     public static let check = MethodDescriptor(
         service: "pingan.health.v1.Health", method: "Check", isIdempotent: true, access: .anyVerifiedPeer)
@@ -18,8 +20,13 @@ public struct HealthService: RPCService {
         self.isServing = isServing
     }
 
+    /// Register after the server's own services: the services it names are the router's then.
     public func register(with router: inout Router) {
-        router.register(Self.check) { (_: Pingan_Health_V1_HealthCheckRequest, _) in
+        let served = Set(router.allRoutes.map(\.descriptor.service) + [Self.check.service, ReflectionService.listMethods.service])
+        router.register(Self.check) { (request: Pingan_Health_V1_HealthCheckRequest, _) in
+            guard request.service.isEmpty || served.contains(request.service) else {
+                throw RPCError(.notFound, "service: '\(request.service.prefix(200))' is not served here (empty asks about the server)")
+            }
             var response = Pingan_Health_V1_HealthCheckResponse()
             response.status = isServing() ? .serving : .notServing
             response.server = serverName

@@ -43,6 +43,8 @@ public struct ServerConnectionState {
     private var failed = false
     /// Set once this side has sent GOAWAY: calls opened after it are refused.
     public private(set) var isShuttingDown = false
+    /// Set once the client has sent GOAWAY: it promised to open no more calls.
+    public private(set) var peerIsGoingAway = false
 
     public init(maximumConcurrentCalls: Int) {
         self.maximumConcurrentCalls = maximumConcurrentCalls
@@ -100,7 +102,9 @@ public struct ServerConnectionState {
             return frame.flags.contains(.ack) ? .none : .answerPing(payload: frame.payload)
         case .goAway:
             do {
-                return .peerGoingAway(try GoAway.read(from: frame.payload))
+                let goAway = try GoAway.read(from: frame.payload)
+                peerIsGoingAway = true
+                return .peerGoingAway(goAway)
             } catch let error as ProtocolError {
                 return .closeWithError(error)
             } catch {
@@ -112,6 +116,9 @@ public struct ServerConnectionState {
     }
 
     private mutating func openCall(_ frame: Frame) -> Action {
+        guard !peerIsGoingAway else {
+            return .closeWithError(ProtocolError(.unexpectedFrame, "HEADERS for call \(frame.callID) after the client's GOAWAY"))
+        }
         guard frame.callID > lastCallID else {
             return .closeWithError(ProtocolError(.callIDReused,
                 "call id \(frame.callID) is not above the last one used on this connection (\(lastCallID))"))

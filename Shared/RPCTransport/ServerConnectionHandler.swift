@@ -187,7 +187,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     private func openCall(_ callID: UInt32, headers: CallHeaders, endStream: Bool) {
         guard let route = router.route(for: headers.method) else {
             metrics.record(method: nil, code: .unimplemented, duration: .zero)
-            finish(callID, with: RPCError(.unimplemented, "method \(headers.method) is not served here; /pingan.rpc.v1.Reflection/ListMethods lists what is"))
+            let reason = CallHeaders.isValidMethodName(headers.method)
+                ? "method \(headers.method) is not served here; /pingan.rpc.v1.Reflection/ListMethods lists what is"
+                : "method '\(headers.method)' is not of the form /package.Service/Method"
+            finish(callID, with: RPCError(.unimplemented, reason))
             return
         }
         guard !endStream || route.descriptor.kind == .clientStreaming else {

@@ -26,13 +26,25 @@ public struct CallHeaders: Sendable, Hashable {
         self.metadata = metadata
     }
 
-    /// True if `method` has the form `/package.Service/Method` in printable ASCII.
+    /// The longest method name a HEADERS frame may carry.
+    public static let maximumMethodLength = 1024
+
+    /// True if `method` has the form `/Service/Method`: a slash, a service name (the proto's
+    /// fully qualified name, `pingan.registry.v1.Registry`), a slash and a method name, each
+    /// non-empty and of printable ASCII other than space and slash. A name of printable ASCII
+    /// that is not of this form is a well-formed frame naming no method: the call is refused
+    /// with UNIMPLEMENTED and the connection goes on (PROTOCOL.md §4).
     public static func isValidMethodName(_ method: String) -> Bool {
         let utf8 = method.utf8
-        guard utf8.first == UInt8(ascii: "/"), utf8.count <= 1024,
-              utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return false }
+        guard utf8.first == UInt8(ascii: "/"), utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return false }
         let parts = method.dropFirst().split(separator: "/", omittingEmptySubsequences: false)
         return parts.count == 2 && parts.allSatisfy { !$0.isEmpty }
+    }
+
+    /// True if `method` is printable ASCII (space included) within the length limit: anything
+    /// else cannot name a method of any service, and the frame is malformed.
+    public static func isPrintableMethod(_ method: String) -> Bool {
+        !method.isEmpty && method.utf8.count <= maximumMethodLength && method.utf8.allSatisfy { (0x20...0x7E).contains($0) }
     }
 
     public func write(into buffer: inout ByteBuffer) {
@@ -46,8 +58,8 @@ public struct CallHeaders: Sendable, Hashable {
         var payload = payload
         let methodLength = try payload.readField(UInt16.self, "headers.method length", .malformedHeaders)
         let method = try payload.readUTF8(length: Int(methodLength), "headers.method", .malformedHeaders)
-        guard isValidMethodName(method) else {
-            throw ProtocolError(.malformedHeaders, "headers.method '\(method.prefix(80))' is not of the form /package.Service/Method")
+        guard isPrintableMethod(method) else {
+            throw ProtocolError(.malformedHeaders, "headers.method: must be 1-\(maximumMethodLength) bytes of printable ASCII")
         }
         let timeout = try payload.readField(UInt64.self, "headers.timeout_us", .malformedHeaders)
         let metadata = try payload.readMetadata(field: "headers.metadata", error: .malformedHeaders)

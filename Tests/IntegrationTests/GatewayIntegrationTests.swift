@@ -256,20 +256,33 @@ struct GatewayIntegrationTests {
     }
 }
 
-/// Reserves an ephemeral port by binding and closing it: nothing listens there afterwards.
+/// Ports for tests that need one to stay dead, or to stay theirs after a process dies there.
 enum Socket {
+    /// A free port below the ephemeral range (20000-29999): servers started on port 0 and
+    /// outgoing connections never get one of these, so once a test's server on it dies,
+    /// nothing else comes to listen there while the test runs.
+    static func quietPort() throws -> Int {
+        for _ in 0..<100 {
+            let port = Int.random(in: 20_000...29_999)
+            if canBind(port) { return port }
+        }
+        throw RPCError(.internal, "no free port in 20000-29999")
+    }
+
+    /// A quiet port with nothing listening on it.
     static func reserve() throws -> Int {
+        try quietPort()
+    }
+
+    private static func canBind(_ port: Int) -> Bool {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        address.sin_port = UInt16(port).bigEndian
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
         }
-        guard bound else { throw RPCError(.internal, "cannot reserve a port") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -13,8 +13,8 @@ struct TrainingIntegrationTests {
     /// with the server certificate) as a service.
     static let registryACL = #"{"identities": [{"match": "cn:town-office", "role": "admin"}, {"match": "cn:pingan-test-server", "role": "service"}]}"#
 
-    static func start(_ name: String, _ arguments: [String]) async throws -> (RunningProcess, Int) {
-        let process = try RunningProcess(try BuiltExecutables.path(name), ["--port", "0"] + arguments)
+    static func start(_ name: String, _ arguments: [String], port: Int = 0) async throws -> (RunningProcess, Int) {
+        let process = try RunningProcess(try BuiltExecutables.path(name), ["--port", "\(port)"] + arguments)
         let line = try await process.waitForOutput(containing: "listening", within: .seconds(20))
         let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
         return (process, port)
@@ -42,7 +42,10 @@ struct TrainingIntegrationTests {
     @Test("training enrolls volunteers the registry calls active, refuses others, and says so when the registry is gone")
     func enrollThroughRegistry() async throws {
         let tls = ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem")]
-        let (registry, registryPort) = try await Self.start("pingan-registry", tls + ["--acl", ExecutableTests.aclFile(Self.registryACL)] + ExecutableTests.storageFlags())
+        // A quiet port: once this registry is killed, no other test's server can come to listen
+        // there, so "the registry is gone" stays true.
+        let (registry, registryPort) = try await Self.start(
+            "pingan-registry", tls + ["--acl", ExecutableTests.aclFile(Self.registryACL)] + ExecutableTests.storageFlags(), port: try Socket.quietPort())
         defer { registry.kill() }
         let trainingDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-training-\(UUID()).sqlite").path
         let (training, trainingPort) = try await Self.start("pingan-training", tls + [

@@ -49,11 +49,28 @@ struct PayloadTests {
         }
     }
 
-    @Test(arguments: ["", "/", "//", "/a.B", "/a.B/", "a.B/C", "/a.B/C/D", "/a B/C", "/a.B/Ç"])
+    @Test("a method that is not 1-1024 bytes of printable ASCII makes the frame malformed",
+          arguments: ["", "/a.B/Ç", "/a.B/C\n", "/a.B/C\u{0}", "/" + String(repeating: "x", count: 1024)])
     func rejectsMethodName(_ method: String) {
         var buffer = ByteBuffer()
         CallHeaders(method: method).write(into: &buffer)
-        #expect(throws: ProtocolError.self) { try CallHeaders.read(from: buffer) }
+        #expect(throws: ProtocolError(.malformedHeaders, "headers.method: must be 1-1024 bytes of printable ASCII")) {
+            try CallHeaders.read(from: buffer)
+        }
+    }
+
+    @Test("a printable name not of the form /Service/Method is read, and is no method name (the call gets UNIMPLEMENTED)",
+          arguments: ["/", "//", "/a.B", "/a.B/", "a.B/C", "/a.B/C/D", "/a B/C", "/a.B/C "])
+    func readsButRefusesMethodName(_ method: String) throws {
+        var buffer = ByteBuffer()
+        CallHeaders(method: method).write(into: &buffer)
+        #expect(try CallHeaders.read(from: buffer).method == method)
+        #expect(!CallHeaders.isValidMethodName(method))
+    }
+
+    @Test("names of the form /Service/Method", arguments: ["/pingan.health.v1.Health/Check", "/Health/Check", "/a.B/C"])
+    func validMethodNames(_ method: String) {
+        #expect(CallHeaders.isValidMethodName(method))
     }
 
     @Test("a metadata key outside a-z 0-9 - _ . is rejected")

@@ -27,7 +27,8 @@ public nonisolated struct Pingan_Health_V1_HealthCheckRequest: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// Empty for the server as a whole.
+  /// Empty for the server as a whole; or the fully qualified name of a service it serves
+  /// ("pingan.registry.v1.Registry"), answered the same. Any other name is NOT_FOUND.
   public var service: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
