@@ -79,3 +79,18 @@ extension RPCError {
         }
     }
 }
+
+extension RPCError {
+    /// The `StatusDetails.reason` of a call that never reached a handler: safe to retry.
+    public static let notProcessedReason = "NOT_PROCESSED"
+
+    /// UNAVAILABLE for a call no handler saw: any method may be retried elsewhere.
+    public static func notProcessed(_ message: String) -> RPCError {
+        RPCError(.unavailable, message, details: ErrorDetails(reason: notProcessedReason))
+    }
+
+    /// True for UNAVAILABLE errors of calls the server never processed.
+    public var wasNotProcessed: Bool {
+        code == .unavailable && details?.reason == Self.notProcessedReason
+    }
+}

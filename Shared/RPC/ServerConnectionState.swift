@@ -133,8 +133,7 @@ public struct ServerConnectionState {
         }
         lastCallID = frame.callID
         guard !isShuttingDown else {
-            let status = CallStatus(code: RPCError.Code.unavailable.rawValue,
-                                    message: "the server is shutting down; call \(frame.callID) was not processed")
+            let status = CallStatus(RPCError.notProcessed("the server is shutting down; call \(frame.callID) was not processed"))
             return .rejectCall(callID: frame.callID, status: status)
         }
         guard calls.count < maximumConcurrentCalls else {

@@ -462,20 +462,6 @@ public final class ConnectionStatus: Sendable {
     }
 }
 
-extension RPCError {
-    /// The `StatusDetails.reason` of a call that never reached a handler: safe to retry.
-    public static let notProcessedReason = "NOT_PROCESSED"
-
-    static func notProcessed(_ message: String) -> RPCError {
-        RPCError(.unavailable, message, details: ErrorDetails(reason: notProcessedReason))
-    }
-
-    /// True for UNAVAILABLE errors of calls the server never processed.
-    public var wasNotProcessed: Bool {
-        code == .unavailable && details?.reason == Self.notProcessedReason
-    }
-}
-
 /// Why a connection could not be set up, in words (OpenSSL's reason included).
 public struct ConnectionError: Error, Sendable, CustomStringConvertible {
     public var reason: String

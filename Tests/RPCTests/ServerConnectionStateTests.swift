@@ -125,5 +125,20 @@ struct ServerConnectionStateTests {
         guard case .rejectCall(2, let status) = state.received(Self.headersFrame(2)) else { Issue.record("expected refusal"); return }
         #expect(status.code == RPCError.Code.unavailable.rawValue)
         #expect(status.message == "the server is shutting down; call 2 was not processed")
+        #expect(status.rpcError.wasNotProcessed, "the details say NOT_PROCESSED, so a client retries it elsewhere")
+    }
+
+    @Test("after the client's GOAWAY, open calls go on and a new HEADERS is a protocol error")
+    func clientGoAway() {
+        var state = ServerConnectionState(maximumConcurrentCalls: 8)
+        _ = state.received(Self.headersFrame(1))
+        var payload = ByteBuffer()
+        GoAway(lastCallID: 0, errorCode: .noError, message: "done").write(into: &payload)
+        guard case .peerGoingAway = state.received(.frame(Frame(type: .goAway, flags: [], callID: 0, payload: payload))) else {
+            Issue.record("expected the peer's GOAWAY"); return
+        }
+        #expect(state.received(Self.message(1)) == .receiveMessage(callID: 1, payload: ByteBuffer(bytes: [1]), endStream: true))
+        guard case .closeWithError(let error) = state.received(Self.headersFrame(2)) else { Issue.record("expected a protocol error"); return }
+        #expect(error.message == "HEADERS for call 2 after the client's GOAWAY")
     }
 }
