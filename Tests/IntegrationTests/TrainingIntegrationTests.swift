@@ -84,6 +84,22 @@ struct TrainingIntegrationTests {
             let _: Pingan_Training_V1_Enrollment = try await connection.unary(TrainingMethods.enroll, enroll)
         } throws: { ($0 as? RPCError)?.code == .notFound }
 
+        // Short deadlines: whatever is cut short - training's own work or its call to the
+        // registry - the answer is OK or DEADLINE_EXCEEDED, never UNAVAILABLE.
+        var report = Pingan_Training_V1_GetCompletionReportRequest()
+        report.courseID = course.id
+        var codes: [RPCError.Code] = []
+        for milliseconds in 1...30 {
+            do {
+                let _: Pingan_Training_V1_CompletionReport = try await connection.unary(
+                    TrainingMethods.getCompletionReport, report, options: CallOptions(timeout: .milliseconds(milliseconds)))
+                codes.append(.ok)
+            } catch let error as RPCError {
+                codes.append(error.code)
+            }
+        }
+        #expect(Set(codes).isSubset(of: [.ok, .deadlineExceeded]), "codes seen: \(codes)")
+
         registry.kill()
         _ = try await registry.waitForExit(within: .seconds(10))
         enroll.volunteerID = batch.firstVolunteerID + 1
