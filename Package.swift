@@ -91,7 +91,7 @@ let package = Package(
         .target(
             name: "PinganServiceKit",
             dependencies: [
-                "PinganRPC", "PinganStore", "PinganRules", "PinganCatalog",
+                "PinganRPC", "PinganStore", "PinganRules", "PinganCatalog", "PinganProtocolContracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -250,7 +250,7 @@ let package = Package(
             name: "RegistryTests",
             dependencies: [
                 "Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganRPCTesting",
-                "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", .product(name: "GRDB", package: "GRDB.swift"),
+                "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", "PinganServiceKit", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -311,7 +311,7 @@ let package = Package(
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
                 "PinganProtocolContracts", "PinganRegistryContracts", "Registry", "PinganPersonalData",
-                "PinganTrainingContracts", "Training", "PinganCampaign", "PinganRules", "PinganServiceHost", "PinganCatalog",
+                "PinganTrainingContracts", "Training", "PinganCampaign", "PinganRules", "PinganServiceHost", "PinganCatalog", "PinganServiceKit",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -41,7 +41,9 @@ public struct Router: Sendable {
             do {
                 return .success(try await body())
             } catch let error as any RPCErrorConvertible {
-                return .failure(error.rpcError)
+                let failure = error.rpcError
+                await context.denials?.recordIfDenied(failure, actor: context.actor, method: context.method.fullName, requestID: context.requestID)
+                return .failure(failure)
             } catch is CancellationError {
                 return .failure(RPCError(.cancelled, "the call was cancelled"))
             } catch {
@@ -52,6 +54,9 @@ public struct Router: Sendable {
     }
 
     private var routes: [String: Route] = [:]
+    /// Where this server's calls report denials: the transport for ACL refusals, handlers for
+    /// the refusals they make, and every PERMISSION_DENIED a handler answers.
+    public let denials = DenialSink()
 
     public init() {}
 

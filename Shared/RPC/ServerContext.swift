@@ -12,14 +12,17 @@ public struct ServerContext: Sendable {
     /// The caller's role and unit scope from the ACL; nil only for `.anyVerifiedPeer` methods
     /// called by an identity the ACL does not list.
     public var caller: Caller?
+    /// Where refusals of this call are kept on record; nil where nothing records them.
+    public var denials: DenialSink?
     private let connectionLogger: Logger
 
     /// - Parameter connectionLogger: the connection's logger (with `peer`); the call's own
     ///   `rpc.method` and `request.id` are added when `logger` is first used.
     public init(
         method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, caller: Caller?,
-        connectionLogger: Logger
+        denials: DenialSink? = nil, connectionLogger: Logger
     ) {
+        self.denials = denials
         self.method = method
         self.metadata = metadata
         self.deadline = deadline
@@ -40,6 +43,23 @@ public struct ServerContext: Sendable {
     /// Who the audit log names: the ACL entry that matched, else the certificate identity.
     public var actor: String {
         caller?.matchedBy ?? peer.description
+    }
+
+    /// Keeps on record a refusal this handler answers with something else than
+    /// PERMISSION_DENIED, e.g. NOT_FOUND for a volunteer outside the caller's unit.
+    public func recordDenial(_ reason: String) async {
+        await denials?.record(Denial(actor: actor, method: method.fullName, reason: reason, requestID: requestID))
+    }
+
+    /// The unit a call looks at. A caller scoped to a unit gets that unit when it asks for none
+    /// or its own, and PERMISSION_DENIED (kept on record by the router) for any other: never a
+    /// different answer than the one asked for. A town-wide caller gets what it asked (nil: all).
+    public func unitScope(asked: String, field: String = "unit_code") throws(RPCError) -> String? {
+        guard let scope = caller?.unitScope else { return asked.isEmpty ? nil : asked }
+        guard asked.isEmpty || asked == scope else {
+            throw RPCError(.permissionDenied, "\(field): a \(caller?.role.rawValue ?? "caller") of \(scope) may not look at \(asked.prefix(64))")
+        }
+        return scope
     }
 
     /// The caller's request id, or "-" if it sent none.

@@ -26,14 +26,14 @@ public struct InProcessTransport: ClientTransport {
     }
 
     public func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
-        let (route, context) = try prepare(method, options)
+        let (route, context) = try await prepare(method, options)
         return try await Self.withDeadline(context.deadline) {
             try await route.invoke(payload, context: context).get()
         }
     }
 
     public func serverStreaming(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> any ResponseSource {
-        let (route, context) = try prepare(method, options)
+        let (route, context) = try await prepare(method, options)
         let (responses, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
         let io = BufferedCallIO(requests: [payload], responses: continuation)
         let task = Task {
@@ -49,7 +49,7 @@ public struct InProcessTransport: ClientTransport {
     public func clientStreaming(
         _ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void
     ) async throws -> ByteBuffer {
-        let (route, context) = try prepare(method, options)
+        let (route, context) = try await prepare(method, options)
         let sink = CollectingSink()
         try await body(sink)
         let (_, continuation) = AsyncThrowingStream.makeStream(of: ByteBuffer.self)
@@ -63,15 +63,23 @@ public struct InProcessTransport: ClientTransport {
     }
 
     /// The route and the context a handler sees, or the error the server would answer first.
-    private func prepare(_ method: MethodDescriptor, _ options: CallOptions) throws(RPCError) -> (Router.Route, ServerContext) {
+    private func prepare(_ method: MethodDescriptor, _ options: CallOptions) async throws(RPCError) -> (Router.Route, ServerContext) {
         guard let route = router.route(for: method.fullName) else {
             throw RPCError(.unimplemented, "method \(method.fullName) is not implemented by this server")
         }
-        let caller = try accessControl.authorize(peer, for: route.descriptor).get()
         var metadata = options.metadata
         if metadata.requestID == nil { metadata.requestID = RequestID.make() }
+        let caller: Caller?
+        switch accessControl.authorize(peer, for: route.descriptor) {
+        case .success(let allowed):
+            caller = allowed
+        case .failure(let refusal):
+            let actor = accessControl.list.caller(for: peer)?.matchedBy ?? peer.description
+            await router.denials.recordIfDenied(refusal, actor: actor, method: method.fullName, requestID: metadata.requestID ?? "-")
+            throw refusal
+        }
         let context = ServerContext(method: route.descriptor, metadata: metadata, deadline: options.effectiveDeadline(now: .now),
-                                    peer: peer, caller: caller, connectionLogger: logger)
+                                    peer: peer, caller: caller, denials: router.denials, connectionLogger: logger)
         return (route, context)
     }
 
@@ -105,10 +113,14 @@ extension Result where Failure == any Error {
 
 extension InProcessTransport {
     /// `services` behind a real router (Health and Reflection not included) and an ACL with one
-    /// identity, called as that identity: `role`, scoped to `unit` if given.
-    public static func serving(_ services: [any RPCService], as role: Role, unit: String? = nil) -> InProcessTransport {
+    /// identity, called as that identity: `role`, scoped to `unit` if given. Refused calls go to
+    /// `denials` when given, as the host sends them to the service's audit log.
+    public static func serving(
+        _ services: [any RPCService], as role: Role, unit: String? = nil, denials: (any DenialRecorder)? = nil
+    ) -> InProcessTransport {
         var router = Router()
         for service in services { service.register(with: &router) }
+        if let denials { router.denials.recordDenials(with: denials) }
         let name = "tester-\(role.rawValue)-\(unit ?? "town")"
         var list = AccessControlList()
         // A fixed, valid entry: the add cannot fail.

@@ -208,6 +208,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 "rpc.method": "\(headers.method)", "request.id": "\(Metadata(headers.metadata).requestID ?? "-")", "error": "\(refusal)",
             ])
             metrics.record(method: route.descriptor.fullName, code: refusal.code, duration: .zero)
+            recordRefusal(refusal, of: peer, method: route.descriptor.fullName, headers: headers)
             finish(callID, with: refusal)
             return
         }
@@ -227,6 +228,14 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         if route.descriptor.kind == .clientStreaming {
             startStreamingHandler(callID)
         }
+    }
+
+    /// Keeps an ACL refusal on record, off the event loop.
+    private func recordRefusal(_ refusal: RPCError, of peer: PeerIdentity, method: String, headers: CallHeaders) {
+        let denials = router.denials
+        let actor = accessControl.list.caller(for: peer)?.matchedBy ?? peer.description
+        let requestID = Metadata(headers.metadata).requestID ?? "-"
+        Task { await denials.recordIfDenied(refusal, actor: actor, method: method, requestID: requestID) }
     }
 
     private func receiveRequest(_ callID: UInt32, payload: ByteBuffer, endStream: Bool) {
@@ -254,7 +263,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         guard let peer else { return nil }
         return ServerContext(
             method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
-            caller: call.caller, connectionLogger: logger)
+            caller: call.caller, denials: router.denials, connectionLogger: logger)
     }
 
     // MARK: Streams

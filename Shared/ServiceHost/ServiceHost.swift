@@ -38,9 +38,13 @@ public enum ServiceHost {
                 clients[name] = RPCClient(host: address.host, port: address.port, tls: tls)
             }
         }
-        let services = try await Definition.makeServices(own, peers: Peers(clients), logger: logger)
+        let parts = try await Definition.makeServices(own, peers: Peers(clients), logger: logger)
         var router = Router()
-        for service in services { service.register(with: &router) }
+        for service in parts.services { service.register(with: &router) }
+        if let trail = parts.auditTrail {
+            AuditService(trail: trail).register(with: &router)
+            router.denials.recordDenials(with: AuditedDenials(trail: trail, logger: logger))
+        }
         let serving = ServingFlag()
         HealthService(serverName: Definition.entry.executable, version: version, isServing: { serving.isServing }).register(with: &router)
         ReflectionService().register(with: &router)

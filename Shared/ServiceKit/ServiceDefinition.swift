@@ -1,6 +1,7 @@
 import Logging
 import PinganCatalog
 import PinganRPC
+import PinganStore
 
 /// A Pingan service, as the host needs to know it: its catalog name, its own settings, and how
 /// to build its RPC services from them and from clients of the peers it calls. The host
@@ -16,9 +17,21 @@ public protocol ServiceDefinition {
     /// Its name in the service catalog; default port and peers come from there.
     static var name: ServiceName { get }
 
-    /// The RPC services it serves, built once at start. `peers` has a client for every peer
-    /// the catalog lists for it, called with the service's own certificate.
-    static func makeServices(_ settings: Settings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService]
+    /// What it serves, built once at start. `peers` has a client for every peer the catalog
+    /// lists for it, called with the service's own certificate.
+    static func makeServices(_ settings: Settings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts
+}
+
+/// What a service definition builds: its RPC services and, for a service with a store, its
+/// audit log - where the host keeps refused calls, and which it serves to auditors.
+public struct ServiceParts: Sendable {
+    public var services: [any RPCService]
+    public var auditTrail: AuditTrail?
+
+    public init(services: [any RPCService], auditTrail: AuditTrail?) {
+        self.services = services
+        self.auditTrail = auditTrail
+    }
 }
 
 extension ServiceDefinition {

@@ -5,6 +5,7 @@ import PinganProtocolContracts
 import PinganRPC
 import PinganRPCTransport
 import PinganServiceHost
+import PinganServiceKit
 import PinganTestSupport
 import Registry
 import Testing
@@ -42,6 +43,24 @@ struct ServiceApplicationTests {
         #expect(methods.methods.map(\.name).contains("/pingan.registry.v1.Registry/RegisterBatch"))
         #expect(methods.methods.map(\.name).contains("/pingan.health.v1.Health/Check"))
 
+        // A peer the ACL does not know is refused, and the refusal is on record for auditors.
+        let stranger = RPCClient(host: "127.0.0.1", port: port, tls: try TestCertificates.context(.client, identity: "server"))
+        await #expect {
+            let _: Pingan_Rpc_V1_ListMethodsResponse = try await stranger.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
+        } throws: { ($0 as? RPCError)?.code == .unauthenticated }
+        await stranger.close()
+        var denied = Pingan_Audit_V1_ListEntriesRequest()
+        denied.deniedOnly = true
+        var entries: [Pingan_Audit_V1_Entry] = []
+        for _ in 0..<50 where entries.isEmpty {  // the transport writes it off the event loop
+            let page: Pingan_Audit_V1_EntryPage = try await client.unary(AuditService.listEntries, denied)
+            entries = page.entries
+            if entries.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(entries.map(\.action) == ["denied /pingan.rpc.v1.Reflection/ListMethods"])
+        #expect(entries.first?.actor == "spiffe://pingan/service/test")
+        #expect(entries.first?.target.hasPrefix("UNAUTHENTICATED: identity spiffe://pingan/service/test is not in this service's ACL") == true)
+
         await application.shutdown(gracePeriod: .seconds(1))
         #expect(!application.isServing)
         await client.close()
@@ -54,7 +73,7 @@ struct ServiceApplicationTests {
         await after.close()
     }
 
-    @Test("pingan-duty, laid out from the template, answers Health and ListMethods with nothing else")
+    @Test("pingan-duty, laid out from the template, answers Health, ListMethods and its audit log, and nothing else yet")
     func dutyFromTemplate() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-duty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -68,7 +87,9 @@ struct ServiceApplicationTests {
         let health: Pingan_Health_V1_HealthCheckResponse = try await client.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
         #expect(health.status == .serving && health.server == ServiceCatalog.entry(.duty).executable)
         let methods: Pingan_Rpc_V1_ListMethodsResponse = try await client.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
-        #expect(methods.methods.map(\.name) == ["/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods"])
+        #expect(methods.methods.map(\.name) == [
+            "/pingan.audit.v1.Audit/ListEntries", "/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods",
+        ])
         await client.close()
     }
 

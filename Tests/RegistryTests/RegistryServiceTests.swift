@@ -47,7 +47,11 @@ struct RegistryServiceTests {
         } throws: { ($0 as? RPCError)?.message == "role clerk may not read unmasked ID and phone numbers (admin only)" }
 
         var progressRequest = Pingan_Registry_V1_GetProgressRequest()
-        progressRequest.unitCode = "DEPT-ZZB"  // asks for another unit: gets its own
+        progressRequest.unitCode = "DEPT-ZZB"  // another unit: refused, never answered with another
+        await #expect {
+            let _: Pingan_Registry_V1_Progress = try await connection.unary(RegistryMethods.getProgress, progressRequest)
+        } throws: { ($0 as? RPCError)?.code == .permissionDenied }
+        progressRequest.unitCode = ""  // none: their own
         let progress: Pingan_Registry_V1_Progress = try await connection.unary(RegistryMethods.getProgress, progressRequest)
         #expect(progress.unitCode == "JC-017")
         #expect(progress.totalQuota == 20, "a residential committee's own quota: 20 building guards")

@@ -255,6 +255,9 @@ struct TrainingServiceTests {
         overdue.on = "2010-02-14"
         overdue.unitCode = "JC-001"
         let late = try await fixture.client().listOverdue(overdue)
+        await #expect {
+            _ = try await fixture.client(role: .clerk, unit: "JC-002").listOverdue(overdue)
+        } throws: { ($0 as? RPCError)?.code == .permissionDenied && ($0 as? RPCError)?.message == "unit_code: a clerk of JC-002 may not look at JC-001" }
         #expect(late.volunteers.count == 29 && !late.volunteers.contains { $0.volunteerID == 1 })
         #expect(late.volunteers.first { $0.volunteerID == 2 }?.hours == 2)
     }

@@ -9,8 +9,9 @@ public enum DutyDefinition: ServiceDefinition {
     public typealias Settings = DutySettings
     public static let name = ServiceName.duty
 
-    public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService] {
-        [DutyService(store: try DutyStore.open(path: settings.database))]
+    public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
+        let store = try DutyStore.open(path: settings.database)
+        return ServiceParts(services: [DutyService(store: store)], auditTrail: store.auditTrail)
     }
 }
 

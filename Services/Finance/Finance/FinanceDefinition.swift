@@ -9,8 +9,9 @@ public enum FinanceDefinition: ServiceDefinition {
     public typealias Settings = FinanceSettings
     public static let name = ServiceName.finance
 
-    public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService] {
-        [FinanceService(store: try FinanceStore.open(path: settings.database))]
+    public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
+        let store = try FinanceStore.open(path: settings.database)
+        return ServiceParts(services: [FinanceService(store: store)], auditTrail: store.auditTrail)
     }
 }
 

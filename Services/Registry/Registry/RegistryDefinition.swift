@@ -10,10 +10,10 @@ public enum RegistryDefinition: ServiceDefinition {
     public typealias Settings = RegistrySettings
     public static let name = ServiceName.registry
 
-    public static func makeServices(_ settings: RegistrySettings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService] {
+    public static func makeServices(_ settings: RegistrySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let key = try PersonalDataKey(contentsOf: settings.dataKey)
         let store = try RegistryStore.open(path: settings.database, cipher: PersonalDataCipher(key: key))
-        return [RegistryService(store: store, campaign: settings.campaign)]
+        return ServiceParts(services: [RegistryService(store: store, campaign: settings.campaign)], auditTrail: store.auditTrail)
     }
 }
 

@@ -11,10 +11,10 @@ public enum TrainingDefinition: ServiceDefinition {
     public typealias Settings = TrainingSettings
     public static let name = ServiceName.training
 
-    public static func makeServices(_ settings: TrainingSettings.Resolved, peers: Peers, logger: Logger) async throws -> [any RPCService] {
+    public static func makeServices(_ settings: TrainingSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try TrainingStore.open(path: settings.database)
         let registry = RegistryDirectory(RegistryClient(peers.transport(.registry)))
-        return [TrainingService(store: store, calendar: settings.calendar, directory: registry)]
+        return ServiceParts(services: [TrainingService(store: store, calendar: settings.calendar, directory: registry)], auditTrail: store.auditTrail)
     }
 }
 

@@ -23,4 +23,7 @@ public struct DutyStore: Sendable {
     public func auditLog() async throws -> [AuditEntry] {
         try await writer.read(AuditLog.entries)
     }
+
+    /// The audit log, for the host's record of refused calls and the Audit RPC.
+    public var auditTrail: AuditTrail { AuditTrail(writer) }
 }

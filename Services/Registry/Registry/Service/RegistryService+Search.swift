@@ -13,7 +13,7 @@ extension RegistryService {
         }
         let pageSize = request.pageSize == 0 ? VolunteerSearch.defaultPageSize : Int(request.pageSize)
         var search = VolunteerSearch(
-            namePrefix: request.namePrefix.isEmpty ? nil : request.namePrefix, unitCode: Self.scope(context, asked: request.unitCode),
+            namePrefix: request.namePrefix.isEmpty ? nil : request.namePrefix, unitCode: try context.unitScope(asked: request.unitCode),
             category: request.category == 0 ? nil : Int(request.category), status: status,
             teamID: request.teamID == 0 ? nil : request.teamID, pageSize: pageSize)
         if let problem = VolunteerSearch.checkPageSize(pageSize) { throw Refusal("search", problem) }
@@ -31,7 +31,10 @@ extension RegistryService {
         let notFound = RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope")
         guard let record = try await store.volunteer(id: request.volunteerID, unmasked: false, actor: context.actor, requestID: context.requestID)
         else { throw notFound }
-        if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
+        if let scope = context.caller?.unitScope, scope != record.unitCode {
+            await context.recordDenial("NOT_FOUND answered: volunteer \(request.volunteerID) is outside the caller's unit \(scope)")
+            throw notFound
+        }
         var history = Pingan_Registry_V1_VolunteerHistory()
         history.volunteerID = request.volunteerID
         let statuses = try await store.statusHistory(volunteerID: request.volunteerID).map { change in

@@ -13,7 +13,7 @@ extension RegistryService {
 
     func listTeams(_ request: Pingan_Registry_V1_ListTeamsRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_TeamList {
         var list = Pingan_Registry_V1_TeamList()
-        list.teams = try await store.teams(unitCode: Self.scope(context, asked: request.unitCode)).map(Self.message)
+        list.teams = try await store.teams(unitCode: try context.unitScope(asked: request.unitCode)).map(Self.message)
         return list
     }
 

@@ -134,8 +134,12 @@ public struct RegistryService: RPCService {
         let notFound = RPCError(.notFound, "volunteer \(request.id) does not exist in your scope")
         guard let record = try await store.volunteer(id: request.id, unmasked: request.unmasked, actor: context.actor, requestID: context.requestID)
         else { throw notFound }
-        // A clerk outside the unit learns nothing, not even that the volunteer exists.
-        if let scope = context.caller?.unitScope, scope != record.unitCode { throw notFound }
+        // A clerk outside the unit learns nothing, not even that the volunteer exists; the
+        // attempt is on record.
+        if let scope = context.caller?.unitScope, scope != record.unitCode {
+            await context.recordDenial("NOT_FOUND answered: volunteer \(request.id) is outside the caller's unit \(scope)")
+            throw notFound
+        }
         return Self.message(record)
     }
 
@@ -145,7 +149,7 @@ public struct RegistryService: RPCService {
         _ request: Pingan_Registry_V1_ExportVolunteersRequest, _ writer: ServerStreamWriter<Pingan_Registry_V1_Volunteer>,
         _ context: ServerContext
     ) async throws {
-        var search = VolunteerSearch(unitCode: Self.scope(context, asked: request.unitCode),
+        var search = VolunteerSearch(unitCode: try context.unitScope(asked: request.unitCode),
                                      category: request.category == 0 ? nil : Int(request.category), pageSize: 1000)
         while true {
             let page = try await store.searchVolunteers(search)
@@ -155,12 +159,6 @@ public struct RegistryService: RPCService {
             guard let last = page.volunteers.last, page.more else { return }
             search.after = last.id
         }
-    }
-
-    /// The unit a call looks at: a clerk's own unit whatever was asked, else the unit asked for
-    /// (nil: every unit).
-    static func scope(_ context: ServerContext, asked: String) -> String? {
-        context.caller?.unitScope ?? (asked.isEmpty ? nil : asked)
     }
 
     static func message(_ record: VolunteerRecord) -> Pingan_Registry_V1_Volunteer {
@@ -180,7 +178,7 @@ public struct RegistryService: RPCService {
     }
 
     func getProgress(_ request: Pingan_Registry_V1_GetProgressRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_Progress {
-        let unit = Self.scope(context, asked: request.unitCode)
+        let unit = try context.unitScope(asked: request.unitCode)
         var unitKind: OrgUnit.Kind?
         if let unit {
             guard let found = try await store.unit(code: unit) else { throw RPCError(.notFound, "unit_code: unit \(unit) does not exist") }

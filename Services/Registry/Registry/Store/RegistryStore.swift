@@ -275,6 +275,9 @@ public struct RegistryStore: Sendable {
         try await writer.read(AuditLog.entries)
     }
 
+    /// The audit log, for the host's record of refused calls and the Audit RPC.
+    public var auditTrail: AuditTrail { AuditTrail(writer) }
+
     /// Runs raw SQL against the database, for tests that check what the schema enforces.
     func execute(sql: String) async throws {
         try await writer.write { db in try db.execute(sql: sql) }

@@ -35,7 +35,7 @@ extension TrainingService {
         var answer = Pingan_Training_V1_OverdueList()
         answer.deadline = course.deadline.description
         guard day > course.deadline else { return answer }
-        let unit = context.caller?.unitScope ?? (request.unitCode.isEmpty ? nil : request.unitCode)
+        let unit = try context.unitScope(asked: request.unitCode)
         let active = try await activeVolunteers(unitCode: unit, context)
         let completed = try await store.completions(courseID: course.id, unitCode: unit).volunteers
         let hours = try await store.hours(courseID: course.id)

@@ -124,6 +124,9 @@ public struct TrainingService: RPCService {
         let idempotency = try IdempotencyKey(context, request)
         let volunteer = try await registryVolunteer(request.volunteerID, context)
         guard let volunteer, Self.inScope(context, unit: volunteer.unitCode) else {
+            if volunteer != nil {
+                await context.recordDenial("NOT_FOUND answered: volunteer \(request.volunteerID) is outside the caller's unit")
+            }
             throw RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) does not exist in your scope")
         }
         guard volunteer.status == "active" else {
@@ -193,6 +196,7 @@ public struct TrainingService: RPCService {
     func volunteerTraining(_ request: Pingan_Training_V1_GetVolunteerTrainingRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_VolunteerTraining {
         // Training's own data only: this keeps working while the registry is down.
         if context.caller?.unitScope != nil, let unit = try await store.knownUnit(of: request.volunteerID), !Self.inScope(context, unit: unit) {
+            await context.recordDenial("NOT_FOUND answered: volunteer \(request.volunteerID) is outside the caller's unit")
             throw RPCError(.notFound, "volunteer_id: volunteer \(request.volunteerID) is not known to training in your scope")
         }
         let records = try await store.records(volunteerIDs: [request.volunteerID])[request.volunteerID] ?? [:]

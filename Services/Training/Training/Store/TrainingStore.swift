@@ -165,4 +165,7 @@ public struct TrainingStore: Sendable {
     public func auditLog() async throws -> [AuditEntry] {
         try await writer.read(AuditLog.entries)
     }
+
+    /// The audit log, for the host's record of refused calls and the Audit RPC.
+    public var auditTrail: AuditTrail { AuditTrail(writer) }
 }
