@@ -205,8 +205,8 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts", "PinganRegistryContracts",
-                "PinganTrainingContracts", .product(name: "NIOPosix", package: "swift-nio"),
+                "COpenSSL", "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
+                "PinganRegistryContracts", "PinganTrainingContracts", .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway/Gateway",

@@ -61,7 +61,7 @@ public enum ServiceHost {
         let resolved = try own.resolve(source)
 
         LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
+            var handler = SanitizingLogHandler(wrapped: StreamLogHandler.standardOutput(label: label))
             handler.logLevel = settings.logLevel
             return handler
         }

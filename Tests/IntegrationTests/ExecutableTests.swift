@@ -126,6 +126,34 @@ struct ExecutableTests {
         await connection.close()
     }
 
+    @Test("what a peer sends cannot forge a log line or put control bytes in the log")
+    func logInjection() async throws {
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"), ["--port", "0"] + Self.tlsFlags + Self.storageFlags())
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        // A refused call (an identity outside the ACL) logs its request id; this one carries a forged line.
+        let forged = "2026-12-01T00:00:00+0000 critical pingan-registry : [Registry] forged"
+        let stranger = try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: "server"))
+        var options = CallOptions()
+        options.metadata.requestID = "r1\n" + forged + "\u{0}\u{0}"
+        await #expect {
+            let _: Pingan_Rpc_V1_ListMethodsResponse = try await stranger.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest(), options: options)
+        } throws: { ($0 as? RPCError)?.code == .unauthenticated }
+        await stranger.close()
+        // A protocol error whose message carries the peer's bytes: a metadata key with a newline and NULs.
+        let method = Array("/pingan.health.v1.Health/Check".utf8), key = Array("x\n\(forged)\u{0}".utf8)
+        let headers: [UInt8] = [0, UInt8(method.count)] + method + [UInt8](repeating: 0, count: 8) + [0, 1, UInt8(key.count)] + key + [0, 0]
+        let frame: [UInt8] = [0, 0, UInt8(headers.count >> 8), UInt8(headers.count & 0xFF), 0x01, 0, 0, 0, 0, 1] + headers
+        _ = try await RawTLSClient.exchange(port: port, bytes: CallBytes.preface + frame)
+        _ = try await service.waitForOutput(containing: "closing connection after a protocol error", within: .seconds(10))
+        _ = try await service.waitForOutput(containing: "call refused", within: .seconds(10))
+        let output = service.output
+        #expect(!output.split(separator: "\n").contains { $0.hasPrefix("2026-12-01T00:00:00+0000 critical") }, "no forged line")
+        #expect(!output.contains("\u{0}"), "no NUL byte in the log")
+        #expect(output.contains("request.id=r1\\u{a}2026-12-01T00:00:00+0000 critical"), "the forged text is there, escaped on one line")
+    }
+
     @Test("pingan-registry runs from a config file alone")
     func configFileOnly() async throws {
         var settings: [String: Any] = ["port": 0, "cert": TestCertificates.path("server.pem"), "key": TestCertificates.path("server.key"),

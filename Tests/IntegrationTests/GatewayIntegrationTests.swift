@@ -207,6 +207,13 @@ struct GatewayIntegrationTests {
             let fields = try #require(((try Self.json(imported))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any])
             #expect(fields["accepted"] as? Int == 2 && fields["replayed"] as? Bool == replayed)
         }
+        // The same file name with other people is a new batch, not a reused id.
+        try Data("name,id_number\n李明,\(RegistryFixtures.idNumber(sequence: 52))\n".utf8).write(to: good)
+        let changed = try await Self.pingan(["import", "batch", good.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config])
+        #expect(changed.status == 0, "\(changed.standardError)")
+        let changedFields = try #require(((try Self.json(changed))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any])
+        #expect(changedFields["accepted"] as? Int == 1 && changedFields["replayed"] as? Bool == false)
+        #expect((changedFields["batch_id"] as? String)?.hasPrefix("csv-") == true)
     }
 
     @Test("a spreadsheet of 10,000 bad rows: every bad row comes back with its line, nothing is imported")

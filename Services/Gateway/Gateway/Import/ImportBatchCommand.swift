@@ -16,14 +16,15 @@ struct ImportBatchCommand: AsyncParsableCommand {
     @Argument(help: "The CSV file (UTF-8, with or without a byte-order mark).") var file: String
     @Option var unit: String
     @Option var category: Int32
-    @Option(help: "The batch's id (default: the file name).") var batchID: String?
+    @Option(help: "The batch's id (default: csv- and a hash of the unit, the category and the file's contents, so a changed file is a new batch).")
+    var batchID: String?
 
     func run() async throws {
         try await runGateway(options) { session in
             let (rows, lines) = try Self.rows(file)
             typealias Request = Pingan_Registry_V1_RegisterBatchRequest
             var bar = ProgressBar(total: rows.count, label: Text("导入", "importing")(session.language))
-            let batchID = self.batchID ?? URL(fileURLWithPath: file).lastPathComponent
+            let batchID = try self.batchID ?? ContentBatchID.make(file: ImportFile.contents(file), unit: unit, category: category)
             let response: Pingan_Registry_V1_RegisterBatchResponse
             do {
                 response = try await session.registry().registerBatch(options: session.options) { writer in

@@ -8,8 +8,14 @@ import PinganTrainingContracts
 
 /// Reading import files and reporting their bad rows.
 enum ImportFile {
-    static func records(_ path: String) throws -> [(line: Int, fields: [String])] {
+    /// The file's bytes; a file that cannot be read is a usage error naming it.
+    static func contents(_ path: String) throws -> Data {
         guard let data = FileManager.default.contents(atPath: path) else { throw GatewayExit.usage("\(path): cannot be read") }
+        return data
+    }
+
+    static func records(_ path: String) throws -> [(line: Int, fields: [String])] {
+        let data = try contents(path)
         guard let text = String(data: data, encoding: .utf8) else { throw GatewayExit.usage("\(path): is not UTF-8 text") }
         let records: [(line: Int, fields: [String])]
         do {
