@@ -3,15 +3,46 @@ import GRDB
 
 /// Opening and migrating a service's own SQLite file, the same way for every service.
 public enum ServiceDatabase {
-    /// Opens (creating if needed) the database file in WAL mode with foreign keys on.
-    /// `synchronous = NORMAL` keeps an acknowledged write across a killed process; FULL also
-    /// across power loss, at the price of an fsync per commit.
-    public static func open(path: String, durableAgainstPowerLoss: Bool = false) throws -> DatabasePool {
+    /// What an acknowledged write promises.
+    public enum Durability: Sendable {
+        /// Survives a killed process; a power loss may roll back the last commits before a
+        /// checkpoint (the database stays consistent). `synchronous = NORMAL`.
+        case processCrash
+        /// Also survives power loss: an fsync per commit. `synchronous = FULL`. For identity
+        /// and money.
+        case powerLoss
+    }
+
+    /// Opens (creating if needed) the database file in WAL mode with foreign keys on. A new
+    /// file is created 0600, and an existing one loses any permission for others (a group an
+    /// operator gave it stays): SQLite gives its -wal and -shm files the same mode.
+    public static func open(path: String, durability: Durability) throws -> DatabasePool {
+        try restrictPermissions(of: path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
-            try db.execute(sql: durableAgainstPowerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: durability == .powerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
         return try DatabasePool(path: path, configuration: configuration)
+    }
+
+    /// Creates `path` empty with mode 0600 if it does not exist; otherwise clears its bits for
+    /// others. A file that is not ours to change is refused, naming it.
+    static func restrictPermissions(of path: String) throws {
+        let files = FileManager.default
+        guard files.fileExists(atPath: path) else {
+            guard files.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw StoreError("database \(path) cannot be created")
+            }
+            return
+        }
+        let mode = (try files.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.uint16Value ?? 0
+        if mode & 0o007 != 0 {
+            do {
+                try files.setAttributes([.posixPermissions: mode & ~0o007], ofItemAtPath: path)
+            } catch {
+                throw StoreError("database \(path) is readable by others (mode \(String(mode, radix: 8))) and its mode cannot be changed: \(error)")
+            }
+        }
     }
 
     /// Applies `migrator`, refusing a database written by a newer version of `service`.

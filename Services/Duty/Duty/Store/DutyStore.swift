@@ -11,7 +11,8 @@ public struct DutyStore: Sendable {
     }
 
     public static func open(path: String) throws -> DutyStore {
-        try DutyStore(writer: ServiceDatabase.open(path: path))
+        // Activity records become allowances: money, kept through a power loss.
+        try DutyStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss))
     }
 
     /// An in-memory database, for tests.

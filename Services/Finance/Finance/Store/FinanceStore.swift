@@ -11,7 +11,8 @@ public struct FinanceStore: Sendable {
     }
 
     public static func open(path: String) throws -> FinanceStore {
-        try FinanceStore(writer: ServiceDatabase.open(path: path))
+        // Money: an acknowledged posting is kept through a power loss.
+        try FinanceStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss))
     }
 
     /// An in-memory database, for tests.

@@ -22,7 +22,8 @@ public struct RegistryStore: Sendable {
 
     /// Opens (creating if needed) the database file in WAL mode with foreign keys on.
     public static func open(path: String, cipher: PersonalDataCipher) throws -> RegistryStore {
-        try RegistryStore(writer: ServiceDatabase.open(path: path), cipher: cipher)
+        // Identity: a registration acknowledged is kept through a power loss.
+        try RegistryStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss), cipher: cipher)
     }
 
     /// An in-memory database, for tests.

@@ -13,7 +13,8 @@ public struct TrainingStore: Sendable {
     }
 
     public static func open(path: String) throws -> TrainingStore {
-        try TrainingStore(writer: ServiceDatabase.open(path: path))
+        // Sessions and sheets can be entered again; the registry holds who is who.
+        try TrainingStore(writer: ServiceDatabase.open(path: path, durability: .processCrash))
     }
 
     public static func inMemory() throws -> TrainingStore {
