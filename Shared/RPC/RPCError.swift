@@ -94,3 +94,15 @@ extension RPCError {
         code == .unavailable && details?.reason == Self.notProcessedReason
     }
 }
+
+extension RPCError {
+    /// The `StatusDetails.reason` of a call the server's shutdown cut short after its drain bound.
+    public static let shutdownReason = "SHUTDOWN"
+
+    /// UNAVAILABLE for a call still open when the drain bound passed: it may have been partly
+    /// processed, so only an idempotent method may be retried (on another server).
+    public static func cutByShutdown(callID: UInt32, gracePeriod: Duration) -> RPCError {
+        RPCError(.unavailable, "the server shut down before call \(callID) finished (it drains for \(gracePeriod.components.seconds) s); "
+                 + "it may have been partly processed: retry only if the method is idempotent", details: ErrorDetails(reason: shutdownReason))
+    }
+}

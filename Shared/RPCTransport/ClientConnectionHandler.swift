@@ -440,7 +440,9 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         let reason = closedReason ?? failureReason ?? "the connection closed"
         closedReason = reason
         failReady(ConnectionError(reason: failureReason ?? "the server closed the connection before sending the Pingan preface"))
-        for callID in Array(pending.keys) {
+        // A call whose STATUS has arrived keeps it: its reader gets the messages that came
+        // before, then that status, not "connection lost".
+        for callID in Array(pending.keys) where pending[callID]?.outcome == nil {
             fail(callID, RPCError(.unavailable, "connection lost: \(reason)"))
         }
         context.fireChannelInactive()

@@ -77,17 +77,26 @@ public final class RPCServer: Sendable {
     }
 
     /// Stops accepting, sends every connection a GOAWAY, lets calls in flight finish within
-    /// `gracePeriod`, then closes whatever is left.
+    /// `gracePeriod`, then ends each call still open with a STATUS saying the shutdown cut it,
+    /// and closes.
     public func shutdown(gracePeriod: Duration) async {
         try? await serverChannel.close()
         let open = connections.withLockedValue { Array($0.values) }
         logger.info("draining", metadata: ["connections": "\(open.count)", "grace": "\(gracePeriod)"])
         for connection in open {
             connection.pipeline.fireUserInboundEventTriggered(GracefulShutdown())
-            let deadline = connection.eventLoop.scheduleTask(in: TimeAmount(gracePeriod)) {
+            let bound = connection.eventLoop.scheduleTask(in: TimeAmount(gracePeriod)) {
+                connection.pipeline.fireUserInboundEventTriggered(DrainBoundReached(gracePeriod: gracePeriod))
+            }
+            // A connection whose STATUS frames cannot be written (a peer that reads nothing)
+            // still closes a moment later.
+            let backstop = connection.eventLoop.scheduleTask(in: TimeAmount(gracePeriod) + .seconds(1)) {
                 connection.close(promise: nil)
             }
-            connection.closeFuture.whenComplete { _ in deadline.cancel() }
+            connection.closeFuture.whenComplete { _ in
+                bound.cancel()
+                backstop.cancel()
+            }
         }
         for connection in open {
             try? await connection.closeFuture.get()

@@ -96,6 +96,10 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             goAway(reason: "the server is shutting down")
             return
         }
+        if let cut = event as? DrainBoundReached {
+            cutAllCalls(after: cut.gracePeriod)
+            return
+        }
         if let handshake = event as? TLSHandshakeCompleted {
             peer = handshake.peer
             logger[metadataKey: "peer"] = "\(handshake.peer)"
@@ -142,6 +146,21 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         call.deadlineTimer?.cancel()
         call.stream?.fail(error ?? RPCError(.cancelled, "the call has ended"))
         return call
+    }
+
+    /// The drain bound has passed: every call still open gets a STATUS saying it was cut by the
+    /// shutdown (not a network fault) and whether it may be retried, then the connection closes.
+    private func cutAllCalls(after gracePeriod: Duration) {
+        for callID in calls.keys.sorted() {
+            let error = RPCError.cutByShutdown(callID: callID, gracePeriod: gracePeriod)
+            guard let call = endCall(callID, code: error.code, failing: error) else { continue }
+            call.task?.cancel()
+            state.callFinished(callID)
+            sendStatus(CallStatus(error, limit: maximumResponseSize), callID: callID)
+        }
+        guard let context else { return }
+        outbound.flush(context)
+        context.close(promise: nil)
     }
 
     private func abandonAllCalls(_ error: RPCError) {
@@ -492,3 +511,8 @@ private struct StreamIO: ServerCallIO {
 
 /// The user event that starts a connection's graceful shutdown.
 struct GracefulShutdown: Sendable {}
+
+/// Fired when a graceful shutdown's drain bound has passed with calls still open.
+struct DrainBoundReached: Sendable {
+    var gracePeriod: Duration
+}

@@ -1,6 +1,7 @@
 import Foundation
 import PinganProtocolContracts
 import PinganRPC
+import PinganRegistryContracts
 import PinganRPCTransport
 import PinganTestSupport
 import Testing
@@ -152,6 +153,38 @@ struct ExecutableTests {
         #expect(!output.split(separator: "\n").contains { $0.hasPrefix("2026-12-01T00:00:00+0000 critical") }, "no forged line")
         #expect(!output.contains("\u{0}"), "no NUL byte in the log")
         #expect(output.contains("request.id=r1\\u{a}2026-12-01T00:00:00+0000 critical"), "the forged text is there, escaped on one line")
+    }
+
+    @Test("a stream still running at the drain bound gets a STATUS saying the shutdown cut it, not a dropped connection")
+    func drainCutIsAnnounced() async throws {
+        let service = try RunningProcess(try BuiltExecutables.path("pingan-registry"),
+                                         ["--port", "0", "--drain-seconds", "1"] + Self.tlsFlags + Self.storageFlags())
+        defer { service.kill() }
+        let line = try await service.waitForOutput(containing: "listening", within: .seconds(20))
+        let port = try #require(line.split(separator: ":").last.flatMap { Int($0.prefix { $0.isNumber }) })
+        let connection = try await RPCConnection.connect(host: "127.0.0.1", port: port, tls: TestCertificates.context(.client, identity: "client"))
+        let _: Pingan_Registry_V1_SaveUnitsResponse = try await connection.unary(RegistryMethods.saveUnits, RegistryFixtures.units())
+        let rows = (1...300).map { ("职工\($0)", RegistryFixtures.idNumber(sequence: $0)) }
+        _ = try await RegistryFixtures.register(connection, batch: "b", unit: "DEPT-ZZB", category: 1, rows: rows)
+
+        // The reader takes one volunteer and stops: the server waits for credit, the stream stays open.
+        let stream = try await RegistryClient(connection).exportVolunteers(Pingan_Registry_V1_ExportVolunteersRequest())
+        var iterator = stream.makeAsyncIterator()
+        _ = try await iterator.next()
+        service.signal(SIGTERM)
+        #expect(try await service.waitForExit(within: .seconds(10)) == 0)
+
+        var received = 1
+        do {
+            while try await iterator.next() != nil { received += 1 }
+            Issue.record("the stream ended as if complete after \(received) of 300")
+        } catch let error as RPCError {
+            #expect(error.code == .unavailable)
+            #expect(error.details?.reason == RPCError.shutdownReason, "\(error)")
+            #expect(error.message.contains("retry only if the method is idempotent"))
+        }
+        #expect(received < 300)
+        await connection.close()
     }
 
     @Test("pingan-registry runs from a config file alone")
