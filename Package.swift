@@ -239,7 +239,7 @@ let package = Package(
         .target(
             name: "PinganTestSupport",
             dependencies: [
-                "PinganTLS", "PinganRPC", "PinganRPCTransport", "PinganRegistryContracts", "Registry",
+                "PinganTLS", "PinganRPC", "PinganRPCTransport", "PinganRegistryContracts", "Registry", "PinganPersonalData",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/PinganTestSupport",

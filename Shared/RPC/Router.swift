@@ -25,6 +25,7 @@ public struct Router: Sendable {
             guard case .unary(let handle) = handler else {
                 return .failure(RPCError(.internal, "\(descriptor) is not unary"))
             }
+            if let refusal = context.gate?.refusal(for: descriptor) { return .failure(refusal) }
             return await Self.mapErrors(context) { try await handle(request, context) }
         }
 
@@ -34,6 +35,7 @@ public struct Router: Sendable {
             guard case .streaming(let handle) = handler else {
                 return .failure(RPCError(.internal, "\(descriptor) is not streaming"))
             }
+            if let refusal = context.gate?.refusal(for: descriptor) { return .failure(refusal) }
             return await Self.mapErrors(context) { try await handle(io, context) }
         }
 
@@ -48,6 +50,7 @@ public struct Router: Sendable {
                 return .failure(RPCError(.cancelled, "the call was cancelled"))
             } catch {
                 context.logger.error("handler failed", metadata: ["error": "\(error)"])
+                context.gate?.handlerFailed(error)
                 return .failure(RPCError(.internal, "internal error (request id \(context.requestID))", cause: error))
             }
         }
@@ -57,6 +60,8 @@ public struct Router: Sendable {
     /// Where this server's calls report denials: the transport for ACL refusals, handlers for
     /// the refusals they make, and every PERMISSION_DENIED a handler answers.
     public let denials = DenialSink()
+    /// What stands before every handler: set by the host to refuse calls to a damaged store.
+    public let gate = GateSlot()
 
     public init() {}
 

@@ -14,15 +14,18 @@ public struct ServerContext: Sendable {
     public var caller: Caller?
     /// Where refusals of this call are kept on record; nil where nothing records them.
     public var denials: DenialSink?
+    /// The server's gate, consulted before the handler runs.
+    public var gate: GateSlot?
     private let connectionLogger: Logger
 
     /// - Parameter connectionLogger: the connection's logger (with `peer`); the call's own
     ///   `rpc.method` and `request.id` are added when `logger` is first used.
     public init(
         method: MethodDescriptor, metadata: Metadata, deadline: ContinuousClock.Instant?, peer: PeerIdentity, caller: Caller?,
-        denials: DenialSink? = nil, connectionLogger: Logger
+        denials: DenialSink? = nil, gate: GateSlot? = nil, connectionLogger: Logger
     ) {
         self.denials = denials
+        self.gate = gate
         self.method = method
         self.metadata = metadata
         self.deadline = deadline

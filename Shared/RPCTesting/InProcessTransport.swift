@@ -79,7 +79,7 @@ public struct InProcessTransport: ClientTransport {
             throw refusal
         }
         let context = ServerContext(method: route.descriptor, metadata: metadata, deadline: options.effectiveDeadline(now: .now),
-                                    peer: peer, caller: caller, denials: router.denials, connectionLogger: logger)
+                                    peer: peer, caller: caller, denials: router.denials, gate: router.gate, connectionLogger: logger)
         return (route, context)
     }
 

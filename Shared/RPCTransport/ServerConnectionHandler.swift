@@ -282,7 +282,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         guard let peer else { return nil }
         return ServerContext(
             method: call.route.descriptor, metadata: Metadata(call.headers.metadata), deadline: call.deadline, peer: peer,
-            caller: call.caller, denials: router.denials, connectionLogger: logger)
+            caller: call.caller, denials: router.denials, gate: router.gate, connectionLogger: logger)
     }
 
     // MARK: Streams

@@ -1,8 +1,10 @@
+import ArgumentParser
 import Logging
 import PinganCatalog
 import PinganRPC
 import PinganRPCTransport
 import PinganServiceKit
+import PinganStore
 import PinganTLS
 import Synchronization
 
@@ -15,11 +17,13 @@ public final class ServiceApplication: Sendable {
     public let accessControl: AccessControl
     let settings: ServiceSettings
     let peerClients: [RPCClient]
+    let store: StoreHandle?
     let logger: Logger
     private let serving: ServingFlag
     private let server = Mutex<RPCServer?>(nil)
 
-    init(name: ServiceName, router: Router, accessControl: AccessControl, settings: ServiceSettings, peerClients: [RPCClient], serving: ServingFlag, logger: Logger) {
+    init(name: ServiceName, router: Router, accessControl: AccessControl, settings: ServiceSettings, peerClients: [RPCClient], serving: ServingFlag, store: StoreHandle?, logger: Logger) {
+        self.store = store
         self.serving = serving
         self.name = name
         self.router = router
@@ -29,12 +33,31 @@ public final class ServiceApplication: Sendable {
         self.logger = logger
     }
 
+    /// The health of the service's database, if it has one.
+    public var databaseHealth: DatabaseHealth? { store?.health }
+
     /// True from `start` until `shutdown` begins; Health/Check answers NOT_SERVING otherwise.
     public var isServing: Bool { serving.isServing }
 
-    /// Listens with mutual TLS; returns the port (the one picked, for port 0).
+    /// How long the start-up check of the database may take; a larger file starts unchecked,
+    /// with a warning, and `--check-database` checks it in full.
+    public static let startupCheckLimit: Duration = .seconds(10)
+
+    /// Checks the database (bounded in time), then listens with mutual TLS; returns the port
+    /// (the one picked, for port 0). A damaged database is refused: nothing is served from it.
     @discardableResult
     public func start() async throws -> Int {
+        if let health = store?.health {
+            switch await health.quickCheck(within: Self.startupCheckLimit) {
+            case .intact:
+                break
+            case .unfinished:
+                logger.warning("the database check did not finish in \(Self.startupCheckLimit); serving unchecked (run --check-database)")
+            case .damaged(let problems):
+                throw ValidationError("the database is damaged (\(problems.prefix(3).joined(separator: "; "))); "
+                                      + "restore it from a backup and check it with --check-database before starting")
+            }
+        }
         var tls = TLSConfiguration(role: .server, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca)
         tls.handshakeTimeout = .seconds(10)
         let configuration = RPCServerConfiguration(host: settings.host, port: settings.port, tls: tls)
@@ -49,6 +72,23 @@ public final class ServiceApplication: Sendable {
         serving.set(false)
         await server.withLock { $0 }?.shutdown(gracePeriod: gracePeriod)
         for client in peerClients { await client.close() }
+    }
+
+    /// `--check-database`: the full integrity check, its report on standard output; exit
+    /// status 0 when intact, 1 when damaged.
+    public func checkDatabase() async throws {
+        guard let health = store?.health else {
+            print("\(name) has no database to check")
+            return
+        }
+        switch await health.integrityCheck() {
+        case .intact, .unfinished:
+            print("database intact")
+        case .damaged(let problems):
+            print("database damaged:")
+            problems.forEach { print("  \($0)") }
+            throw ExitCode(1)
+        }
     }
 
     /// Replaces the ACL from its file; a file that does not parse is refused and the old list

@@ -41,15 +41,19 @@ public enum ServiceHost {
         let parts = try await Definition.makeServices(own, peers: Peers(clients), logger: logger)
         var router = Router()
         for service in parts.services { service.register(with: &router) }
-        if let trail = parts.auditTrail {
-            AuditService(trail: trail).register(with: &router)
-            router.denials.recordDenials(with: AuditedDenials(trail: trail, logger: logger))
+        if let store = parts.store {
+            AuditService(trail: store.auditTrail).register(with: &router)
+            router.denials.recordDenials(with: AuditedDenials(trail: store.auditTrail, logger: logger))
+            router.gate.install(DamageGate(health: store.health, logger: logger))
         }
         let serving = ServingFlag()
-        HealthService(serverName: Definition.entry.executable, version: version, isServing: { serving.isServing }).register(with: &router)
+        let health = parts.store?.health
+        HealthService(serverName: Definition.entry.executable, version: version, isServing: {
+            serving.isServing && health?.damageReport == nil
+        }).register(with: &router)
         ReflectionService().register(with: &router)
         return ServiceApplication(name: Definition.name, router: router, accessControl: accessControl, settings: settings,
-                                  peerClients: Array(clients.values), serving: serving, logger: logger)
+                                  peerClients: Array(clients.values), serving: serving, store: parts.store, logger: logger)
     }
 
     /// Resolves every setting, then runs `Definition` until SIGTERM or SIGINT.
@@ -70,6 +74,10 @@ public enum ServiceHost {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let application = try await build(definition, settings: settings, own: resolved, logger: logger)
+        if options.checkDatabase {
+            try await application.checkDatabase()
+            return
+        }
         try await application.start()
         let metrics = try await MetricsEndpoint.start(host: "127.0.0.1", port: settings.metricsPort, registry: registry, logger: logger)
 

@@ -43,6 +43,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL, config \"log_level\"; default info).")
     public var logLevel: String?
 
+    @Flag(help: "Check the whole database (SQLite's integrity check), print what it found and exit: 0 intact, 1 damaged. Run it after a restore.")
+    public var checkDatabase = false
+
     public init() {}
 
     /// The config keys these options read.

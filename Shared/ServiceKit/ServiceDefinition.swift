@@ -22,15 +22,16 @@ public protocol ServiceDefinition {
     static func makeServices(_ settings: Settings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts
 }
 
-/// What a service definition builds: its RPC services and, for a service with a store, its
-/// audit log - where the host keeps refused calls, and which it serves to auditors.
+/// What a service definition builds: its RPC services and, for a service with a store, the
+/// store's handle: its audit log (where the host keeps refused calls, served to auditors) and
+/// its health (checked at start and on demand, watched while serving).
 public struct ServiceParts: Sendable {
     public var services: [any RPCService]
-    public var auditTrail: AuditTrail?
+    public var store: StoreHandle?
 
-    public init(services: [any RPCService], auditTrail: AuditTrail?) {
+    public init(services: [any RPCService], store: StoreHandle?) {
         self.services = services
-        self.auditTrail = auditTrail
+        self.store = store
     }
 }
 

@@ -22,7 +22,18 @@ public enum ServiceDatabase {
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .powerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
         }
-        return try DatabasePool(path: path, configuration: configuration)
+        return try naming(path) { try DatabasePool(path: path, configuration: configuration) }
+    }
+
+    /// Runs `body`, turning SQLite's report of a damaged file into an error that names the file
+    /// and says what to do.
+    static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError where DatabaseHealth.isCorruption(error) {
+            throw StoreError("database \(path) is damaged (SQLite: \(error.message ?? "\(error.resultCode)")); "
+                             + "restore it from a backup and check it with --check-database")
+        }
     }
 
     /// Creates `path` empty with mode 0600 if it does not exist; otherwise clears its bits for
@@ -47,6 +58,10 @@ public enum ServiceDatabase {
 
     /// Applies `migrator`, refusing a database written by a newer version of `service`.
     public static func migrate(_ writer: any DatabaseWriter, with migrator: DatabaseMigrator, service: String) throws {
+        try naming(writer.path) { try migrate(checked: writer, with: migrator, service: service) }
+    }
+
+    private static func migrate(checked writer: any DatabaseWriter, with migrator: DatabaseMigrator, service: String) throws {
         let superseded = try writer.read { db in try migrator.hasBeenSuperseded(db) }
         if superseded {
             let unknown = try writer.read { db in try migrator.appliedIdentifiers(db) }.subtracting(migrator.migrations)

@@ -3,6 +3,7 @@ import Logging
 import PinganCatalog
 import PinganProtocolContracts
 import PinganRPC
+import PinganRegistryContracts
 import PinganRPCTransport
 import PinganServiceHost
 import PinganServiceKit
@@ -91,6 +92,39 @@ struct ServiceApplicationTests {
             "/pingan.audit.v1.Audit/ListEntries", "/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods",
         ])
         await client.close()
+    }
+
+    @Test("a registry whose database is damaged: refused at start, reported by --check-database, and an intact one passes")
+    func damagedDatabase() async throws {
+        let (database, key) = try await RegistryFixtures.damagedDatabase()
+        let registry = try BuiltExecutables.path("pingan-registry")
+        let flags = ["--port", "0", "--metrics-port", "0", "--database", database, "--data-key", key] + ExecutableTests.tlsFlags
+        let start = try await Subprocess.run(registry, flags, timeout: .seconds(30))
+        #expect(start.status != 0)
+        #expect(start.standardError.contains("the database is damaged"), "\(start.standardError)")
+        let check = try await Subprocess.run(registry, flags + ["--check-database"], timeout: .seconds(30))
+        #expect(check.status == 1 && check.text.contains("\ndatabase damaged:\n  "), "\(check.text) \(check.standardError)")
+        let intact = try await Subprocess.run(registry, ["--port", "0", "--metrics-port", "0"] + ExecutableTests.tlsFlags
+                                               + (try ExecutableTests.storageFlags()) + ["--check-database"], timeout: .seconds(30))
+        #expect(intact.status == 0 && intact.text.hasSuffix("\ndatabase intact\n"), "\(intact.text) \(intact.standardError)")
+    }
+
+    @Test("once the database is known damaged, Health says NOT_SERVING and domain calls are refused; Health and Audit still answer")
+    func damageWhileServing() async throws {
+        let own = try RegistrySettings.parse(try ExecutableTests.storageFlags())
+        let resolved = try own.resolve(ServiceOptions.parse([]).source(environment: [:], ownKeys: RegistrySettings.configKeys))
+        let application = try await ServiceHost.build(RegistryDefinition.self, settings: Self.settings(), own: resolved, logger: Self.logger)
+        let port = try await application.start()
+        let client = RPCClient(host: "127.0.0.1", port: port, tls: try TestCertificates.context(.client, identity: "client"))
+        application.databaseHealth?.markDamaged("database disk image is malformed")
+        let health: Pingan_Health_V1_HealthCheckResponse = try await client.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
+        #expect(health.status == .notServing)
+        await #expect {
+            let _: Pingan_Registry_V1_Progress = try await client.unary(RegistryMethods.getProgress, Pingan_Registry_V1_GetProgressRequest())
+        } throws: { ($0 as? RPCError)?.code == .unavailable && ($0 as? RPCError)?.details?.reason == "DATABASE_DAMAGED" }
+        let _: Pingan_Audit_V1_EntryPage = try await client.unary(AuditService.listEntries, Pingan_Audit_V1_ListEntriesRequest())
+        await client.close()
+        await application.shutdown(gracePeriod: .seconds(1))
     }
 
     @Test("a service missing its own setting or a peer refuses to start and says which", arguments: [

@@ -1,4 +1,5 @@
 import Foundation
+import PinganPersonalData
 import PinganRegistryContracts
 import PinganRPC
 import Registry
@@ -48,5 +49,29 @@ public enum RegistryFixtures {
                 try await writer.write(row)
             }
         }
+    }
+
+    /// A registry database of 999 volunteers, then 64 KiB of it overwritten at `offset` (the
+    /// default leaves the schema whole and hits the volunteers), and its data key file (0600).
+    public static func damagedDatabase(at offset: UInt64 = 256 * 1024) async throws -> (database: String, key: String) {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-damaged-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("registry.sqlite").path
+        let keyPath = folder.appendingPathComponent("data.key").path
+        try Data(String(repeating: "5a", count: 64).utf8).write(to: URL(fileURLWithPath: keyPath))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: keyPath)
+        do {
+            let store = try RegistryStore.open(path: path, cipher: PersonalDataCipher(key: PersonalDataKey(contentsOf: keyPath)))
+            try await store.saveUnits([OrgUnit(code: "TOWN", name: "某镇", kind: .town, parentCode: nil),
+                                       OrgUnit(code: "DEPT", name: "综治办", kind: .department, parentCode: "TOWN")], actor: "t", requestID: "r")
+            let rows = (1...999).map { DirectedBatch.Row(number: $0, name: "人\($0)", idNumber: idNumber(sequence: $0)) }
+            _ = try await store.registerBatch(DirectedBatch(batchID: "b", unitCode: "DEPT", category: 4, rows: rows),
+                                              plan: .townPlan2010, actor: "t", requestID: "r")
+        }  // closing the last connection checkpoints the WAL into the file
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: offset)
+        try handle.write(contentsOf: Data(repeating: 0xA5, count: 64 * 1024))
+        try handle.close()
+        return (path, keyPath)
     }
 }

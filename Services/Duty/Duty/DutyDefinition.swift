@@ -11,7 +11,7 @@ public enum DutyDefinition: ServiceDefinition {
 
     public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try DutyStore.open(path: settings.database)
-        return ServiceParts(services: [DutyService(store: store)], auditTrail: store.auditTrail)
+        return ServiceParts(services: [DutyService(store: store)], store: store.handle)
     }
 }
 

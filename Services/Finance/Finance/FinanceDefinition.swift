@@ -11,7 +11,7 @@ public enum FinanceDefinition: ServiceDefinition {
 
     public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try FinanceStore.open(path: settings.database)
-        return ServiceParts(services: [FinanceService(store: store)], auditTrail: store.auditTrail)
+        return ServiceParts(services: [FinanceService(store: store)], store: store.handle)
     }
 }
 

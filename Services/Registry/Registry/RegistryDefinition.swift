@@ -13,7 +13,7 @@ public enum RegistryDefinition: ServiceDefinition {
     public static func makeServices(_ settings: RegistrySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let key = try PersonalDataKey(contentsOf: settings.dataKey)
         let store = try RegistryStore.open(path: settings.database, cipher: PersonalDataCipher(key: key))
-        return ServiceParts(services: [RegistryService(store: store, campaign: settings.campaign)], auditTrail: store.auditTrail)
+        return ServiceParts(services: [RegistryService(store: store, campaign: settings.campaign)], store: store.handle)
     }
 }
 

@@ -14,7 +14,7 @@ public enum TrainingDefinition: ServiceDefinition {
     public static func makeServices(_ settings: TrainingSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try TrainingStore.open(path: settings.database)
         let registry = RegistryDirectory(RegistryClient(peers.transport(.registry)))
-        return ServiceParts(services: [TrainingService(store: store, calendar: settings.calendar, directory: registry)], auditTrail: store.auditTrail)
+        return ServiceParts(services: [TrainingService(store: store, calendar: settings.calendar, directory: registry)], store: store.handle)
     }
 }
 

@@ -8,6 +8,8 @@ import PinganStore
 /// The registry's SQLite database. It owns its file: nothing else opens it.
 public struct RegistryStore: Sendable {
     let writer: any DatabaseWriter
+    /// Whether the file can be trusted; shared by every copy of the store.
+    public let health: DatabaseHealth
     let cipher: PersonalDataCipher
 
     static let idField = "volunteer.id_number"
@@ -17,6 +19,7 @@ public struct RegistryStore: Sendable {
     public init(writer: any DatabaseWriter, cipher: PersonalDataCipher) throws {
         try ServiceDatabase.migrate(writer, with: RegistryMigrations.migrator, service: "registry")
         self.writer = writer
+        self.health = DatabaseHealth(writer)
         self.cipher = cipher
     }
 
@@ -278,6 +281,9 @@ public struct RegistryStore: Sendable {
 
     /// The audit log, for the host's record of refused calls and the Audit RPC.
     public var auditTrail: AuditTrail { AuditTrail(writer) }
+
+    /// What the host works with: the audit log and the database's health.
+    public var handle: StoreHandle { StoreHandle(writer, health: health) }
 
     /// Runs raw SQL against the database, for tests that check what the schema enforces.
     func execute(sql: String) async throws {

@@ -6,10 +6,13 @@ import PinganStore
 /// The training service's SQLite database. It owns its file: nothing else opens it.
 public struct TrainingStore: Sendable {
     let writer: any DatabaseWriter
+    /// Whether the file can be trusted; shared by every copy of the store.
+    public let health: DatabaseHealth
 
     public init(writer: any DatabaseWriter) throws {
         try ServiceDatabase.migrate(writer, with: TrainingMigrations.migrator, service: "training service")
         self.writer = writer
+        self.health = DatabaseHealth(writer)
     }
 
     public static func open(path: String) throws -> TrainingStore {
@@ -169,4 +172,7 @@ public struct TrainingStore: Sendable {
 
     /// The audit log, for the host's record of refused calls and the Audit RPC.
     public var auditTrail: AuditTrail { AuditTrail(writer) }
+
+    /// What the host works with: the audit log and the database's health.
+    public var handle: StoreHandle { StoreHandle(writer, health: health) }
 }
