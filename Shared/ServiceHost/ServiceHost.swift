@@ -73,6 +73,7 @@ public enum ServiceHost {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        if try await Definition.maintain(resolved, logger: logger) { return }
         let application = try await build(definition, settings: settings, own: resolved, logger: logger)
         if options.checkDatabase {
             try await application.checkDatabase()

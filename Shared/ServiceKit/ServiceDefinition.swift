@@ -20,6 +20,10 @@ public protocol ServiceDefinition {
     /// What it serves, built once at start. `peers` has a client for every peer the catalog
     /// lists for it, called with the service's own certificate.
     static func makeServices(_ settings: Settings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts
+
+    /// A maintenance action its settings ask for, run instead of serving (a data key
+    /// rotation); true when it ran one, and the executable then exits.
+    static func maintain(_ settings: Settings.Resolved, logger: Logger) async throws -> Bool
 }
 
 /// What a service definition builds: its RPC services and, for a service with a store, the
@@ -38,6 +42,9 @@ public struct ServiceParts: Sendable {
 extension ServiceDefinition {
     /// Its line of the catalog.
     public static var entry: ServiceEntry { ServiceCatalog.entry(name) }
+
+    /// No maintenance actions.
+    public static func maintain(_ settings: Settings.Resolved, logger: Logger) async throws -> Bool { false }
 }
 
 /// Clients of the services a service calls, by name.

@@ -109,6 +109,32 @@ struct ServiceApplicationTests {
         #expect(intact.status == 0 && intact.text.hasSuffix("\ndatabase intact\n"), "\(intact.text) \(intact.standardError)")
     }
 
+    @Test("pingan-registry refuses a data key that is not its data's, and --rotate-data-key moves the data to a new key")
+    func dataKey() async throws {
+        let storage = try ExecutableTests.storageFlags()  // --database D --data-key K
+        let registry = try BuiltExecutables.path("pingan-registry")
+        let common = ["--port", "0", "--metrics-port", "0"] + ExecutableTests.tlsFlags
+        // First start: the database gets its key check.
+        let first = try RunningProcess(registry, common + storage)
+        _ = try await first.waitForOutput(containing: "listening", within: .seconds(20))
+        first.signal(SIGTERM)
+        _ = try await first.waitForExit(within: .seconds(10))
+
+        let newKey = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-new-key-\(UUID())").path
+        try Data(String(repeating: "3c", count: 64).utf8).write(to: URL(fileURLWithPath: newKey))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: newKey)
+        let wrong = try await Subprocess.run(registry, common + [storage[0], storage[1], "--data-key", newKey], timeout: .seconds(30))
+        #expect(wrong.status != 0 && wrong.standardError.contains("the data key does not match"), "\(wrong.standardError)")
+
+        let rotate = try await Subprocess.run(registry, common + storage + ["--rotate-data-key", newKey], timeout: .seconds(30))
+        #expect(rotate.status == 0 && rotate.text.contains("rotation finished"), "\(rotate.text) \(rotate.standardError)")
+        let old = try await Subprocess.run(registry, common + storage, timeout: .seconds(30))
+        #expect(old.status != 0 && old.standardError.contains("the data key does not match"))
+        let rotated = try RunningProcess(registry, common + [storage[0], storage[1], "--data-key", newKey])
+        defer { rotated.kill() }
+        _ = try await rotated.waitForOutput(containing: "listening", within: .seconds(20))
+    }
+
     @Test("once the database is known damaged, Health says NOT_SERVING and domain calls are refused; Health and Audit still answer")
     func damageWhileServing() async throws {
         let own = try RegistrySettings.parse(try ExecutableTests.storageFlags())

@@ -13,8 +13,8 @@ import Testing
 struct DamagedDatabaseTests {
     @Test("the quick check finds 64 KiB overwritten, and the store is marked damaged")
     func quickCheckFindsDamage() async throws {
-        let path = try await RegistryFixtures.damagedDatabase().database
-        let store = try RegistryStore.open(path: path, cipher: PersonalDataCipher(key: .random()))
+        let (path, key) = try await RegistryFixtures.damagedDatabase()
+        let store = try RegistryStore.open(path: path, cipher: PersonalDataCipher(key: PersonalDataKey(contentsOf: key)))
         guard case .damaged(let problems) = await store.health.quickCheck(within: .seconds(10)) else {
             Issue.record("the damage was not found"); return
         }

@@ -15,6 +15,20 @@ public enum RegistryDefinition: ServiceDefinition {
         let store = try RegistryStore.open(path: settings.database, cipher: PersonalDataCipher(key: key))
         return ServiceParts(services: [RegistryService(store: store, campaign: settings.campaign)], store: store.handle)
     }
+
+    /// `--rotate-data-key NEW`: re-seals and re-hashes the personal data under the new key,
+    /// resumable, reporting progress on stdout; then the registry is started with the new key.
+    public static func maintain(_ settings: RegistrySettings.Resolved, logger: Logger) async throws -> Bool {
+        guard let newKeyPath = settings.rotateDataKey else { return false }
+        let oldKey = try PersonalDataKey(contentsOf: settings.dataKey)
+        let newKey = try PersonalDataKey(contentsOf: newKeyPath)
+        let store = try RegistryStore.open(path: settings.database, cipher: PersonalDataCipher(key: oldKey), verifyingKey: false)
+        let result = try store.rotateKey(to: PersonalDataCipher(key: newKey), actor: "operator (--rotate-data-key)") { progress in
+            print("re-sealed \(progress.resealed) of \(progress.total) volunteers")
+        }
+        print("rotation finished: \(result.total) volunteers are sealed under the new key; start pingan-registry with --data-key \(newKeyPath)")
+        return true
+    }
 }
 
 /// The registry's own settings.
@@ -28,6 +42,9 @@ public struct RegistrySettings: ServiceSettingsGroup {
     @Option(help: "Campaign file: phases, quotas and rules as JSON (env PINGAN_CAMPAIGN, config \"campaign\"; default: the embedded World Expo 2010 campaign).")
     var campaign: String?
 
+    @Option(help: "Re-seal all personal data under this new key file (with the current one as --data-key), then exit. Resumable: run it again after an interruption.")
+    var rotateDataKey: String?
+
     public init() {}
 
     public static let configKeys = ["database", "data_key", "campaign"]
@@ -36,10 +53,11 @@ public struct RegistrySettings: ServiceSettingsGroup {
         public var database: String
         public var dataKey: String
         public var campaign: Campaign
+        public var rotateDataKey: String?
     }
 
     public func resolve(_ source: SettingSource) throws -> Resolved {
         Resolved(database: try source.required(database, "database"), dataKey: try source.required(dataKey, "data_key"),
-                 campaign: try source.text(campaign, "campaign").map(Campaign.load(from:)) ?? .expo2010)
+                 campaign: try source.text(campaign, "campaign").map(Campaign.load(from:)) ?? .expo2010, rotateDataKey: rotateDataKey)
     }
 }

@@ -9,6 +9,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v2: public applications and status history", migrate: v2)
         migrator.registerMigration("v3: idempotency keys", migrate: v3)
         migrator.registerMigration("v4: teams, transfers, staff roles, search indexes", migrate: v4)
+        migrator.registerMigration("v5: data key check and key rotation", migrate: v5)
         return migrator
     }
 
@@ -162,6 +163,30 @@ enum RegistryMigrations {
                 end_reason TEXT
             );
             CREATE INDEX staff_roles_unit ON staff_roles(unit_code) WHERE ended_at IS NULL;
+            """)
+    }
+
+    /// The data key's check values, the progress of a key rotation, and the key generation each
+    /// batch's content hash was made under.
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A fixed text hashed and sealed under the key in force: a service started with
+            -- another key notices before it reads or writes anything.
+            CREATE TABLE data_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                check_hash BLOB NOT NULL,
+                check_sealed BLOB NOT NULL,
+                generation INTEGER NOT NULL,
+                since TEXT NOT NULL
+            );
+            -- A rotation under way: the new key's check hash and the last volunteer re-sealed.
+            CREATE TABLE key_rotation (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                new_check_hash BLOB NOT NULL,
+                last_volunteer_id INTEGER NOT NULL,
+                started_at TEXT NOT NULL
+            );
+            ALTER TABLE registration_batches ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 1;
             """)
     }
 }

@@ -23,15 +23,20 @@ public struct RegistryStore: Sendable {
         self.cipher = cipher
     }
 
-    /// Opens (creating if needed) the database file in WAL mode with foreign keys on.
-    public static func open(path: String, cipher: PersonalDataCipher) throws -> RegistryStore {
+    /// Opens (creating if needed) the database file in WAL mode with foreign keys on, and
+    /// refuses a key the data was not written with (`verifyingKey` is off only for a rotation).
+    public static func open(path: String, cipher: PersonalDataCipher, verifyingKey: Bool = true) throws -> RegistryStore {
         // Identity: a registration acknowledged is kept through a power loss.
-        try RegistryStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss), cipher: cipher)
+        let store = try RegistryStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss), cipher: cipher)
+        if verifyingKey { try store.verifyDataKey(path: path) }
+        return store
     }
 
     /// An in-memory database, for tests.
     public static func inMemory(cipher: PersonalDataCipher) throws -> RegistryStore {
-        try RegistryStore(writer: DatabaseQueue(), cipher: cipher)
+        let store = try RegistryStore(writer: DatabaseQueue(), cipher: cipher)
+        try store.verifyDataKey(path: ":memory:")
+        return store
     }
 
     // MARK: Units
@@ -84,8 +89,12 @@ public struct RegistryStore: Sendable {
         let cipher = self.cipher
         return try await writer.write { db in
             if let previous = try Row.fetchOne(db, sql: """
-                SELECT content_hash, accepted, first_volunteer_id FROM registration_batches WHERE batch_id = ?
+                SELECT content_hash, accepted, first_volunteer_id, key_generation FROM registration_batches WHERE batch_id = ?
                 """, arguments: [batch.batchID]) {
+                guard previous["key_generation"] as Int == (try Self.keyGeneration(db)) else {
+                    throw Refusal("batch", [BrokenRule(field: "batchId", rule: "BATCH_ID_REUSED", kind: .duplicate,
+                        message: "batch \(batch.batchID) was registered before the data key was rotated, so it cannot be compared; use a new batch id")])
+                }
                 guard (previous["content_hash"] as Data?) == Data(contentHash) else {
                     throw Refusal("batch", [BrokenRule(field: "batchId", rule: "BATCH_ID_REUSED",
                         kind: .duplicate, message: "batch \(batch.batchID) was already registered with different rows")])
@@ -113,9 +122,9 @@ public struct RegistryStore: Sendable {
 
             let now = Self.timestamp()
             try db.execute(sql: """
-                INSERT INTO registration_batches (batch_id, content_hash, unit_code, category, accepted, first_volunteer_id, created_at)
-                VALUES (?, ?, ?, ?, ?, 0, ?)
-                """, arguments: [batch.batchID, Data(contentHash), batch.unitCode, batch.category, rows.count, now])
+                INSERT INTO registration_batches (batch_id, content_hash, unit_code, category, accepted, first_volunteer_id, created_at, key_generation)
+                VALUES (?, ?, ?, ?, ?, 0, ?, ?)
+                """, arguments: [batch.batchID, Data(contentHash), batch.unitCode, batch.category, rows.count, now, try Self.keyGeneration(db)])
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
                                         unit_code, category, subcategory, status, batch_id, created_at)
