@@ -8,6 +8,7 @@ import PinganCatalog
 import PinganRPC
 import PinganRPCTransport
 import PinganServiceKit
+import PinganStore
 import PinganTLS
 
 /// What every Pingan executable does between parsing its options and exiting: build the service
@@ -74,7 +75,13 @@ public enum ServiceHost {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         if try await Definition.maintain(resolved, logger: logger) { return }
-        let application = try await build(definition, settings: settings, own: resolved, logger: logger)
+        let application: ServiceApplication
+        do {
+            application = try await build(definition, settings: settings, own: resolved, logger: logger)
+        } catch let error as StoreError where error.damaged && options.checkDatabase {
+            print("database damaged:\n  \(error)")  // damaged beyond opening
+            throw ExitCode(1)
+        }
         if options.checkDatabase {
             try await application.checkDatabase()
             return

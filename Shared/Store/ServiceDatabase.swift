@@ -27,12 +27,12 @@ public enum ServiceDatabase {
 
     /// Runs `body`, turning SQLite's report of a damaged file into an error that names the file
     /// and says what to do.
-    static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
+    public static func naming<T>(_ path: String, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError where DatabaseHealth.isCorruption(error) {
             throw StoreError("database \(path) is damaged (SQLite: \(error.message ?? "\(error.resultCode)")); "
-                             + "restore it from a backup and check it with --check-database")
+                             + "restore it from a backup and check it with --check-database", damaged: true)
         }
     }
 
@@ -79,6 +79,11 @@ public enum ServiceDatabase {
 /// A store failure that is not about the caller's input.
 public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String
-    public init(_ message: String) { self.message = message }
+    /// True when the error is SQLite saying the file is damaged.
+    public var damaged: Bool
+    public init(_ message: String, damaged: Bool = false) {
+        self.message = message
+        self.damaged = damaged
+    }
     public var description: String { message }
 }

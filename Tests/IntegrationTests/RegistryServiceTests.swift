@@ -38,11 +38,13 @@ struct RegistryServiceTests {
         var get = Pingan_Registry_V1_GetVolunteerRequest()
         get.id = result.firstVolunteerID
         let masked: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
-        #expect(masked.idNumber == "3101**********" + RegistryFixtures.idNumber(sequence: 1).suffix(4))
+        #expect(masked.idNumber == "31**************" + RegistryFixtures.idNumber(sequence: 1).suffix(2))
+        #expect(masked.birthDate.isEmpty && masked.birthYear == 1980)
         #expect(masked.name == "职工1")
         get.unmasked = true
         let full: Pingan_Registry_V1_Volunteer = try await connection.unary(RegistryMethods.getVolunteer, get)
         #expect(full.idNumber == RegistryFixtures.idNumber(sequence: 1))
+        #expect(full.birthDate == "1980-01-01")
 
         var bad = (501...510).map { ("职工\($0)", RegistryFixtures.idNumber(sequence: $0)) }
         bad[3].1 = "110105194912310023"

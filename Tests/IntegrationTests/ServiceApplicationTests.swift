@@ -101,7 +101,7 @@ struct ServiceApplicationTests {
         let flags = ["--port", "0", "--metrics-port", "0", "--database", database, "--data-key", key] + ExecutableTests.tlsFlags
         let start = try await Subprocess.run(registry, flags, timeout: .seconds(30))
         #expect(start.status != 0)
-        #expect(start.standardError.contains("the database is damaged"), "\(start.standardError)")
+        #expect(start.standardError.contains("is damaged"), "\(start.standardError)")
         let check = try await Subprocess.run(registry, flags + ["--check-database"], timeout: .seconds(30))
         #expect(check.status == 1 && check.text.contains("\ndatabase damaged:\n  "), "\(check.text) \(check.standardError)")
         let intact = try await Subprocess.run(registry, ["--port", "0", "--metrics-port", "0"] + ExecutableTests.tlsFlags

@@ -35,7 +35,8 @@ struct RegistrySection: ServiceSection {
             Field("name", Text("姓名", "Name"), .text(volunteer.name)),
             Field("id_number", Text("证件号码", "ID number"), .text(volunteer.idNumber)),
             Field("phone", Text("手机", "Phone"), volunteer.phone.isEmpty ? .none : .text(volunteer.phone)),
-            Field("birth_date", Text("出生日期", "Born"), .text(volunteer.birthDate)),
+            // The date comes only with an unmasked read; every answer has the year.
+            Field("born", Text("出生", "Born"), .text(volunteer.birthDate.isEmpty ? String(volunteer.birthYear) : volunteer.birthDate)),
             Field("unit", Text("单位", "Unit"), .text(volunteer.unitCode)),
             Field("category", Text("类别", "Category"), .text(volunteer.subcategory.isEmpty ? "\(volunteer.category)" : volunteer.subcategory)),
             Field("status", Text("状态", "Status"), .text(volunteer.status)),

@@ -1,8 +1,14 @@
 /// How personal data appears in answers to roles that may not see it in full.
+///
+/// A masked answer must not give the number away as a whole: a resident ID's characters 7-14
+/// are the birth date, and 1-6 the district, which a town's people mostly share. So a masked
+/// answer carries the birth year only (the date travels with unmasked, audited reads), and the
+/// mask keeps two characters at each end: with the district and the year known, some 3,300 IDs
+/// still fit each answer.
 public enum Masking {
-    /// Keeps the first four and last four characters: `3101**********123X`, `E1****4567`.
+    /// Keeps the first two and last two characters: `31**************3X`, `E1******67`.
     public static func identityNumber(_ value: String) -> String {
-        keep(first: 4, last: 4, of: value)
+        keep(first: 2, last: 2, of: value)
     }
 
     /// Keeps the first three and last four digits: `138****5678`.

@@ -167,7 +167,8 @@ public struct RegistryService: RPCService {
         volunteer.name = record.name
         volunteer.idNumber = record.idNumber
         volunteer.phone = record.phone ?? ""
-        volunteer.birthDate = record.birthDate.description
+        volunteer.birthDate = record.birthDate?.description ?? ""
+        volunteer.birthYear = Int32(record.birthYear)
         volunteer.unitCode = record.unitCode
         volunteer.category = Int32(record.category)
         volunteer.subcategory = record.subcategory ?? ""

@@ -10,6 +10,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v3: idempotency keys", migrate: v3)
         migrator.registerMigration("v4: teams, transfers, staff roles, search indexes", migrate: v4)
         migrator.registerMigration("v5: data key check and key rotation", migrate: v5)
+        migrator.registerMigration("v6: birth dates sealed, birth years, shorter ID masks", migrate: v6)
         return migrator
     }
 
@@ -187,6 +188,21 @@ enum RegistryMigrations {
                 started_at TEXT NOT NULL
             );
             ALTER TABLE registration_batches ADD COLUMN key_generation INTEGER NOT NULL DEFAULT 1;
+            """)
+    }
+
+    /// Birth dates leave the plain columns: a year for masked answers, the date sealed (the
+    /// store seals the existing ones with the key when it opens); ID masks keep two characters
+    /// at each end.
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE volunteers ADD COLUMN birth_year INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE volunteers ADD COLUMN birth_date_sealed BLOB;
+            UPDATE volunteers SET birth_year = CAST(substr(birth_date, 1, 4) AS INTEGER);
+            -- The rows whose birth date is still plain, for the store to seal without a scan.
+            CREATE INDEX volunteers_plain_birth_date ON volunteers(id) WHERE birth_date != '';
+            UPDATE volunteers SET id_masked = substr(id_masked, 1, 2) || substr('********************', 1, length(id_masked) - 4) || substr(id_masked, -2)
+                WHERE length(id_masked) > 4;
             """)
     }
 }

@@ -46,11 +46,12 @@ extension RegistryStore {
                 }
                 let now = Self.timestamp()
                 try db.execute(sql: """
-                    INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
-                                            unit_code, category, subcategory, status, batch_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 9, NULL, 'applied', NULL, ?)
+                    INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date, birth_year,
+                                            birth_date_sealed, unit_code, category, subcategory, status, batch_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, 9, NULL, 'applied', NULL, ?)
                     """, arguments: [applicant.name.trimmed, Data(hash), Data(sealedID), masked, sealedPhone.map { Data($0) },
-                                     cleanPhone.map(Masking.phoneNumber), applicant.birthDate.description, unitCode, now])
+                                     cleanPhone.map(Masking.phoneNumber), applicant.birthDate.year,
+                                     Data(cipher.seal(applicant.birthDate.description, field: Self.birthDateField)), unitCode, now])
                 let id = db.lastInsertedRowID
                 try db.execute(sql: """
                     INSERT INTO applications (volunteer_id, applied_on, residency, resident_since, age_waiver_reason) VALUES (?, ?, ?, ?, ?)

@@ -31,6 +31,20 @@ extension RegistryStore {
             }
             try Self.writeKeyCheck(db, cipher, generation: 1)
         }
+        try sealPlainBirthDates()
+    }
+
+    /// Seals the birth dates a database from before v6 kept in plain text, a thousand rows a
+    /// transaction (a restart after an interruption goes on with the rest).
+    func sealPlainBirthDates() throws {
+        while try writer.write({ db -> Bool in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, birth_date FROM volunteers INDEXED BY volunteers_plain_birth_date WHERE birth_date != '' LIMIT 1000")
+            for row in rows {
+                try db.execute(sql: "UPDATE volunteers SET birth_date_sealed = ?, birth_date = '' WHERE id = ?",
+                               arguments: [Data(cipher.seal(row["birth_date"], field: Self.birthDateField)), row["id"] as Int64])
+            }
+            return !rows.isEmpty
+        }) {}
     }
 
     static func matches(_ cipher: PersonalDataCipher, hash: Data, sealed: Data) -> Bool {
@@ -83,14 +97,17 @@ extension RegistryStore {
         for _ in 0..<maximumBatches {
             let (done, more) = try writer.write { db -> (Int, Bool) in
                 let last = try Int64.fetchOne(db, sql: "SELECT last_volunteer_id FROM key_rotation WHERE id = 1") ?? 0
-                let rows = try Row.fetchAll(db, sql: "SELECT id, id_sealed, phone_sealed FROM volunteers WHERE id > ? ORDER BY id LIMIT ?",
-                                            arguments: [last, batchSize])
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT id, id_sealed, phone_sealed, birth_date_sealed FROM volunteers WHERE id > ? ORDER BY id LIMIT ?
+                    """, arguments: [last, batchSize])
                 for row in rows {
                     let idNumber = try cipher.open([UInt8](row["id_sealed"] as Data), field: Self.idField)
                     let phone = try (row["phone_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: Self.phoneField) }
-                    try db.execute(sql: "UPDATE volunteers SET id_hash = ?, id_sealed = ?, phone_sealed = ? WHERE id = ?", arguments: [
+                    let birthDate = try (row["birth_date_sealed"] as Data?).map { try cipher.open([UInt8]($0), field: Self.birthDateField) }
+                    try db.execute(sql: "UPDATE volunteers SET id_hash = ?, id_sealed = ?, phone_sealed = ?, birth_date_sealed = ? WHERE id = ?", arguments: [
                         Data(newCipher.keyedHash(idNumber, field: Self.idField)), Data(newCipher.seal(idNumber, field: Self.idField)),
-                        phone.map { Data(newCipher.seal($0, field: Self.phoneField)) }, row["id"] as Int64,
+                        phone.map { Data(newCipher.seal($0, field: Self.phoneField)) },
+                        birthDate.map { Data(newCipher.seal($0, field: Self.birthDateField)) }, row["id"] as Int64,
                     ])
                 }
                 if let lastRow = rows.last {

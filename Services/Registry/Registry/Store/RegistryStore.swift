@@ -14,6 +14,7 @@ public struct RegistryStore: Sendable {
 
     static let idField = "volunteer.id_number"
     static let phoneField = "volunteer.phone"
+    static let birthDateField = "volunteer.birth_date"
 
     /// Migrates `writer`; refuses a database written by a newer version of the registry.
     public init(writer: any DatabaseWriter, cipher: PersonalDataCipher) throws {
@@ -28,7 +29,7 @@ public struct RegistryStore: Sendable {
     public static func open(path: String, cipher: PersonalDataCipher, verifyingKey: Bool = true) throws -> RegistryStore {
         // Identity: a registration acknowledged is kept through a power loss.
         let store = try RegistryStore(writer: ServiceDatabase.open(path: path, durability: .powerLoss), cipher: cipher)
-        if verifyingKey { try store.verifyDataKey(path: path) }
+        if verifyingKey { try ServiceDatabase.naming(path) { try store.verifyDataKey(path: path) } }
         return store
     }
 
@@ -126,9 +127,9 @@ public struct RegistryStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?)
                 """, arguments: [batch.batchID, Data(contentHash), batch.unitCode, batch.category, rows.count, now, try Self.keyGeneration(db)])
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date,
-                                        unit_code, category, subcategory, status, batch_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)
+                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date, birth_year,
+                                        birth_date_sealed, unit_code, category, subcategory, status, batch_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)
                 """)
             var firstID: Int64 = 0
             for (validated, hash) in zip(rows, hashes) {
@@ -137,7 +138,8 @@ public struct RegistryStore: Sendable {
                     validated.row.name.trimmed, Data(hash),
                     Data(cipher.seal(validated.residentID.value, field: Self.idField)), validated.residentID.masked,
                     phone.map { Data(cipher.seal($0, field: Self.phoneField)) }, phone.map(Masking.phoneNumber),
-                    validated.residentID.birthDate.description, batch.unitCode, batch.category, validated.row.subcategory,
+                    validated.residentID.birthDate.year, Data(cipher.seal(validated.residentID.birthDate.description, field: Self.birthDateField)),
+                    batch.unitCode, batch.category, validated.row.subcategory,
                     batch.batchID, now,
                 ])
                 if firstID == 0 { firstID = db.lastInsertedRowID }
@@ -179,8 +181,8 @@ public struct RegistryStore: Sendable {
     /// Volunteers with their team's name, the columns in `maskedRecord`'s order: read by
     /// position, as look-ups by column name cost more than the query on this hot path.
     static let volunteerSelect = """
-        SELECT v.id, v.name, v.id_masked, v.phone_masked, v.birth_date, v.unit_code, v.category, v.subcategory, v.status, v.team_id,
-               t.name, v.id_sealed, v.phone_sealed
+        SELECT v.id, v.name, v.id_masked, v.phone_masked, v.birth_year, v.unit_code, v.category, v.subcategory, v.status, v.team_id,
+               t.name, v.id_sealed, v.phone_sealed, v.birth_date_sealed
         FROM volunteers v LEFT JOIN teams t ON t.id = v.team_id
         """
 
@@ -192,6 +194,7 @@ public struct RegistryStore: Sendable {
         if let cipher {
             record.idNumber = try cipher.open([UInt8](row[11] as Data), field: idField)
             record.phone = try (row[12] as Data?).map { try cipher.open([UInt8]($0), field: phoneField) }
+            record.birthDate = try (row[13] as Data?).flatMap { CalendarDay(iso: try cipher.open([UInt8]($0), field: birthDateField)) }
         }
         return record
     }
@@ -232,7 +235,7 @@ public struct RegistryStore: Sendable {
 
     private static func maskedRecord(_ row: Row) -> VolunteerRecord {
         VolunteerRecord(
-            id: row[0], name: row[1], idNumber: row[2], phone: row[3], birthDate: CalendarDay(iso: row[4] as String)!, unitCode: row[5],
+            id: row[0], name: row[1], idNumber: row[2], phone: row[3], birthYear: row[4], birthDate: nil, unitCode: row[5],
             category: row[6], subcategory: row[7], status: row[8], teamID: row[9], teamName: row[10])
     }
 
@@ -318,10 +321,12 @@ public struct BatchResult: Sendable, Hashable {
 public struct VolunteerRecord: Sendable, Hashable {
     public var id: Int64
     public var name: String
-    /// Masked (`3101**********123X`) unless read unmasked.
+    /// Masked (`31**************3X`) unless read unmasked.
     public var idNumber: String
     public var phone: String?
-    public var birthDate: CalendarDay
+    public var birthYear: Int
+    /// Only in an unmasked read: with the district it would give the masked number away.
+    public var birthDate: CalendarDay?
     public var unitCode: String
     public var category: Int
     public var subcategory: String?

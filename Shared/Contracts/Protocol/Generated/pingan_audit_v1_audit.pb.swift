@@ -55,7 +55,8 @@ public nonisolated struct Pingan_Audit_V1_Entry: Sendable {
   /// The ACL entry that matched, or the certificate identity.
   public var actor: String = String()
 
-  /// What was done, e.g. "register_batch", "unmasked_read", "denied /pingan.registry.v1.Registry/GetVolunteer".
+  /// What was done, e.g. "registry.registerBatch", "registry.readUnmasked",
+  /// "denied /pingan.registry.v1.Registry/GetVolunteer".
   public var action: String = String()
 
   /// What it was done to, or why it was refused.

@@ -720,12 +720,14 @@ public nonisolated struct Pingan_Registry_V1_Volunteer: Sendable {
 
   public var name: String = String()
 
-  /// Masked (3101**********123X) unless read unmasked.
+  /// Masked (31**************3X) unless read unmasked.
   public var idNumber: String = String()
 
+  /// Masked (138****5678) unless read unmasked.
   public var phone: String = String()
 
-  /// YYYY-MM-DD.
+  /// YYYY-MM-DD, only in an unmasked answer (admin, audited): with the district, it would give
+  /// a masked ID number away. Empty otherwise; birth_year is always there.
   public var birthDate: String = String()
 
   public var unitCode: String = String()
@@ -741,6 +743,8 @@ public nonisolated struct Pingan_Registry_V1_Volunteer: Sendable {
   public var teamID: Int64 = 0
 
   public var teamName: String = String()
+
+  public var birthYear: Int32 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2339,7 +2343,7 @@ nonisolated extension Pingan_Registry_V1_GetVolunteerRequest: SwiftProtobuf.Mess
 
 nonisolated extension Pingan_Registry_V1_Volunteer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Volunteer"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}id_number\0\u{1}phone\0\u{3}birth_date\0\u{3}unit_code\0\u{1}category\0\u{1}subcategory\0\u{1}status\0\u{3}team_id\0\u{3}team_name\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}name\0\u{3}id_number\0\u{1}phone\0\u{3}birth_date\0\u{3}unit_code\0\u{1}category\0\u{1}subcategory\0\u{1}status\0\u{3}team_id\0\u{3}team_name\0\u{3}birth_year\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2358,6 +2362,7 @@ nonisolated extension Pingan_Registry_V1_Volunteer: SwiftProtobuf.Message, Swift
       case 9: try { try decoder.decodeSingularStringField(value: &self.status) }()
       case 10: try { try decoder.decodeSingularInt64Field(value: &self.teamID) }()
       case 11: try { try decoder.decodeSingularStringField(value: &self.teamName) }()
+      case 12: try { try decoder.decodeSingularInt32Field(value: &self.birthYear) }()
       default: break
       }
     }
@@ -2397,6 +2402,9 @@ nonisolated extension Pingan_Registry_V1_Volunteer: SwiftProtobuf.Message, Swift
     if !self.teamName.isEmpty {
       try visitor.visitSingularStringField(value: self.teamName, fieldNumber: 11)
     }
+    if self.birthYear != 0 {
+      try visitor.visitSingularInt32Field(value: self.birthYear, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2412,6 +2420,7 @@ nonisolated extension Pingan_Registry_V1_Volunteer: SwiftProtobuf.Message, Swift
     if lhs.status != rhs.status {return false}
     if lhs.teamID != rhs.teamID {return false}
     if lhs.teamName != rhs.teamName {return false}
+    if lhs.birthYear != rhs.birthYear {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
