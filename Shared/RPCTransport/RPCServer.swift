@@ -36,23 +36,26 @@ public final class RPCServer: Sendable {
         let tlsContext = try TLSContext(configuration: configuration.tls)
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let limits = configuration.limits
-        let maximumConnections = configuration.maximumConnections
+        let admission = NIOLockedValueBox(ConnectionAdmission(
+            maximumEstablished: configuration.maximumConnections, maximumHandshakes: configuration.maximumHandshakes,
+            maximumHandshakesPerAddress: configuration.maximumHandshakesPerAddress))
+        let refusals = RefusalLog(logger: logger)
 
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
+                let address = channel.remoteAddress?.ipAddress ?? "?"
                 let id = ObjectIdentifier(channel)
-                let admitted = connections.withLockedValue { open in
-                    guard open.count < maximumConnections else { return false }
+                let evicted = admission.withLockedValue { $0.accepted(id, from: address) }
+                let evictedChannels = connections.withLockedValue { open in
                     open[id] = channel
-                    return true
+                    return evicted.compactMap { open[$0] }
                 }
-                guard admitted else {
-                    logger.warning("connection refused: the server's limit is reached",
-                                   metadata: ["connections.limit": "\(maximumConnections)", "remote": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
-                    return channel.close()
+                for old in evictedChannels {
+                    refusals.record("the oldest TLS handshake made room for a new connection", from: old.remoteAddress?.ipAddress ?? "?")
+                    old.close(promise: nil)
                 }
                 channel.closeFuture.whenComplete { _ in
                     _ = connections.withLockedValue { $0.removeValue(forKey: id) }
@@ -60,6 +63,7 @@ public final class RPCServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(TLSHandler(context: tlsContext))
+                    try pipeline.addHandler(AdmissionHandler(admission: admission, id: id, address: address, refusals: refusals))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
                     try pipeline.addHandler(ServerConnectionHandler(
                         router: router, accessControl: accessControl, metrics: metrics, configuration: configuration, logger: logger))

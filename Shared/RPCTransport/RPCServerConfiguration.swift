@@ -11,9 +11,15 @@ public struct RPCServerConfiguration: Sendable {
     public var limits: WireLimits = WireLimits()
     /// Calls open at once on one connection; the excess is refused with RESOURCE_EXHAUSTED.
     public var maximumConcurrentCallsPerConnection = 1024
-    /// Connections open at once; more are closed as soon as they are accepted. A connection
-    /// holds its slot during the TLS handshake, which `tls.handshakeTimeout` bounds.
+    /// Connections that completed mutual TLS, open at once; one more is closed as its
+    /// handshake completes. Connections still in the handshake do not count here.
     public var maximumConnections = 1024
+    /// Connections in the TLS handshake at once; more are closed as soon as they are accepted.
+    /// Each holds its slot until its handshake completes or `tls.handshakeTimeout` passes.
+    public var maximumHandshakes = 128
+    /// Connections in the TLS handshake from one source address at once: a flood from one
+    /// address cannot take every handshake slot.
+    public var maximumHandshakesPerAddress = 16
     /// The largest response message this server sends; a larger one fails its call with
     /// RESOURCE_EXHAUSTED. (The largest it receives is `limits.maximumPayloadSize`.)
     public var maximumResponseSize = 4 * 1024 * 1024

@@ -90,23 +90,50 @@ struct ConnectionLifecycleTests {
         try await silent.channel.close()
     }
 
-    static func rawTCPConnection(port: Int) async throws -> any Channel {
-        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton).connect(host: "127.0.0.1", port: port).get()
+    /// A TCP connection that sends nothing, from `source` (any address of 127.0.0.0/8).
+    static func rawTCPConnection(port: Int, from source: String = "127.0.0.1") async throws -> any Channel {
+        try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .bind(to: try SocketAddress(ipAddress: source, port: 0))
+            .connect(host: "127.0.0.1", port: port).get()
     }
 
-    @Test("connections beyond the limit are refused until a slot frees")
+    @Test("completed connections beyond the limit are refused; a connection still in its handshake takes no such slot")
     func connectionLimit() async throws {
         let server = try await TestServer.start { $0.maximumConnections = 2 }
         let first = try await server.connect()
-        let idle = try await Self.rawTCPConnection(port: server.port)
-        #expect(await TestServer.eventually { server.server.connectionCount == 2 })
-        await #expect { _ = try await server.connect() } throws: { _ in true }
-        try await idle.close()
-        #expect(await TestServer.eventually { server.server.connectionCount == 1 })
+        let idle = try await Self.rawTCPConnection(port: server.port)  // in its handshake: no established slot
         let second = try await server.connect()
-        let response: TestService.Response = try await second.unary(TestService.echo, TestService.request("got a slot"))
+        #expect(await TestServer.eventually { server.server.connectionCount == 3 })
+        await #expect { _ = try await server.connect() } throws: { _ in true }
+        await second.close()
+        #expect(await TestServer.eventually { server.server.connectionCount == 2 })
+        let third = try await server.connect()
+        let response: TestService.Response = try await third.unary(TestService.echo, TestService.request("got a slot"))
         #expect(response.server == "got a slot")
         #expect(first.isUsable)
+        try await idle.close()
+        await server.server.close()
+    }
+
+    @Test("handshakes are bounded per source address and in total; the oldest silent one makes room for a newcomer")
+    func handshakeLimits() async throws {
+        let server = try await TestServer.start {
+            $0.maximumHandshakes = 4
+            $0.maximumHandshakesPerAddress = 2
+        }
+        let flood = [try await Self.rawTCPConnection(port: server.port, from: "127.0.0.2"),
+                     try await Self.rawTCPConnection(port: server.port, from: "127.0.0.2")]
+        #expect(await TestServer.eventually { server.server.connectionCount == 2 })
+        let third = try await Self.rawTCPConnection(port: server.port, from: "127.0.0.2")
+        try await flood[0].closeFuture.get()  // the address's oldest made room
+        let others = [try await Self.rawTCPConnection(port: server.port, from: "127.0.0.3"),
+                      try await Self.rawTCPConnection(port: server.port, from: "127.0.0.4")]
+        // Four handshakes under way, the total: a real client still gets in, the oldest silent one goes.
+        let legitimate = try await server.connect()
+        let response: TestService.Response = try await legitimate.unary(TestService.echo, TestService.request("room made"))
+        #expect(response.server == "room made")
+        try await flood[1].closeFuture.get()
+        for channel in [third] + others { try await channel.close() }
         await server.server.close()
     }
 
