@@ -1,6 +1,6 @@
 import PinganCampaign
-@testable import Training
 import Testing
+@testable import Training
 
 @Suite("Training rules")
 struct TrainingRulesTests {
@@ -25,7 +25,7 @@ struct TrainingRulesTests {
     }
 
     static func session(_ id: Int64, _ starts: String, _ ends: String, capacity: Int = 10, enrolled: Int = 0) -> TrainingSession {
-        TrainingSession(id: id, courseID: 1, starts: SessionTime(starts)!, ends: SessionTime(ends)!, place: "镇政府3号楼303室", capacity: capacity,
+        TrainingSession(id: id, courseID: 1, starts: LocalTime(starts)!, ends: LocalTime(ends)!, place: "镇政府3号楼303室", capacity: capacity,
                         trainer: "周海燕", enrolled: enrolled)
     }
 
@@ -55,9 +55,9 @@ struct TrainingRulesTests {
 
     @Test("session times: parsed to the minute, ends after starts, at most 12 hours, a place and a trainer")
     func sessionChecks() {
-        #expect(SessionTime("2009-11-20 09:05")?.description == "2009-11-20 09:05")
-        #expect(SessionTime("2009-11-20T24:00") == nil)
-        #expect(SessionTime("2009-11-20 9:00") == nil)
+        #expect(LocalTime("2009-11-20 09:05")?.description == "2009-11-20 09:05")
+        #expect(LocalTime("2009-11-20T24:00") == nil)
+        #expect(LocalTime("2009-11-20 9:00") == nil)
         let refused = SessionRules.check(starts: "2009-11-20 12:00", ends: "2009-11-20 09:00", place: " ", capacity: 0, trainer: "").failure
         #expect(refused?.rules.map(\.rule) == ["ENDS_BEFORE_START", "PLACE_REQUIRED", "TRAINER_REQUIRED", "CAPACITY"])
         #expect(SessionRules.check(starts: "2009-11-20 06:00", ends: "2009-11-20 19:00", place: "p", capacity: 1, trainer: "t").failure?.rules

@@ -1,3 +1,4 @@
+import PinganCampaign
 import PinganRules
 /// A scheduled time and place where a course is taught.
 public struct TrainingSession: Sendable, Hashable {
@@ -8,15 +9,15 @@ public struct TrainingSession: Sendable, Hashable {
 
     public var id: Int64
     public var courseID: Int64
-    public var starts: SessionTime
-    public var ends: SessionTime
+    public var starts: LocalTime
+    public var ends: LocalTime
     public var place: String
     public var capacity: Int
     public var trainer: String
     public var status: Status
     public var enrolled: Int
 
-    public init(id: Int64, courseID: Int64, starts: SessionTime, ends: SessionTime, place: String, capacity: Int, trainer: String,
+    public init(id: Int64, courseID: Int64, starts: LocalTime, ends: LocalTime, place: String, capacity: Int, trainer: String,
                 status: Status = .scheduled, enrolled: Int = 0) {
         self.id = id
         self.courseID = courseID
@@ -45,9 +46,9 @@ public enum SessionRules {
     public static let maximumMinutes = 12 * 60
 
     /// Problems with a session's time, place, capacity and trainer.
-    public static func check(starts: String, ends: String, place: String, capacity: Int, trainer: String) -> Result<(SessionTime, SessionTime), Refusal> {
+    public static func check(starts: String, ends: String, place: String, capacity: Int, trainer: String) -> Result<(LocalTime, LocalTime), Refusal> {
         var problems: [BrokenRule] = []
-        let start = SessionTime(starts), end = SessionTime(ends)
+        let start = LocalTime(starts), end = LocalTime(ends)
         if start == nil { problems.append(BrokenRule(field: "starts", rule: "TIME", message: "'\(starts)' is not a time (YYYY-MM-DD HH:MM)")) }
         if end == nil { problems.append(BrokenRule(field: "ends", rule: "TIME", message: "'\(ends)' is not a time (YYYY-MM-DD HH:MM)")) }
         if let start, let end {
@@ -82,7 +83,7 @@ public enum SessionRules {
     }
 }
 
-extension SessionTime {
+extension LocalTime {
     /// "HH:MM".
     var minuteText: String { String(description.suffix(5)) }
 }

@@ -133,7 +133,7 @@ extension TrainingStore {
             WHERE a.volunteer_id = ? AND s.course_id = ? AND s.status = 'scheduled' AND a.present = 1 ORDER BY s.starts_at
             """, arguments: [volunteerID, course.id]) {
             hours += row["hours"] as Double
-            if reachedOn == nil, hours + 1e-9 >= course.requiredHours { reachedOn = SessionTime(row["starts_at"] as String)?.day }
+            if reachedOn == nil, hours + 1e-9 >= course.requiredHours { reachedOn = LocalTime(row["starts_at"] as String)?.day }
         }
         let assessment = try Row.fetchOne(db, sql: "SELECT passed, assessed_on FROM assessments WHERE volunteer_id = ? AND course_id = ?",
                                           arguments: [volunteerID, course.id]).map { (passed: $0["passed"] as Bool, on: CalendarDay(iso: $0["assessed_on"] as String)!) }

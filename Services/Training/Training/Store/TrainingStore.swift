@@ -149,8 +149,8 @@ public struct TrainingStore: Sendable {
             SELECT s.*, (SELECT COUNT(*) FROM enrollments e WHERE e.session_id = s.id AND e.status = 'enrolled') AS enrolled
             FROM sessions s WHERE \(condition) ORDER BY s.starts_at, s.id
             """, arguments: arguments).map { row in
-            TrainingSession(id: row["id"], courseID: row["course_id"], starts: SessionTime(row["starts_at"] as String)!,
-                            ends: SessionTime(row["ends_at"] as String)!, place: row["place"], capacity: row["capacity"], trainer: row["trainer"],
+            TrainingSession(id: row["id"], courseID: row["course_id"], starts: LocalTime(row["starts_at"] as String)!,
+                            ends: LocalTime(row["ends_at"] as String)!, place: row["place"], capacity: row["capacity"], trainer: row["trainer"],
                             status: TrainingSession.Status(rawValue: row["status"])!, enrolled: row["enrolled"])
         }
     }

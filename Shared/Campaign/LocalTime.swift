@@ -1,8 +1,6 @@
-import PinganCampaign
-
-/// A moment on the campaign's local clock (Asia/Shanghai) to the minute: when a session starts
-/// or ends. Written "YYYY-MM-DD HH:MM", which also sorts as text.
-public struct SessionTime: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// A moment on the campaign's local clock (Asia/Shanghai) to the minute: when a training
+/// session or a duty shift starts or ends. Written "YYYY-MM-DD HH:MM", which also sorts as text.
+public struct LocalTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     public var day: CalendarDay
     /// Minutes since midnight, 0..<1440.
     public var minute: Int
@@ -23,7 +21,7 @@ public struct SessionTime: Sendable, Hashable, Comparable, CustomStringConvertib
         self.init(day: day, minute: hour * 60 + minute)
     }
 
-    public static func < (lhs: SessionTime, rhs: SessionTime) -> Bool {
+    public static func < (lhs: LocalTime, rhs: LocalTime) -> Bool {
         (lhs.day, lhs.minute) < (rhs.day, rhs.minute)
     }
 
@@ -31,8 +29,8 @@ public struct SessionTime: Sendable, Hashable, Comparable, CustomStringConvertib
         "\(day) \(zeroPadded(minute / 60, 2)):\(zeroPadded(minute % 60, 2))"
     }
 
-    /// Minutes from `self` to `later` (same or next days).
-    func minutes(until later: SessionTime) -> Int {
+    /// Minutes from `self` to `later` (same or later days).
+    public func minutes(until later: LocalTime) -> Int {
         var days = 0
         var day = self.day
         while day < later.day {
@@ -40,5 +38,23 @@ public struct SessionTime: Sendable, Hashable, Comparable, CustomStringConvertib
             days += 1
         }
         return days * 1440 + later.minute - minute
+    }
+}
+
+extension LocalTime {
+    /// `minutes` later (0 or more).
+    public func adding(minutes: Int) -> LocalTime {
+        var day = self.day
+        var minute = self.minute + minutes
+        while minute >= 1440 {
+            minute -= 1440
+            day = day.next
+        }
+        return LocalTime(day: day, minute: minute)!
+    }
+
+    /// True if [a, b) and [c, d) share a minute: touching ends do not overlap.
+    public static func overlap(_ a: (LocalTime, LocalTime), _ b: (LocalTime, LocalTime)) -> Bool {
+        a.0 < b.1 && b.0 < a.1
     }
 }
