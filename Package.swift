@@ -12,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
     ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
-    ("Duty", []),
+    ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganRegistryContracts", "PinganTrainingContracts"]),
     ("Finance", []),
 ]
 
@@ -138,6 +138,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "PinganDutyContracts",
+            dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Contracts/Duty",
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "PinganTrainingContracts",
             dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/Contracts/Training",
@@ -259,6 +266,14 @@ let package = Package(
             dependencies: [
                 "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity", "PinganRules", "PinganRPCTesting",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DutyTests",
+            dependencies: [
+                "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules",
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),

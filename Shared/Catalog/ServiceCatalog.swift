@@ -7,7 +7,8 @@ public enum ServiceCatalog {
         ServiceEntry(name: .registry, defaultPort: 7401, summary: "units, categories and quotas, volunteers, applications, teams, staff roles"),
         ServiceEntry(name: .training, defaultPort: 7402, summary: "courses, sessions, enrollment, attendance, qualification",
                      peers: [.registry]),
-        ServiceEntry(name: .duty, defaultPort: 7403, summary: "projects, posts and routes, shifts, activities, hazards, disputes"),
+        ServiceEntry(name: .duty, defaultPort: 7403, summary: "projects, posts and routes, shifts, activities, hazards, disputes",
+                     peers: [.registry, .training]),
         ServiceEntry(name: .finance, defaultPort: 7404, summary: "funders, budgets, the ledger, equipment, allowances"),
     ]
 

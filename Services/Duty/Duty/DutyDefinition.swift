@@ -1,8 +1,11 @@
 import ArgumentParser
 import Logging
+import PinganCampaign
 import PinganCatalog
+import PinganRegistryContracts
 import PinganRPC
 import PinganServiceKit
+import PinganTrainingContracts
 
 /// `pingan-duty` as the service host builds it.
 public enum DutyDefinition: ServiceDefinition {
@@ -11,7 +14,8 @@ public enum DutyDefinition: ServiceDefinition {
 
     public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try DutyStore.open(path: settings.database)
-        return ServiceParts(services: [DutyService(store: store)], store: store.handle)
+        let directory = PeerDirectory(registry: RegistryClient(peers.transport(.registry)), training: TrainingClient(peers.transport(.training)))
+        return ServiceParts(services: [DutyService(store: store, calendar: settings.calendar, directory: directory)], store: store.handle)
     }
 }
 
@@ -20,15 +24,22 @@ public struct DutySettings: ServiceSettingsGroup {
     @Option(help: "SQLite database file (env PINGAN_DATABASE, config \"database\").")
     var database: String?
 
+    @Option(help: "Campaign file: phases and monthly activity minimums as JSON (env PINGAN_CAMPAIGN, config \"campaign\"; default: the embedded World Expo 2010 campaign).")
+    var campaign: String?
+
     public init() {}
 
-    public static let configKeys = ["database"]
+    public static let configKeys = ["database", "campaign"]
 
     public struct Resolved: Sendable {
         public var database: String
+        public var calendar: CampaignCalendar
     }
 
     public func resolve(_ source: SettingSource) throws -> Resolved {
-        Resolved(database: try source.required(database, "database"))
+        let calendar = try source.text(campaign, "campaign").map { try CampaignFile.load(CampaignCalendar.self, from: $0) } ?? .expo2010
+        let problems = calendar.problems()
+        guard problems.isEmpty else { throw ValidationError("campaign: \(problems.joined(separator: "; "))") }
+        return Resolved(database: try source.required(database, "database"), calendar: calendar)
     }
 }

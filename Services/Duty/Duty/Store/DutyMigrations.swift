@@ -7,6 +7,7 @@ enum DutyMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
+        migrator.registerMigration("v2: posts and routes, shifts, activities, hazards", migrate: v2)
         return migrator
     }
 
@@ -33,6 +34,108 @@ enum DutyMigrations {
                 response TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
+            """)
+    }
+
+    /// Posts with their routes, shifts (no volunteer on two overlapping ones, enforced here),
+    /// activity records, hazards with their append-only history.
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE posts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                code TEXT NOT NULL UNIQUE,
+                project TEXT NOT NULL CHECK (project IN ('publicity', 'patrol', 'station_guarding', 'hazard_information',
+                                                         'dispute_mediation', 'key_person_assistance')),
+                unit_code TEXT NOT NULL,
+                place TEXT NOT NULL,
+                duty TEXT NOT NULL,
+                retired_at TEXT,
+                retire_reason TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX posts_unit ON posts(unit_code, project);
+            CREATE TRIGGER posts_no_delete BEFORE DELETE ON posts
+                BEGIN SELECT RAISE(ABORT, 'posts are retired, never deleted'); END;
+
+            CREATE TABLE checkpoints (
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                minutes_from_start INTEGER NOT NULL,
+                PRIMARY KEY (post_id, position)
+            );
+
+            -- What the registry said of a volunteer when last asked: reports group by it.
+            CREATE TABLE volunteers (
+                id INTEGER PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                unit_code TEXT NOT NULL
+            );
+
+            CREATE TABLE shifts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                post_id INTEGER NOT NULL REFERENCES posts(id),
+                volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                starts_at TEXT NOT NULL,
+                ends_at TEXT NOT NULL CHECK (ends_at > starts_at),
+                status TEXT NOT NULL CHECK (status IN ('assigned', 'cancelled')),
+                cancel_reason TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX shifts_volunteer ON shifts(volunteer_id, starts_at);
+            CREATE INDEX shifts_post ON shifts(post_id, starts_at);
+            -- No volunteer on two overlapping shifts (touching ends do not overlap), whatever
+            -- the code above it does.
+            CREATE TRIGGER shifts_no_overlap BEFORE INSERT ON shifts WHEN NEW.status = 'assigned'
+            BEGIN
+                SELECT RAISE(ABORT, 'OVERLAPPING_SHIFT') WHERE EXISTS (
+                    SELECT 1 FROM shifts WHERE volunteer_id = NEW.volunteer_id AND status = 'assigned'
+                        AND starts_at < NEW.ends_at AND NEW.starts_at < ends_at);
+            END;
+
+            CREATE TABLE activities (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                volunteer_id INTEGER NOT NULL REFERENCES volunteers(id),
+                project TEXT NOT NULL,
+                day TEXT NOT NULL,
+                place TEXT NOT NULL,
+                hours REAL NOT NULL CHECK (hours > 0 AND hours <= 24),
+                note TEXT NOT NULL,
+                recorded_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX activities_day ON activities(day, volunteer_id);
+
+            CREATE TABLE hazards (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('public_order', 'fire')),
+                unit_code TEXT NOT NULL,
+                place TEXT NOT NULL,
+                description TEXT NOT NULL,
+                reported_by INTEGER,
+                reported_on TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('reported', 'referred', 'rectifying', 'rectified', 'verified')),
+                department TEXT,
+                due_on TEXT,
+                updated_at TEXT NOT NULL
+            );
+            CREATE INDEX hazards_unit_status ON hazards(unit_code, status);
+
+            CREATE TABLE hazard_history (
+                hazard_id INTEGER NOT NULL REFERENCES hazards(id),
+                at TEXT NOT NULL,
+                on_day TEXT NOT NULL,
+                from_status TEXT,
+                to_status TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                note TEXT NOT NULL,
+                request_id TEXT NOT NULL
+            );
+            CREATE INDEX hazard_history_hazard ON hazard_history(hazard_id);
+            CREATE TRIGGER hazard_history_no_update BEFORE UPDATE ON hazard_history
+                BEGIN SELECT RAISE(ABORT, 'hazard_history is append-only'); END;
+            CREATE TRIGGER hazard_history_no_delete BEFORE DELETE ON hazard_history
+                BEGIN SELECT RAISE(ABORT, 'hazard_history is append-only'); END;
             """)
     }
 }

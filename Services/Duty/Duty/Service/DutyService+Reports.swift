@@ -1,0 +1,90 @@
+import PinganCampaign
+import PinganDutyContracts
+import PinganRPC
+
+extension DutyService {
+    /// The longest coverage period, in days.
+    static let maximumCoverageDays = 31
+
+    /// Activities per active volunteer in a month against the campaign phase's minimum.
+    func compliance(_ request: Pingan_Duty_V1_GetComplianceRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_ComplianceReport {
+        guard let first = MonthlyCompliance.firstDay(of: request.month) else {
+            throw RPCError(.invalidArgument, "month: '\(request.month.prefix(16))' is not a month (YYYY-MM)")
+        }
+        let unit = try context.unitScope(asked: request.unitCode)
+        let month = MonthlyCompliance(month: first, calendar: calendar)
+        let volunteers: [DutyVolunteer]
+        do {
+            volunteers = try await directory.activeVolunteers(unitCode: unit, deadline: context.deadline, requestID: context.requestID)
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "active volunteers cannot be counted")
+        }
+        let totals = try await store.activityTotals(from: month.month, to: month.lastDay)
+        var report = Pingan_Duty_V1_ComplianceReport()
+        report.month = request.month
+        report.phase = month.phase?.key ?? ""
+        report.minimum = Int32(month.minimum)
+        var units: [String: (volunteers: Int, compliant: Int)] = [:]
+        for volunteer in volunteers {
+            let total = totals[volunteer.id] ?? (0, 0)
+            let compliant = month.isCompliant(activities: total.activities)
+            units[volunteer.unitCode, default: (0, 0)].volunteers += 1
+            if compliant {
+                units[volunteer.unitCode, default: (0, 0)].compliant += 1
+            } else {
+                var line = Pingan_Duty_V1_VolunteerCompliance()
+                line.volunteerID = volunteer.id
+                line.name = volunteer.name
+                line.unitCode = volunteer.unitCode
+                line.activities = Int32(total.activities)
+                line.hours = total.hours
+                report.behind.append(line)
+            }
+        }
+        report.volunteers = Int32(volunteers.count)
+        report.compliant = Int32(volunteers.count - report.behind.count)
+        report.units = units.sorted { $0.key < $1.key }.map { code, counts in
+            var line = Pingan_Duty_V1_UnitCompliance()
+            line.unitCode = code
+            line.volunteers = Int32(counts.volunteers)
+            line.compliant = Int32(counts.compliant)
+            return line
+        }
+        return report
+    }
+
+    /// Which committees had a staffed patrol post on each day of the period.
+    func coverage(_ request: Pingan_Duty_V1_GetCoverageRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_CoverageReport {
+        guard let from = try Self.day(request.from, field: "from"), let to = try Self.day(request.to, field: "to") else {
+            throw RPCError(.invalidArgument, "from, to: required")
+        }
+        let days = Array(sequence(first: from) { $0.next }.prefix { $0 <= to }.prefix(Self.maximumCoverageDays + 1))
+        guard !days.isEmpty, days.count <= Self.maximumCoverageDays else {
+            throw RPCError(.invalidArgument, "to: the period runs from \(from) to \(to); it must be 1-\(Self.maximumCoverageDays) days")
+        }
+        let committees: [Coverage.Committee]
+        do {
+            committees = try await directory.committees(deadline: context.deadline, requestID: context.requestID)
+                .filter { context.caller?.unitScope == nil || $0.code == context.caller?.unitScope }
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "the committees cannot be listed")
+        }
+        let lines = Coverage.lines(committees: committees, days: days, staffed: try await store.staffedPatrolDays(from: from, to: to))
+        var report = Pingan_Duty_V1_CoverageReport()
+        report.from = from.description
+        report.to = to.description
+        report.days = Int32(days.count)
+        report.committees = Int32(lines.count)
+        report.fullyCovered = Int32(lines.filter(\.uncoveredDays.isEmpty).count)
+        report.committeesDetail = lines.map { line in
+            var message = Pingan_Duty_V1_CommitteeCoverage()
+            message.unitCode = line.committee.code
+            message.name = line.committee.name
+            message.kind = line.committee.kind
+            message.daysCovered = Int32(days.count - line.uncoveredDays.count)
+            message.uncoveredDays = line.uncoveredDays.map(\.description)
+            return message
+        }
+        return report
+    }
+}

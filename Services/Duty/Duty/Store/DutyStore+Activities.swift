@@ -1,0 +1,48 @@
+import GRDB
+import PinganCampaign
+import PinganRules
+import PinganStore
+
+extension DutyStore {
+    /// Records an activity of `volunteer`.
+    ///
+    /// - Throws: a `Refusal` for a bad place, hours or note; nothing is written.
+    public func recordActivity(volunteer: DutyVolunteer, project: ServiceProject, day: CalendarDay, place: String, hours: Double, note: String,
+                               actor: String, requestID: String, idempotency: IdempotencyKey? = nil) async throws -> ActivityRecord {
+        var rules: [BrokenRule] = []
+        if place.trimmed.isEmpty || place.count > 200 { rules.append(BrokenRule(field: "place", rule: "PLACE", message: "must be 1-200 characters")) }
+        if !(hours > 0 && hours <= 24) { rules.append(BrokenRule(field: "hours", rule: "HOURS", message: "must be more than 0 and at most 24, got \(hours)")) }
+        if note.count > 500 { rules.append(BrokenRule(field: "note", rule: "NOTE", message: "at most 500 characters")) }
+        guard rules.isEmpty else { throw Refusal("activity", rules) }
+        return try await writer.write { db in
+            let id = try IdempotencyKey.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
+                try Self.remember(db, volunteer)
+                try db.execute(sql: """
+                    INSERT INTO activities (volunteer_id, project, day, place, hours, note, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [volunteer.id, project.rawValue, day.description, place.trimmed, hours, note, actor, ServiceDatabase.timestamp()])
+                let id = db.lastInsertedRowID
+                try AuditLog.append(db, actor: actor, action: "duty.recordActivity", target: "activity \(id): volunteer \(volunteer.id) on \(day)",
+                                    requestID: requestID)
+                return id
+            }
+            let row = try Row.fetchOne(db, sql: """
+                SELECT a.*, v.unit_code FROM activities a JOIN volunteers v ON v.id = a.volunteer_id WHERE a.id = ?
+                """, arguments: [id])!
+            return ActivityRecord(id: id, volunteerID: row["volunteer_id"], project: ServiceProject(rawValue: row["project"])!,
+                                  day: CalendarDay(iso: row["day"] as String)!, place: row["place"], hours: row["hours"], unitCode: row["unit_code"])
+        }
+    }
+
+    /// Activities and hours per volunteer on the days from `from` to `to`.
+    public func activityTotals(from: CalendarDay, to: CalendarDay) async throws -> [Int64: (activities: Int, hours: Double)] {
+        try await writer.read { db in
+            var totals: [Int64: (activities: Int, hours: Double)] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT volunteer_id, COUNT(*) AS n, SUM(hours) AS h FROM activities WHERE day >= ? AND day <= ? GROUP BY volunteer_id
+                """, arguments: [from.description, to.description]) {
+                totals[row["volunteer_id"]] = (row["n"], row["h"])
+            }
+            return totals
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import PinganRPC
+
+/// Duty's methods and who may call them.
+public enum DutyMethods {
+    static let service = "pingan.duty.v1.Duty"
+
+    public static let listProjects = MethodDescriptor(service: service, method: "ListProjects", isIdempotent: true, access: .anyRole)
+    public static let savePost = MethodDescriptor(service: service, method: "SavePost", isIdempotent: true, access: .only(.admin, .coordinator))
+    public static let retirePost = MethodDescriptor(service: service, method: "RetirePost", isIdempotent: true, access: .only(.admin, .coordinator))
+    public static let listPosts = MethodDescriptor(service: service, method: "ListPosts", isIdempotent: true, access: .anyRole)
+    public static let assignShift = MethodDescriptor(service: service, method: "AssignShift", access: .only(.admin, .coordinator))
+    public static let cancelShift = MethodDescriptor(service: service, method: "CancelShift", access: .only(.admin, .coordinator))
+    public static let listShifts = MethodDescriptor(service: service, method: "ListShifts", isIdempotent: true, access: .anyRole)
+    public static let recordActivity = MethodDescriptor(service: service, method: "RecordActivity", access: .only(.admin, .coordinator))
+    public static let getCompliance = MethodDescriptor(
+        service: service, method: "GetCompliance", isIdempotent: true, access: .only(.admin, .auditor, .coordinator, .clerk))
+    public static let reportHazard = MethodDescriptor(service: service, method: "ReportHazard", access: .only(.admin, .coordinator, .clerk))
+    public static let advanceHazard = MethodDescriptor(service: service, method: "AdvanceHazard", access: .only(.admin, .coordinator, .clerk))
+    public static let listHazards = MethodDescriptor(service: service, method: "ListHazards", isIdempotent: true, access: .anyRole)
+    public static let getCoverage = MethodDescriptor(service: service, method: "GetCoverage", isIdempotent: true, access: .anyRole)
+}

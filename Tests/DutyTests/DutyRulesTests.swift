@@ -1,0 +1,108 @@
+import Duty
+import PinganCampaign
+import PinganRules
+import Testing
+
+@Suite("Duty's rules, without a store or a network")
+struct DutyRulesTests {
+    static func time(_ text: String) -> LocalTime { LocalTime(text)! }
+
+    @Test("overlap at exact boundaries: touching ends do not overlap, one shared minute does", arguments: [
+        ("2010-05-01 08:00", "2010-05-01 12:00", false),  // ends as the other starts
+        ("2010-05-01 20:00", "2010-05-02 08:00", false),  // starts as the other ends
+        ("2010-05-01 11:59", "2010-05-01 13:00", true),
+        ("2010-05-01 19:00", "2010-05-01 20:01", true),
+        ("2010-05-01 13:00", "2010-05-01 14:00", true),   // inside
+        ("2010-05-01 07:00", "2010-05-01 21:00", true),   // around
+    ])
+    func overlap(_ starts: String, _ ends: String, _ overlaps: Bool) {
+        let existing = [(id: Int64(7), starts: Self.time("2010-05-01 12:00"), ends: Self.time("2010-05-01 20:00"))]
+        let clash = ShiftRules.overlap((Self.time(starts), Self.time(ends)), with: existing)
+        #expect((clash != nil) == overlaps)
+        if let clash { #expect(clash.rule == "OVERLAPPING_SHIFT" && clash.kind == .state && clash.message.contains("shift 7")) }
+    }
+
+    @Test("a shift's window: times, order, at most 24 hours", arguments: [
+        ("2010-05-01 08:00", "2010-05-01 08:00", ["ENDS_BEFORE_START"]),
+        ("2010-05-01 08:00", "2010-05-02 08:01", ["SHIFT_TOO_LONG"]),
+        ("May 1", "2010-05-01 08:00", ["TIME"]),
+        ("2010-05-01 08:00", "2010-05-02 08:00", []),
+    ])
+    func window(_ starts: String, _ ends: String, _ rules: [String]) {
+        switch ShiftRules.window(starts: starts, ends: ends) {
+        case .success: #expect(rules.isEmpty)
+        case .failure(let refusal): #expect(refusal.rules.map(\.rule) == rules)
+        }
+    }
+
+    @Test("every illegal hazard move is refused naming the allowed one", arguments: HazardStatus.allCases)
+    func illegalTransitions(_ from: HazardStatus) {
+        for to in HazardStatus.allCases.dropFirst() where !from.next.contains(to) {
+            let step = HazardStep(to: to.rawValue, department: "消防科", dueOn: "2010-06-30", on: "2010-06-01")
+            guard case .failure(let refusal) = HazardWorkflow.apply(step, from: from, reportedOn: CalendarDay(iso: "2010-05-20")!) else {
+                Issue.record("\(from) -> \(to) was allowed"); continue
+            }
+            #expect(refusal.rules.map(\.rule) == ["ILLEGAL_TRANSITION"])
+            #expect(refusal.kind == .state)
+            let allowed = from.next.first?.rawValue ?? "nothing: it is verified"
+            #expect(refusal.rules[0].message.contains(allowed))
+        }
+    }
+
+    @Test("the legal path: a referral needs a department and a due date not before it; overdue once the date has passed and it is open")
+    func legalPath() throws {
+        let reported = CalendarDay(iso: "2010-05-20")!
+        let missing = HazardWorkflow.apply(HazardStep(to: "referred", on: "2010-05-21"), from: .reported, reportedOn: reported)
+        #expect((try? missing.get()) == nil)
+        if case .failure(let refusal) = missing { #expect(refusal.rules.map(\.rule) == ["DEPARTMENT_REQUIRED", "DUE_DATE_REQUIRED"]) }
+        let early = HazardWorkflow.apply(HazardStep(to: "referred", department: "d", dueOn: "2010-05-20", on: "2010-05-21"), from: .reported, reportedOn: reported)
+        if case .failure(let refusal) = early { #expect(refusal.rules.map(\.rule) == ["DUE_BEFORE_REFERRAL"]) } else { Issue.record("allowed") }
+        let referred = try HazardWorkflow.apply(HazardStep(to: "referred", department: " 派出所 ", dueOn: "2010-05-31", on: "2010-05-21"),
+                                                from: .reported, reportedOn: reported).get()
+        #expect(referred.status == .referred && referred.department == "派出所" && referred.dueOn == CalendarDay(iso: "2010-05-31"))
+        let due = CalendarDay(iso: "2010-05-31")!
+        #expect(!HazardWorkflow.isOverdue(status: .rectifying, dueOn: due, on: due), "due today is not overdue")
+        #expect(HazardWorkflow.isOverdue(status: .rectifying, dueOn: due, on: due.next))
+        #expect(!HazardWorkflow.isOverdue(status: .rectified, dueOn: due, on: due.next), "rectified is no longer open")
+    }
+
+    @Test("the monthly minimum across the April/May boundary: 1 before the Expo, 2 during it")
+    func phaseMinimums() {
+        let april = MonthlyCompliance(month: MonthlyCompliance.firstDay(of: "2010-04")!, calendar: .expo2010)
+        let may = MonthlyCompliance(month: MonthlyCompliance.firstDay(of: "2010-05")!, calendar: .expo2010)
+        #expect(april.minimum == 1 && may.minimum == 2)
+        #expect(april.lastDay == CalendarDay(iso: "2010-04-30"))
+        #expect(april.isCompliant(activities: 1) && !may.isCompliant(activities: 1) && may.isCompliant(activities: 2))
+        #expect(MonthlyCompliance.firstDay(of: "2010-5") == nil && MonthlyCompliance.firstDay(of: "2010-13") == nil)
+    }
+
+    @Test("a post: a patrol has a route of ordered checkpoints from 0; other projects have none")
+    func posts() {
+        let route = [Checkpoint(name: "南门", minutesFromStart: 0), Checkpoint(name: "北门", minutesFromStart: 20)]
+        #expect((try? PostDraft(code: "JC-001-P1", project: "patrol", unitCode: "JC-001", place: "一号小区", duty: "夜巡", route: route).validated().get()) == .patrol)
+        let cases: [(PostDraft, [String])] = [
+            (PostDraft(code: "P", project: "patrol", unitCode: "U", place: "p", duty: "d", route: []), ["ROUTE_REQUIRED"]),
+            (PostDraft(code: "P", project: "patrol", unitCode: "U", place: "p", duty: "d",
+                       route: [Checkpoint(name: "a", minutesFromStart: 5), Checkpoint(name: "", minutesFromStart: 5)]),
+             ["ROUTE_START", "CHECKPOINT_NAME", "ROUTE_ORDER"]),
+            (PostDraft(code: "P", project: "publicity", unitCode: "U", place: "p", duty: "d", route: route), ["ROUTE_NOT_PATROL"]),
+            (PostDraft(code: "", project: "guarding", unitCode: "", place: "", duty: ""), ["POST_CODE", "UNIT_REQUIRED", "PLACE", "DUTY", "UNKNOWN_PROJECT"]),
+        ]
+        for (draft, rules) in cases {
+            guard case .failure(let refusal) = draft.validated() else { Issue.record("\(draft) passed"); continue }
+            #expect(refusal.rules.map(\.rule) == rules)
+        }
+    }
+
+    @Test("coverage: the days a shift touches, and the committees left uncovered")
+    func coverage() {
+        #expect(Coverage.days(from: Self.time("2010-05-01 20:00"), to: Self.time("2010-05-02 00:00")).map(\.description) == ["2010-05-01"])
+        #expect(Coverage.days(from: Self.time("2010-05-01 20:00"), to: Self.time("2010-05-02 06:00")).map(\.description) == ["2010-05-01", "2010-05-02"])
+        let days = [CalendarDay(iso: "2010-05-01")!, CalendarDay(iso: "2010-05-02")!]
+        let committees = [Coverage.Committee(code: "JC-001", name: "一", kind: "residential_committee"),
+                          Coverage.Committee(code: "VC-01", name: "村", kind: "village_committee")]
+        let lines = Coverage.lines(committees: committees, days: days, staffed: [Coverage.StaffedDay(unitCode: "JC-001", day: days[0]),
+                                                                                Coverage.StaffedDay(unitCode: "JC-001", day: days[1])])
+        #expect(lines.map(\.uncoveredDays.count) == [0, 2])
+    }
+}

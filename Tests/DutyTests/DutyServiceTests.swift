@@ -1,0 +1,288 @@
+@testable import Duty
+import Foundation
+import GRDB
+import PinganCampaign
+import PinganDutyContracts
+import PinganRPC
+import PinganRPCTesting
+import Synchronization
+import Testing
+
+/// The registry and training as duty sees them, in memory.
+final class FakeDutyDirectory: DutyDirectory {
+    let volunteers: [Int64: DutyVolunteer]
+    /// Training's answer: courses a volunteer lacks on a day (none: qualified).
+    let lacking: @Sendable (Int64, CalendarDay) -> [String]
+    let committees: [Coverage.Committee]
+    let failure = Mutex<RPCError?>(nil)
+
+    init(_ volunteers: [DutyVolunteer], committees: [Coverage.Committee] = [], lacking: @escaping @Sendable (Int64, CalendarDay) -> [String] = { _, _ in [] }) {
+        self.volunteers = Dictionary(uniqueKeysWithValues: volunteers.map { ($0.id, $0) })
+        self.committees = committees
+        self.lacking = lacking
+    }
+
+    func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> DutyVolunteer? {
+        if let failure = failure.withLock({ $0 }) { throw failure }
+        return volunteers[id]
+    }
+
+    func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [DutyVolunteer] {
+        volunteers.values.filter { $0.status == "active" && (unitCode == nil || $0.unitCode == unitCode) }.sorted { $0.id < $1.id }
+    }
+
+    func committees(deadline: ContinuousClock.Instant?, requestID: String) async throws -> [Coverage.Committee] { committees }
+
+    func missingCourses(volunteer: Int64, project: ServiceProject, on day: CalendarDay, deadline: ContinuousClock.Instant?,
+                        requestID: String) async throws -> [String] {
+        lacking(volunteer, day)
+    }
+}
+
+@Suite("Duty service: posts, shifts, activities, compliance, hazards, coverage")
+struct DutyServiceTests {
+    /// Volunteers 1-20 active in JC-001, 21-30 active in JC-002, 99 suspended.
+    static let people = (1...30).map { DutyVolunteer(id: Int64($0), name: "队员\($0)", unitCode: $0 <= 20 ? "JC-001" : "JC-002", status: "active") }
+        + [DutyVolunteer(id: 99, name: "停职者", unitCode: "JC-001", status: "suspended")]
+    static let committees = [Coverage.Committee(code: "JC-001", name: "第一居委会", kind: "residential_committee"),
+                             Coverage.Committee(code: "JC-002", name: "第二居委会", kind: "residential_committee"),
+                             Coverage.Committee(code: "VC-01", name: "一村", kind: "village_committee")]
+
+    struct Fixture {
+        var store: DutyStore
+        var directory: FakeDutyDirectory
+
+        func client(_ role: Role = .admin, unit: String? = nil) -> DutyClient {
+            DutyClient(InProcessTransport.serving([DutyService(store: store, calendar: .expo2010, directory: directory)], as: role, unit: unit))
+        }
+    }
+
+    /// A store on a real WAL database file, as deployed.
+    static func fixture(lacking: @escaping @Sendable (Int64, CalendarDay) -> [String] = { _, _ in [] }) throws -> Fixture {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("duty-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return Fixture(store: try DutyStore.open(path: folder.appendingPathComponent("duty.sqlite").path),
+                       directory: FakeDutyDirectory(people, committees: committees, lacking: lacking))
+    }
+
+    @discardableResult
+    static func patrolPost(_ fixture: Fixture, code: String = "JC-001-P1", unit: String = "JC-001") async throws -> Pingan_Duty_V1_Post {
+        var request = Pingan_Duty_V1_SavePostRequest()
+        request.code = code
+        request.project = "patrol"
+        request.unitCode = unit
+        request.place = "一号小区"
+        request.duty = "夜间巡逻，发现可疑情况报告"
+        request.route = [("南门", 0), ("三号楼", 15), ("北门", 30)].map { name, minutes in
+            var point = Pingan_Duty_V1_Checkpoint()
+            point.name = name
+            point.minutesFromStart = Int32(minutes)
+            return point
+        }
+        return try await fixture.client().savePost(request)
+    }
+
+    static func shift(_ post: String, _ volunteer: Int64, _ starts: String, _ ends: String) -> Pingan_Duty_V1_AssignShiftRequest {
+        var request = Pingan_Duty_V1_AssignShiftRequest()
+        request.postCode = post
+        request.volunteerID = volunteer
+        request.starts = starts
+        request.ends = ends
+        return request
+    }
+
+    static func refusal(_ body: () async throws -> Void) async -> RPCError? {
+        do {
+            try await body()
+            return nil
+        } catch {
+            return error as? RPCError
+        }
+    }
+
+    @Test("50 concurrent assignments of one volunteer to overlapping shifts: exactly one wins, the rest are told which shift clashes")
+    func noDoubleBooking() async throws {
+        let fixture = try Self.fixture()
+        try await Self.patrolPost(fixture)
+        try await Self.patrolPost(fixture, code: "JC-001-P2")
+        let results = await withTaskGroup(of: Result<Int64, RPCError>.self) { group in
+            for index in 0..<50 {
+                group.addTask {
+                    let start = 8 * 60 + index  // every window overlaps every other
+                    let request = Self.shift(index % 2 == 0 ? "JC-001-P1" : "JC-001-P2", 1,
+                                             "2010-05-01 \(zeroPadded(start / 60, 2)):\(zeroPadded(start % 60, 2))", "2010-05-01 12:00")
+                    do { return .success(try await fixture.client().assignShift(request).id) } catch { return .failure(error as! RPCError) }
+                }
+            }
+            var results: [Result<Int64, RPCError>] = []
+            for await result in group { results.append(result) }
+            return results
+        }
+        let won = results.compactMap { try? $0.get() }
+        let lost = results.compactMap { if case .failure(let error) = $0 { error } else { nil } }
+        #expect(won.count == 1)
+        #expect(lost.count == 49 && lost.allSatisfy { $0.code == .failedPrecondition && $0.details?.fieldViolations.first?.rule == "OVERLAPPING_SHIFT" })
+        var list = Pingan_Duty_V1_ListShiftsRequest()
+        list.volunteerID = 1
+        #expect(try await fixture.client().listShifts(list).shifts.count == 1)
+    }
+
+    @Test("the schema refuses an overlapping shift even when the code is bypassed")
+    func triggerBackstop() async throws {
+        let fixture = try Self.fixture()
+        try await Self.patrolPost(fixture)
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 2, "2010-05-01 08:00", "2010-05-01 12:00"))
+        func insert(_ starts: String, _ ends: String) async throws {
+            try await fixture.store.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO shifts (post_id, volunteer_id, starts_at, ends_at, status, created_at) VALUES (1, 2, ?, ?, 'assigned', 'now')
+                    """, arguments: [starts, ends])
+            }
+        }
+        await #expect {
+            try await insert("2010-05-01 11:00", "2010-05-01 13:00")
+        } throws: { ($0 as? DatabaseError)?.message == "OVERLAPPING_SHIFT" }
+        try await insert("2010-05-01 12:00", "2010-05-01 16:00")  // touching is not overlapping
+    }
+
+    @Test("only an active volunteer, qualified on the shift's day, in the caller's unit, is fixed to a post")
+    func whoMayServe() async throws {
+        // Qualified until 2010-04-30 (a course whose validity ends with the post-training phase).
+        let fixture = try Self.fixture(lacking: { _, day in day > CalendarDay(iso: "2010-04-30")! ? ["PQ-02"] : [] })
+        try await Self.patrolPost(fixture)
+        let suspended = await Self.refusal { _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 99, "2010-04-01 08:00", "2010-04-01 12:00")) }
+        #expect(suspended?.code == .failedPrecondition && suspended?.details?.fieldViolations.map(\.rule) == ["NOT_ACTIVE"])
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 3, "2010-04-30 20:00", "2010-05-01 06:00"))
+        let expired = await Self.refusal { _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 3, "2010-05-01 08:00", "2010-05-01 12:00")) }
+        #expect(expired?.details?.fieldViolations.map(\.rule) == ["NOT_QUALIFIED"])
+        #expect(expired?.message.contains("lacks PQ-02") == true)
+        let outside = await Self.refusal {
+            _ = try await fixture.client(.coordinator, unit: "JC-002").assignShift(Self.shift("JC-001-P1", 21, "2010-04-02 08:00", "2010-04-02 12:00"))
+        }
+        #expect(outside?.code == .notFound, "another unit's post does not exist for a coordinator")
+        let unknown = await Self.refusal { _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 5000, "2010-04-02 08:00", "2010-04-02 12:00")) }
+        #expect(unknown?.code == .notFound)
+        fixture.directory.failure.withLock { $0 = RPCError(.deadlineExceeded, "the deadline passed before GetVolunteer was sent") }
+        let slow = await Self.refusal { _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 4, "2010-04-02 08:00", "2010-04-02 12:00")) }
+        #expect(slow?.code == .deadlineExceeded)
+    }
+
+    @Test("posts: a coordinator manages their own unit's; a retired post takes no shift and keeps its history")
+    func postsAndRetirement() async throws {
+        let fixture = try Self.fixture()
+        let post = try await Self.patrolPost(fixture)
+        #expect(post.route.map(\.name) == ["南门", "三号楼", "北门"])
+        var other = Pingan_Duty_V1_SavePostRequest()
+        other.code = "JC-002-X"
+        other.project = "publicity"
+        other.unitCode = "JC-002"
+        other.place = "p"
+        other.duty = "d"
+        let denied = await Self.refusal { _ = try await fixture.client(.coordinator, unit: "JC-001").savePost(other) }
+        #expect(denied?.code == .permissionDenied)
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 5, "2010-04-03 08:00", "2010-04-03 12:00"))
+        var retire = Pingan_Duty_V1_RetirePostRequest()
+        retire.code = "JC-001-P1"
+        let noReason = await Self.refusal { _ = try await fixture.client().retirePost(retire) }
+        #expect(noReason?.details?.fieldViolations.map(\.rule) == ["REASON_REQUIRED"])
+        retire.reason = "小区改造"
+        #expect(try await fixture.client(.coordinator, unit: "JC-001").retirePost(retire).retiredAt.isEmpty == false)
+        let afterwards = await Self.refusal { _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 5, "2010-04-04 08:00", "2010-04-04 12:00")) }
+        #expect(afterwards?.details?.fieldViolations.map(\.rule) == ["POST_RETIRED"])
+        var shifts = Pingan_Duty_V1_ListShiftsRequest()
+        shifts.postCode = "JC-001-P1"
+        #expect(try await fixture.client().listShifts(shifts).shifts.count == 1, "its shifts stay on record")
+    }
+
+    @Test("compliance: April needs 1 activity, May 2; behind lists who is short")
+    func compliance() async throws {
+        let fixture = try Self.fixture()
+        for (volunteer, day) in [(1, "2010-04-10"), (1, "2010-05-10"), (1, "2010-05-20"), (2, "2010-05-11")] as [(Int64, String)] {
+            var request = Pingan_Duty_V1_RecordActivityRequest()
+            request.volunteerID = volunteer
+            request.project = "patrol"
+            request.day = day
+            request.place = "一号小区"
+            request.hours = 2
+            _ = try await fixture.client().recordActivity(request)
+        }
+        var request = Pingan_Duty_V1_GetComplianceRequest()
+        request.month = "2010-04"
+        request.unitCode = "JC-001"
+        let april = try await fixture.client().getCompliance(request)
+        #expect(april.minimum == 1 && april.phase == "post_training" && april.volunteers == 20 && april.compliant == 1)
+        request.month = "2010-05"
+        let may = try await fixture.client().getCompliance(request)
+        #expect(may.minimum == 2 && may.compliant == 1 && may.behind.first { $0.volunteerID == 2 }?.activities == 1)
+        request.unitCode = "JC-002"
+        let denied = await Self.refusal { _ = try await fixture.client(.coordinator, unit: "JC-001").getCompliance(request) }
+        #expect(denied?.code == .permissionDenied)
+        var bad = Pingan_Duty_V1_RecordActivityRequest()
+        bad.volunteerID = 1
+        bad.project = "patrol"
+        bad.day = "2010-05-01"
+        bad.place = ""
+        bad.hours = 30
+        let refused = await Self.refusal { _ = try await fixture.client().recordActivity(bad) }
+        #expect(refused?.details?.fieldViolations.map(\.rule) == ["PLACE", "HOURS"])
+    }
+
+    @Test("hazards: the path to verified, illegal steps refused, overdue counted by kind and unit, history kept")
+    func hazards() async throws {
+        let fixture = try Self.fixture()
+        var report = Pingan_Duty_V1_ReportHazardRequest()
+        report.kind = "fire"
+        report.unitCode = "JC-001"
+        report.place = "三号楼楼道"
+        report.description_p = "楼道堆放杂物，堵塞消防通道"
+        report.reportedBy = 3
+        report.reportedOn = "2010-05-20"
+        let hazard = try await fixture.client(.clerk, unit: "JC-001").reportHazard(report)
+        var step = Pingan_Duty_V1_AdvanceHazardRequest()
+        step.id = hazard.id
+        step.to = "rectified"
+        step.on = "2010-05-21"
+        let skip = await Self.refusal { _ = try await fixture.client().advanceHazard(step) }
+        #expect(skip?.code == .failedPrecondition && skip?.message.contains("can move to referred") == true)
+        step.to = "referred"
+        step.department = "消防科"
+        step.dueOn = "2010-05-31"
+        _ = try await fixture.client().advanceHazard(step)
+        step.to = "rectifying"
+        step.on = "2010-05-25"
+        _ = try await fixture.client().advanceHazard(step)
+        var list = Pingan_Duty_V1_ListHazardsRequest()
+        list.on = "2010-06-01"
+        let overdue = try await fixture.client().listHazards(list)
+        #expect(overdue.hazards.first?.overdue == true && overdue.byKind.first?.overdue == 1 && overdue.byUnit.first?.key == "JC-001")
+        #expect(overdue.hazards.first?.steps.map(\.to) == ["reported", "referred", "rectifying"])
+        for (to, on) in [("rectified", "2010-06-02"), ("verified", "2010-06-03")] {
+            step.to = to
+            step.on = on
+            _ = try await fixture.client().advanceHazard(step)
+        }
+        #expect(try await fixture.client().listHazards(list).hazards.isEmpty, "verified hazards leave the open list")
+        list.includeVerified = true
+        #expect(try await fixture.client().listHazards(list).hazards.first?.status == "verified")
+        step.to = "referred"
+        let done = await Self.refusal { _ = try await fixture.client().advanceHazard(step) }
+        #expect(done?.message.contains("nothing: it is verified") == true)
+    }
+
+    @Test("coverage: a committee is covered on the days a patrol post of its has a shift")
+    func coverage() async throws {
+        let fixture = try Self.fixture()
+        try await Self.patrolPost(fixture)
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 1, "2010-05-01 20:00", "2010-05-02 06:00"))
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 2, "2010-05-03 08:00", "2010-05-03 12:00"))
+        var request = Pingan_Duty_V1_GetCoverageRequest()
+        request.from = "2010-05-01"
+        request.to = "2010-05-03"
+        let report = try await fixture.client().getCoverage(request)
+        #expect(report.days == 3 && report.committees == 3 && report.fullyCovered == 1)
+        #expect(report.committeesDetail.first { $0.unitCode == "JC-002" }?.uncoveredDays.count == 3)
+        request.to = "2010-06-15"
+        let tooLong = await Self.refusal { _ = try await fixture.client().getCoverage(request) }
+        #expect(tooLong?.code == .invalidArgument)
+    }
+}
