@@ -29,8 +29,9 @@ struct GatewayIntegrationTests {
         let (registry, registryPort) = try await TrainingIntegrationTests.start(
             "pingan-registry", tls + ["--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL)] + ExecutableTests.storageFlags())
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-training-\(UUID()).sqlite").path
+        // Training, like the registry, takes the services' certificate as a service (duty calls it).
         let (training, trainingPort) = try await TrainingIntegrationTests.start("pingan-training", tls + [
-            "--acl", ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#),
+            "--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL),
             "--database", database, "--peer", "registry=127.0.0.1:\(registryPort)",
         ])
         let office = try TestCertificates.context(.client, identity: "client")
