@@ -41,6 +41,7 @@ let package = Package(
         .executable(name: "pingan-bench", targets: ["PinganBench"]),
         .executable(name: "pingan-registry-demo", targets: ["RegistryDemo"]),
         .executable(name: "pingan-training-demo", targets: ["TrainingDemo"]),
+        .executable(name: "pingan-duty-demo", targets: ["DutyDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -200,6 +201,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Registry/RegistryDemo", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DutyDemo",
+            dependencies: [
+                "PinganCampaign", "PinganDutyContracts", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Duty/DutyDemo", swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "TrainingDemo",

@@ -89,6 +89,7 @@ echo
 echo "Loading the town plan's units, a synthetic corps and its pre-job training (idempotent):"
 "$bin/pingan-registry-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 "$bin/pingan-training-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
+"$bin/pingan-duty-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 echo
 "$bin/pingan" dashboard
 echo
