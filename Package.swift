@@ -222,7 +222,7 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "COpenSSL", "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
-                "PinganRegistryContracts", "PinganTrainingContracts", .product(name: "NIOPosix", package: "swift-nio"),
+                "PinganRegistryContracts", "PinganTrainingContracts", "PinganDutyContracts", .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway/Gateway",

@@ -91,7 +91,7 @@ echo "Loading the town plan's units, a synthetic corps and its pre-job training 
 "$bin/pingan-training-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 "$bin/pingan-duty-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 echo
-"$bin/pingan" dashboard
+"$bin/pingan" dashboard --on 2010-04-30
 echo
 echo "The services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
 echo "Try: PINGAN_CLIENT_CERT=$PINGAN_CLIENT_CERT PINGAN_CLIENT_KEY=$PINGAN_CLIENT_KEY PINGAN_CA=$PINGAN_CA $bin/pingan health"

@@ -62,6 +62,13 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         return CalendarDay(year: year + 1, month: 1, day: 1)!
     }
 
+    /// The day before this one.
+    public var previous: CalendarDay {
+        if day > 1 { return CalendarDay(year: year, month: month, day: day - 1)! }
+        if month > 1 { return CalendarDay(year: year, month: month - 1, day: Self.daysIn(month: month - 1, year: year))! }
+        return CalendarDay(year: year - 1, month: 12, day: 31)!
+    }
+
     /// Encoded as its `YYYY-MM-DD` text, the form every file and message uses.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()

@@ -14,14 +14,7 @@ struct DutyIntegrationTests {
         // Three volunteers in DEPT-ZZB; the first completed pre-job training on 2009-11-20.
         let stack = try await GatewayIntegrationTests.stack(volunteers: 3, trained: 1)
         defer { stack.kill() }
-        let tls = ["--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem")]
-        let database = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-duty-\(UUID()).sqlite").path
-        let (duty, dutyPort) = try await TrainingIntegrationTests.start("pingan-duty", tls + [
-            "--acl", ExecutableTests.aclFile(#"{"identities": [{"match": "cn:town-office", "role": "admin"}]}"#), "--database", database,
-            "--peer", "registry=127.0.0.1:\(stack.registryPort)", "--peer", "training=127.0.0.1:\(stack.trainingPort)",
-        ])
-        defer { duty.kill() }
-        let client = DutyClient(RPCClient(host: "127.0.0.1", port: dutyPort, tls: try TestCertificates.context(.client, identity: "client")))
+        let client = DutyClient(RPCClient(host: "127.0.0.1", port: stack.dutyPort, tls: try TestCertificates.context(.client, identity: "client")))
 
         var post = Pingan_Duty_V1_SavePostRequest()
         post.code = "JC-017-P1"

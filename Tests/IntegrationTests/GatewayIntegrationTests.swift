@@ -6,21 +6,28 @@ import PinganTestSupport
 import PinganTrainingContracts
 import Testing
 
-/// The real `pingan` against real registry and training executables on loopback.
+/// The real `pingan` against real registry, training and duty executables on loopback.
 @Suite("Gateway CLI end to end")
 struct GatewayIntegrationTests {
-    /// One town: a registry and a training service, with `volunteers` registered (ids from
-    /// `first`), a pre-job course, and `trained` of them through it.
+    /// One town: a registry, a training and a duty service, with `volunteers` registered in
+    /// DEPT-ZZB (ids from `first`), a pre-job course, and `trained` of them through it on
+    /// 2009-11-20.
     struct Stack {
         var registry: RunningProcess
         var training: RunningProcess
+        var duty: RunningProcess
         var registryPort: Int
         var trainingPort: Int
+        var dutyPort: Int
         var first: Int64
+
+        /// Service name to port, for a gateway config.
+        var services: [String: Int] { ["registry": registryPort, "training": trainingPort, "duty": dutyPort] }
 
         func kill() {
             registry.kill()
             training.kill()
+            duty.kill()
         }
     }
 
@@ -57,7 +64,13 @@ struct GatewayIntegrationTests {
         }
         if trained > 0 { let _: Pingan_Training_V1_AttendanceResult = try await connection.unary(TrainingMethods.recordAttendance, sheet) }
         await connection.close()
-        return Stack(registry: registry, training: training, registryPort: registryPort, trainingPort: trainingPort, first: batch.firstVolunteerID)
+        let dutyDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-duty-\(UUID()).sqlite").path
+        let (duty, dutyPort) = try await TrainingIntegrationTests.start("pingan-duty", tls + [
+            "--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL), "--database", dutyDatabase,
+            "--peer", "registry=127.0.0.1:\(registryPort)", "--peer", "training=127.0.0.1:\(trainingPort)",
+        ])
+        return Stack(registry: registry, training: training, duty: duty, registryPort: registryPort, trainingPort: trainingPort,
+                     dutyPort: dutyPort, first: batch.firstVolunteerID)
     }
 
     /// A gateway config file for these towns (code to its services).
@@ -91,23 +104,25 @@ struct GatewayIntegrationTests {
         return socket
     }
 
-    @Test("volunteer show merges registry and training; with each service missing in turn the other still prints and the exit says partial")
+    @Test("volunteer show merges registry, training and duty; with each service missing in turn the others still print and the exit says partial")
     func mergeWithEachServiceMissing() async throws {
         let stack = try await Self.stack(volunteers: 5, trained: 3)
         defer { stack.kill() }
         let id = String(stack.first)
 
-        let all = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])])
+        let all = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", stack.services)])])
         #expect(all.status == 0, "\(all.standardError)")
         let merged = try Self.json(all)
         #expect(merged["partial"] as? Bool == false)
-        #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok"])
+        #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok",
+                                          "duty.shifts": "ok"])
         let registrySection = (merged["sections"] as? [[String: Any]])?.first
         #expect((registrySection?["fields"] as? [String: Any])?["name"] as? String == "队员1")
 
         let dead = try Self.deadPort()
-        for (missing, services) in [("registry", ["registry": dead, "training": stack.trainingPort]),
-                                    ("training", ["registry": stack.registryPort, "training": dead])] {
+        for missing in ["registry", "training", "duty"] {
+            var services = stack.services
+            services[missing] = dead
             let result = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", services)])])
             #expect(result.status == 2, "missing \(missing): \(result.standardError)")
             let view = try Self.json(result)
@@ -123,7 +138,7 @@ struct GatewayIntegrationTests {
         #expect(table.status == 2)
         #expect(table.text.contains("== Training ==\nunavailable: no training service configured for this town"))
 
-        let unknown = try await Self.pingan(["volunteer", "show", "999999", "--config", try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])])
+        let unknown = try await Self.pingan(["volunteer", "show", "999999", "--config", try Self.config([("a", stack.services)])])
         #expect(unknown.status == 3 && unknown.standardError.contains("no volunteer 999999"))
     }
 
@@ -149,8 +164,7 @@ struct GatewayIntegrationTests {
         defer { first.kill() }
         let second = try await Self.stack(volunteers: 3, trained: 1)
         defer { second.kill() }
-        let config = try Self.config([("east", ["registry": first.registryPort, "training": first.trainingPort]),
-                                      ("west", ["registry": second.registryPort, "training": second.trainingPort])])
+        let config = try Self.config([("east", first.services), ("west", second.services)])
         let result = try await Self.pingan(["dashboard", "--all-towns", "--json", "--config", config])
         #expect(result.status == 0, "\(result.standardError)")
         let rows = try #require(((try Self.json(result))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
@@ -173,11 +187,70 @@ struct GatewayIntegrationTests {
         #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
     }
 
+    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, an activity, a hazard moved on; the dashboard counts them on the day asked")
+    func dutyCommands() async throws {
+        let stack = try await Self.stack(volunteers: 3, trained: 1)
+        defer { stack.kill() }
+        let config = try Self.config([("a", stack.services)])
+        func run(_ arguments: [String]) async throws -> Subprocess.Result {
+            try await Self.pingan(["duty"] + arguments + ["--config", config])
+        }
+        let post = try await run(["save-post", "JC-017-P1", "--project", "patrol", "--unit", "JC-017", "--place", "十七居委会辖区",
+                                  "--duty", "夜间巡逻", "--checkpoint", "居委会@0", "--checkpoint", "菜场@20"])
+        #expect(post.status == 0, "\(post.standardError)")
+        #expect(post.text.contains("居委会@0 > 菜场@20"), "\(post.text)")
+        let badRoute = try await run(["save-post", "JC-017-P2", "--project", "patrol", "--unit", "JC-017", "--place", "p", "--duty", "d",
+                                      "--checkpoint", "菜场"])
+        #expect(badRoute.status == 64 && badRoute.standardError.contains("--checkpoint '菜场' is not NAME@MINUTES"))
+
+        let first = String(stack.first)
+        let window = ["--starts", "2009-12-01 19:00", "--ends", "2009-12-01 23:00"]
+        let assigned = try await run(["assign", "JC-017-P1", first] + window + ["--json"])
+        #expect(assigned.status == 0, "\(assigned.standardError)")
+        let untrained = try await run(["assign", "JC-017-P1", String(stack.first + 1)] + window)
+        #expect(untrained.status == 3 && untrained.standardError.contains("lacks PJ-01"), "\(untrained.standardError)")
+        let twice = try await run(["assign", "JC-017-P1", first, "--starts", "2009-12-01 22:00", "--ends", "2009-12-02 01:00"])
+        #expect(twice.status == 3, "an overlapping shift is refused: \(twice.standardError)")
+
+        let activity = try await run(["activity", first, "--project", "patrol", "--day", "2009-12-01", "--hours", "4", "--place", "十七居委会", "--json"])
+        #expect(activity.status == 0, "\(activity.standardError)")
+        let hazard = try await run(["report-hazard", "--kind", "fire", "--unit", "JC-017", "--place", "三号楼", "--description", "楼道堆物",
+                                    "--on", "2009-12-01", "--json"])
+        #expect(hazard.status == 0, "\(hazard.standardError)")
+        let hazardID = try #require((((try Self.json(hazard))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first?["hazard"] as? Int)
+        let skipped = try await run(["advance-hazard", String(hazardID), "--to", "verified", "--on", "2009-12-02"])
+        #expect(skipped.status == 3 && skipped.standardError.contains("can move to referred, not verified"), "\(skipped.standardError)")
+        let referred = try await run(["advance-hazard", String(hazardID), "--to", "referred", "--on", "2009-12-02",
+                                      "--department", "镇消防科", "--due", "2009-12-05"])
+        #expect(referred.status == 0, "\(referred.standardError)")
+
+        let shown = try await Self.pingan(["volunteer", "show", first, "--json", "--config", config])
+        let shifts = (try Self.json(shown))["sections"] as? [[String: Any]] ?? []
+        let shiftRows = shifts.first { $0["id"] as? String == "duty.shifts" }?["rows"] as? [[String: Any]]
+        #expect(shiftRows?.map { $0["post"] as? String } == ["JC-017-P1"])
+
+        let dashboard = try await Self.pingan(["dashboard", "--on", "2009-12-07", "--json", "--config", config])
+        #expect(dashboard.status == 0, "\(dashboard.standardError)")
+        let sections = (try Self.json(dashboard))["sections"] as? [[String: Any]] ?? []
+        func rows(_ id: String) -> [[String: Any]] { sections.first { $0["id"] as? String == id }?["rows"] as? [[String: Any]] ?? [] }
+        let committee = rows("duty.coverage").first { $0["unit"] as? String == "JC-017" }
+        #expect((committee?["days_covered"] as? [String: Any])?["part"] as? Int == 1, "one evening of seven: \(String(describing: committee))")
+        #expect(rows("duty.hazards_overdue").map { $0["hazard"] as? Int } == [hazardID], "due 2009-12-05, still referred on 2009-12-07")
+        let district = try await Self.pingan(["dashboard", "--all-towns", "--on", "2009-12-03", "--json", "--config", config])
+        let town = try #require(((try Self.json(district))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
+        #expect((town.first?["hazards_overdue"] as? [String: Any]).map { [$0["part"] as? Int, $0["whole"] as? Int] } == [0, 1],
+                "open but not yet due on 2009-12-03")
+        #expect((town.first?["activity_compliance"] as? [String: Any])?["whole"] as? Int == 3)
+
+        let badDay = try await Self.pingan(["dashboard", "--on", "2009-02-30", "--config", config])
+        #expect(badDay.status == 64)
+    }
+
     @Test("imports: bad rows come back with their file lines and nothing is imported; good rows register once")
     func importBatch() async throws {
         let stack = try await Self.stack(volunteers: 1, trained: 0)
         defer { stack.kill() }
-        let config = try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])
+        let config = try Self.config([("a", stack.services)])
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-import-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let bad = folder.appendingPathComponent("bad.csv")
@@ -250,7 +323,7 @@ struct GatewayIntegrationTests {
 
         let stack = try await Self.stack(volunteers: 2, trained: 1)
         defer { stack.kill() }
-        let config = try Self.config([("a", ["registry": stack.registryPort, "training": stack.trainingPort])])
+        let config = try Self.config([("a", stack.services)])
         let csv = try await Self.pingan(["dashboard", "--csv", "--config", config])
         #expect(csv.status == 0)
         #expect(csv.standardOutput.prefix(3) == Data([0xEF, 0xBB, 0xBF]))

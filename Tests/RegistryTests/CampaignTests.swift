@@ -76,5 +76,10 @@ struct CampaignTests {
         #expect(CalendarDay(iso: "2008-02-28")!.next == CalendarDay(iso: "2008-02-29"))
         #expect(CalendarDay(iso: "2010-02-28")!.next == CalendarDay(iso: "2010-03-01"))
         #expect(CalendarDay(iso: "2009-12-31")!.next == CalendarDay(iso: "2010-01-01"))
+        for text in ["2010-02-14", "2008-02-29", "2010-03-01", "2010-01-01", "2010-05-01"] {
+            let day = CalendarDay(iso: text)!
+            #expect(day.previous.next == day)
+        }
+        #expect(CalendarDay(iso: "2008-03-01")!.previous == CalendarDay(iso: "2008-02-29"))
     }
 }

@@ -1,10 +1,12 @@
 import ArgumentParser
+import PinganCampaign
 
-/// `pingan dashboard`: recruitment against quotas and training against deadlines for a town,
+/// `pingan dashboard`: recruitment against quotas, training against deadlines, patrol coverage,
+/// activity minimums and hazards for a town,
 /// or a row per town with district totals.
 struct DashboardCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "dashboard", abstract: "Recruitment and training progress for a town, or every town with district totals.",
+        commandName: "dashboard", abstract: "Recruitment, training and duty for a town, or every town with district totals.",
         discussion: "Exit status: 0 every service of every town answered; 2 partial (the rest printed); 64 usage or config error.")
 
     @OptionGroup var options: GatewayOptions
@@ -15,13 +17,19 @@ struct DashboardCommand: AsyncParsableCommand {
     @Flag(help: "Every unit, not only the ten furthest behind (JSON and CSV always have all).")
     var full = false
 
+    @Option(help: "YYYY-MM-DD: the day the dashboard is read on; duty's week and month end there (default: today in Shanghai).")
+    var on: CalendarDay?
+
     func validate() throws {
         if allTowns && options.town != nil { throw ValidationError("--town and --all-towns: choose one") }
     }
 
     func run() async throws {
         try await runGateway(options) { session in
-            let report = allTowns ? await Self.district(session) : try await Self.town(session.selectedTown(), session, full: full || session.format != .table)
+            let day = on ?? .today()
+            let report = allTowns
+                ? await Self.district(session, on: day)
+                : try await Self.town(session.selectedTown(), session, query: DashboardQuery(on: day, full: full || session.format != .table))
             session.print(report)
             if report.isPartial {
                 throw GatewayExit.partial(Text("部分服务未回答，结果不完整", "partial answer: some services did not answer")(session.language))
@@ -29,31 +37,31 @@ struct DashboardCommand: AsyncParsableCommand {
         }
     }
 
-    static func town(_ town: GatewayConfig.Town, _ session: GatewaySession, full: Bool) async throws -> Report {
-        let parts = await parts(of: town, session, full: full)
+    static func town(_ town: GatewayConfig.Town, _ session: GatewaySession, query: DashboardQuery) async throws -> Report {
+        let parts = await parts(of: town, session, query: query)
         var report = Report(command: "dashboard", sections: parts.flatMap(\.sections))
-        if !full { report.notes = [Text("（--full、--json 或 --csv 显示全部单位）", "(--full, --json or --csv list every unit)")] }
+        if !query.full { report.notes = [Text("（--full、--json 或 --csv 显示全部单位）", "(--full, --json or --csv list every unit)")] }
         return report
     }
 
     /// Each service's dashboard answer for one town; a service that fails leaves its sections
     /// unavailable and no figures.
-    static func parts(of town: GatewayConfig.Town, _ session: GatewaySession, full: Bool) async -> [DashboardPart] {
+    static func parts(of town: GatewayConfig.Town, _ session: GatewaySession, query: DashboardQuery) async -> [DashboardPart] {
         await FanOut.gather(
             GatewaySections.all, titles: \.dashboardSections, town: town, clients: session.clients,
             deadline: session.deadline, language: session.language, unavailable: { DashboardPart(sections: $0, figures: [:]) }
         ) { section, client, options in
-            try await section.dashboard(client: client, options: options, full: full)
+            try await section.dashboard(client: client, options: options, query: query)
         }.map(\.answer)
     }
 
     /// Every town at once; a figure a town could not give is shown as missing and left out of
     /// the totals, which the report marks partial.
-    static func district(_ session: GatewaySession) async -> Report {
+    static func district(_ session: GatewaySession, on day: CalendarDay) async -> Report {
         let towns = session.config.towns
         let answers = await withTaskGroup(of: (Int, [DashboardPart]).self) { group in
             for (index, town) in towns.enumerated() {
-                group.addTask { (index, await parts(of: town, session, full: false)) }
+                group.addTask { (index, await parts(of: town, session, query: DashboardQuery(on: day, full: false))) }
             }
             var answers = [[DashboardPart]](repeating: [], count: towns.count)
             for await (index, parts) in group { answers[index] = parts }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PinganCatalog
+import PinganDutyContracts
 import PinganRegistryContracts
 import PinganRPC
 import PinganTrainingContracts
@@ -44,6 +45,9 @@ extension GatewaySession {
 
     /// The selected town's training service.
     func training() throws -> TrainingClient { TrainingClient(try client(.training)) }
+
+    /// The selected town's duty service.
+    func duty() throws -> DutyClient { DutyClient(try client(.duty)) }
 
     var options: CallOptions { CallOptions(deadline: deadline) }
 

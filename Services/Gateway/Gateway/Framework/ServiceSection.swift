@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganCampaign
 import PinganCatalog
 import PinganRPC
 
@@ -21,7 +22,7 @@ public protocol ServiceSection: Sendable {
     var dashboardSections: [SectionTitle] { get }
     /// Figures for the district table, in column order: a part and a whole per figure.
     var figures: [Figure] { get }
-    func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart
+    func dashboard(client: any ClientTransport, options: CallOptions, query: DashboardQuery) async throws -> DashboardPart
 }
 
 extension ServiceSection {
@@ -31,14 +32,26 @@ extension ServiceSection {
     public func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] { [] }
     public var dashboardSections: [SectionTitle] { [] }
     public var figures: [Figure] { [] }
-    public func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart {
+    public func dashboard(client: any ClientTransport, options: CallOptions, query: DashboardQuery) async throws -> DashboardPart {
         DashboardPart(sections: [], figures: [:])
     }
 }
 
 /// Every service's part, in the order they print.
 public enum GatewaySections {
-    public static let all: [any ServiceSection] = [RegistrySection(), TrainingSection()]
+    public static let all: [any ServiceSection] = [RegistrySection(), TrainingSection(), DutySection()]
+}
+
+/// What the dashboard is asked for: the day it is read on (the week and month of duty's figures
+/// end there) and whether every unit is listed.
+public struct DashboardQuery: Sendable {
+    public var on: CalendarDay
+    public var full: Bool
+
+    public init(on: CalendarDay, full: Bool) {
+        self.on = on
+        self.full = full
+    }
 }
 
 /// A section's stable id and its title.

@@ -56,7 +56,7 @@ struct RegistrySection: ServiceSection {
         return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, fields: fields), history]
     }
 
-    func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart {
+    func dashboard(client: any ClientTransport, options: CallOptions, query: DashboardQuery) async throws -> DashboardPart {
         let progress = try await RegistryClient(client).getProgress(Pingan_Registry_V1_GetProgressRequest(), options: options)
         var rows: [[Value]] = progress.categories.map { category in
             [.int(category.number), .text(category.name), .text(category.mode), .int(category.quota), .int(category.enrolled),
@@ -70,14 +70,14 @@ struct RegistrySection: ServiceSection {
             rows: rows))
         var units = progress.units.filter { $0.quota > 0 }
         units.sort { (Double($0.quotaEnrolled) / Double($0.quota), $0.code) < (Double($1.quotaEnrolled) / Double($1.quota), $1.code) }
-        if !full { units = Array(units.prefix(Self.unitsOnTerminal)) }
+        if !query.full { units = Array(units.prefix(Self.unitsOnTerminal)) }
         var unitSection = Section(id: dashboardSections[1].id, title: dashboardSections[1].title, table: Table(
             columns: [.init("unit", Text("单位", "Unit")), .init("name", Text("名称", "Name")), .init("quota", Text("单位指标", "Own quota")),
                       .init("quota_enrolled", Text("已招募", "Enrolled")), .init("share", Text("完成率", "%")),
                       .init("all_enrolled", Text("全部在册", "All active"))],
             rows: units.map { [.text($0.code), .text($0.name), .int($0.quota), .int($0.quotaEnrolled),
                                .percent(part: Int64($0.quotaEnrolled), whole: Int64($0.quota)), .int($0.enrolled)] }))
-        if !full { unitSection.title = Text("招募进度（落后最多的\(Self.unitsOnTerminal)个单位）", "Recruitment: the \(Self.unitsOnTerminal) units furthest behind") }
+        if !query.full { unitSection.title = Text("招募进度（落后最多的\(Self.unitsOnTerminal)个单位）", "Recruitment: the \(Self.unitsOnTerminal) units furthest behind") }
         return DashboardPart(sections: [categories, unitSection],
                              figures: ["recruitment": (Int64(progress.totalEnrolled), Int64(progress.totalQuota))])
     }

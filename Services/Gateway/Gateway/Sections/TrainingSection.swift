@@ -33,7 +33,7 @@ struct TrainingSection: ServiceSection {
     }
 
     /// Completion of each course against its deadline.
-    func dashboard(client: any ClientTransport, options: CallOptions, full: Bool) async throws -> DashboardPart {
+    func dashboard(client: any ClientTransport, options: CallOptions, query: DashboardQuery) async throws -> DashboardPart {
         let training = TrainingClient(client)
         let courses = try await training.listCourses(Pingan_Training_V1_ListCoursesRequest(), options: options)
         let reports = try await withThrowingTaskGroup(of: (Int, Pingan_Training_V1_CompletionReport).self) { group in
