@@ -105,4 +105,37 @@ struct DutyRulesTests {
                                                                                 Coverage.StaffedDay(unitCode: "JC-001", day: days[1])])
         #expect(lines.map(\.uncoveredDays.count) == [0, 2])
     }
+
+    @Test("a round: on time within the 10-minute grace, late after it, missed once the grace passes unvisited, due until then")
+    func patrolRound() {
+        let route = [Checkpoint(name: "南门", minutesFromStart: 0), Checkpoint(name: "三号楼", minutesFromStart: 15),
+                     Checkpoint(name: "北门", minutesFromStart: 30), Checkpoint(name: "车棚", minutesFromStart: 45)]
+        let starts = LocalTime("2010-05-01 19:00")!
+        // 南门 at the grace's last minute; 三号楼 one minute after it; 北门 never; 车棚 not yet due.
+        let checkIns = [0: LocalTime("2010-05-01 19:10")!, 1: LocalTime("2010-05-01 19:26")!]
+        let round = PatrolRound(route: route, starts: starts, checkIns: checkIns, now: LocalTime("2010-05-01 19:41")!)
+        #expect(round.points.map(\.state) == [.onTime, .late, .missed, .due])
+        #expect(round.points[2].deadline == LocalTime("2010-05-01 19:40"))
+        #expect(!round.isComplete)
+        let onTheDeadline = PatrolRound(route: route, starts: starts, checkIns: checkIns, now: LocalTime("2010-05-01 19:40")!)
+        #expect(onTheDeadline.points[2].state == .due, "missed only after the grace's last minute")
+        let done = PatrolRound(route: route, starts: starts, checkIns: [0: starts, 1: starts, 2: starts, 3: LocalTime("2010-05-01 23:00")!],
+                               now: LocalTime("2010-05-02 08:00")!)
+        #expect(done.isComplete && done.points.last?.state == .late)
+    }
+
+    @Test("a check-in names a checkpoint of the route, within the shift (its last minute included)")
+    func checkInRules() throws {
+        let route = [Checkpoint(name: "南门", minutesFromStart: 0), Checkpoint(name: "北门", minutesFromStart: 30)]
+        let shift = (LocalTime("2010-05-01 19:00")!, LocalTime("2010-05-01 22:00")!)
+        #expect(try PatrolRound.checkpoint(named: "北门", at: shift.1, route: route, shift: shift).get() == 1)
+        #expect(try PatrolRound.checkpoint(named: " 南门 ", at: shift.0, route: route, shift: shift).get() == 0)
+        guard case .failure(let refusal) = PatrolRound.checkpoint(named: "西门", at: LocalTime("2010-05-01 18:59")!, route: route, shift: shift) else {
+            Issue.record("an unknown checkpoint outside the shift was accepted")
+            return
+        }
+        #expect(refusal.rules.map(\.rule) == ["UNKNOWN_CHECKPOINT", "OUTSIDE_SHIFT"])
+        #expect(refusal.rules[0].message.contains("南门, 北门"))
+    }
 }
+

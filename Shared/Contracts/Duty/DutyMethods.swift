@@ -18,4 +18,11 @@ public enum DutyMethods {
     public static let advanceHazard = MethodDescriptor(service: service, method: "AdvanceHazard", access: .only(.admin, .coordinator, .clerk))
     public static let listHazards = MethodDescriptor(service: service, method: "ListHazards", isIdempotent: true, access: .anyRole)
     public static let getCoverage = MethodDescriptor(service: service, method: "GetCoverage", isIdempotent: true, access: .anyRole)
+    /// Idempotent by nature: a checkpoint is recorded once, a repeat keeps the first time.
+    public static let checkIn = MethodDescriptor(
+        service: service, method: "CheckIn", isIdempotent: true, access: .only(.admin, .coordinator, .clerk, .service))
+    public static let listRounds = MethodDescriptor(service: service, method: "ListRounds", isIdempotent: true, access: .anyRole)
+    public static let watchMissedCheckpoints = MethodDescriptor(
+        service: service, method: "WatchMissedCheckpoints", kind: .serverStreaming, isIdempotent: true,
+        access: .only(.admin, .auditor, .coordinator, .clerk))
 }

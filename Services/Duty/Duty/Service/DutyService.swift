@@ -13,11 +13,13 @@ public struct DutyService: RPCService {
     let store: DutyStore
     let calendar: CampaignCalendar
     let directory: any DutyDirectory
+    let clock: DutyClock
 
-    public init(store: DutyStore, calendar: CampaignCalendar, directory: any DutyDirectory) {
+    public init(store: DutyStore, calendar: CampaignCalendar, directory: any DutyDirectory, clock: DutyClock = .shanghai) {
         self.store = store
         self.calendar = calendar
         self.directory = directory
+        self.clock = clock
     }
 
     public func register(with router: inout Router) {
@@ -43,6 +45,12 @@ public struct DutyService: RPCService {
         router.register(DutyMethods.advanceHazard) { (request: Pingan_Duty_V1_AdvanceHazardRequest, context) in try await advanceHazard(request, context) }
         router.register(DutyMethods.listHazards) { (request: Pingan_Duty_V1_ListHazardsRequest, context) in try await listHazards(request, context) }
         router.register(DutyMethods.getCoverage) { (request: Pingan_Duty_V1_GetCoverageRequest, context) in try await coverage(request, context) }
+        router.register(DutyMethods.checkIn) { (request: Pingan_Duty_V1_CheckInRequest, context) in try await checkIn(request, context) }
+        router.register(DutyMethods.listRounds) { (request: Pingan_Duty_V1_ListRoundsRequest, context) in try await listRounds(request, context) }
+        router.registerServerStreaming(DutyMethods.watchMissedCheckpoints) {
+            (request: Pingan_Duty_V1_WatchMissedCheckpointsRequest, writer: ServerStreamWriter<Pingan_Duty_V1_MissedCheckpoint>, context) in
+            try await watchMissedCheckpoints(request, writer, context)
+        }
     }
 
     // MARK: Posts

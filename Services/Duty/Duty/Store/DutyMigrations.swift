@@ -8,6 +8,7 @@ enum DutyMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
         migrator.registerMigration("v2: posts and routes, shifts, activities, hazards", migrate: v2)
+        migrator.registerMigration("v3: patrol check-ins", migrate: v3)
         return migrator
     }
 
@@ -136,6 +137,22 @@ enum DutyMigrations {
                 BEGIN SELECT RAISE(ABORT, 'hazard_history is append-only'); END;
             CREATE TRIGGER hazard_history_no_delete BEFORE DELETE ON hazard_history
                 BEGIN SELECT RAISE(ABORT, 'hazard_history is append-only'); END;
+            """)
+    }
+
+    /// One check-in per checkpoint of a patrol shift's round: the first time stands.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE check_ins (
+                shift_id INTEGER NOT NULL REFERENCES shifts(id),
+                position INTEGER NOT NULL,
+                checkpoint TEXT NOT NULL,
+                at TEXT NOT NULL,
+                recorded_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                PRIMARY KEY (shift_id, position)
+            );
+            CREATE INDEX shifts_starts ON shifts(starts_at);
             """)
     }
 }

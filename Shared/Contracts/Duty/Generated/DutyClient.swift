@@ -83,4 +83,26 @@ public struct DutyClient: Sendable {
     public func getCoverage(_ request: Pingan_Duty_V1_GetCoverageRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_CoverageReport {
         try await transport.unary(DutyMethods.getCoverage, request, options: options)
     }
+
+    /// Method: /pingan.duty.v1.Duty/CheckIn - admin, coordinator, clerk (own unit), service (a
+    /// phone app's or tag reader's relay). The volunteer on a patrol shift is at a checkpoint of the
+    /// post's route. Each checkpoint is recorded once: a repeated scan keeps the first time and
+    /// answers already_recorded.
+    public func checkIn(_ request: Pingan_Duty_V1_CheckInRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_Round {
+        try await transport.unary(DutyMethods.checkIn, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/ListRounds - any role; coordinators and clerks see their unit.
+    /// The rounds of patrol shifts by volunteer or by post in a period: on time, late, missed.
+    public func listRounds(_ request: Pingan_Duty_V1_ListRoundsRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_RoundList {
+        try await transport.unary(DutyMethods.listRounds, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/WatchMissedCheckpoints - admin, auditor, coordinator, clerk
+    /// (own unit). Server stream for the duty office: every checkpoint missed since `since`, then
+    /// each one as it becomes missed (its expected time plus the grace of 10 minutes passes
+    /// without a check-in), until the caller cancels or the deadline ends the call.
+    public func watchMissedCheckpoints(_ request: Pingan_Duty_V1_WatchMissedCheckpointsRequest, options: CallOptions = CallOptions()) async throws -> ResponseStream<Pingan_Duty_V1_MissedCheckpoint> {
+        try await transport.serverStreaming(DutyMethods.watchMissedCheckpoints, request, options: options)
+    }
 }

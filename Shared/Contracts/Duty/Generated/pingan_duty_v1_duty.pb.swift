@@ -615,6 +615,160 @@ public nonisolated struct Pingan_Duty_V1_CoverageReport: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_CheckInRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var shiftID: Int64 = 0
+
+  /// A checkpoint name of the post's route.
+  public var checkpoint: String = String()
+
+  /// "YYYY-MM-DD HH:MM", within the shift.
+  public var at: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_RoundCheckpoint: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var name: String = String()
+
+  /// The shift's start plus the checkpoint's minutes.
+  public var expected: String = String()
+
+  /// Empty until checked in.
+  public var checkedAt: String = String()
+
+  /// on_time (at most 10 minutes after expected), late, missed, due (not yet missed)
+  public var state: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+/// A patrol shift's round: its route walked once from the shift's start.
+public nonisolated struct Pingan_Duty_V1_Round: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var shift: Pingan_Duty_V1_Shift {
+    get {_shift ?? Pingan_Duty_V1_Shift()}
+    set {_shift = newValue}
+  }
+  /// Returns true if `shift` has been explicitly set.
+  public var hasShift: Bool {self._shift != nil}
+  /// Clears the value of `shift`. Subsequent reads from it will return its default value.
+  public mutating func clearShift() {self._shift = nil}
+
+  public var checkpoints: [Pingan_Duty_V1_RoundCheckpoint] = []
+
+  /// Every checkpoint checked in.
+  public var complete: Bool = false
+
+  public var late: Int32 = 0
+
+  public var missed: Int32 = 0
+
+  /// CheckIn only: this checkpoint was already checked in; the first time stands.
+  public var alreadyRecorded: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _shift: Pingan_Duty_V1_Shift? = nil
+}
+
+public nonisolated struct Pingan_Duty_V1_ListRoundsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// One of the two.
+  public var volunteerID: Int64 = 0
+
+  public var postCode: String = String()
+
+  /// "YYYY-MM-DD", inclusive, at most 31 days.
+  public var from: String = String()
+
+  public var to: String = String()
+
+  /// "YYYY-MM-DD HH:MM": the moment missed is judged at; empty: now in Shanghai.
+  public var asOf: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_RoundList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var rounds: [Pingan_Duty_V1_Round] = []
+
+  public var asOf: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_WatchMissedCheckpointsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty: every unit in scope.
+  public var unitCode: String = String()
+
+  /// "YYYY-MM-DD HH:MM", at most 24 hours before now; empty: now.
+  public var since: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_MissedCheckpoint: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var shift: Pingan_Duty_V1_Shift {
+    get {_shift ?? Pingan_Duty_V1_Shift()}
+    set {_shift = newValue}
+  }
+  /// Returns true if `shift` has been explicitly set.
+  public var hasShift: Bool {self._shift != nil}
+  /// Clears the value of `shift`. Subsequent reads from it will return its default value.
+  public mutating func clearShift() {self._shift = nil}
+
+  public var checkpoint: String = String()
+
+  public var expected: String = String()
+
+  /// When it became missed: expected plus the grace.
+  public var missedAt: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _shift: Pingan_Duty_V1_Shift? = nil
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -2003,6 +2157,319 @@ nonisolated extension Pingan_Duty_V1_CoverageReport: SwiftProtobuf.Message, Swif
     if lhs.committees != rhs.committees {return false}
     if lhs.fullyCovered != rhs.fullyCovered {return false}
     if lhs.committeesDetail != rhs.committeesDetail {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_CheckInRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CheckInRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}shift_id\0\u{1}checkpoint\0\u{1}at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.shiftID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.checkpoint) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.at) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.shiftID != 0 {
+      try visitor.visitSingularInt64Field(value: self.shiftID, fieldNumber: 1)
+    }
+    if !self.checkpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.checkpoint, fieldNumber: 2)
+    }
+    if !self.at.isEmpty {
+      try visitor.visitSingularStringField(value: self.at, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_CheckInRequest, rhs: Pingan_Duty_V1_CheckInRequest) -> Bool {
+    if lhs.shiftID != rhs.shiftID {return false}
+    if lhs.checkpoint != rhs.checkpoint {return false}
+    if lhs.at != rhs.at {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RoundCheckpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoundCheckpoint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}expected\0\u{3}checked_at\0\u{1}state\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.expected) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.checkedAt) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.state) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 1)
+    }
+    if !self.expected.isEmpty {
+      try visitor.visitSingularStringField(value: self.expected, fieldNumber: 2)
+    }
+    if !self.checkedAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.checkedAt, fieldNumber: 3)
+    }
+    if !self.state.isEmpty {
+      try visitor.visitSingularStringField(value: self.state, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RoundCheckpoint, rhs: Pingan_Duty_V1_RoundCheckpoint) -> Bool {
+    if lhs.name != rhs.name {return false}
+    if lhs.expected != rhs.expected {return false}
+    if lhs.checkedAt != rhs.checkedAt {return false}
+    if lhs.state != rhs.state {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_Round: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Round"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}shift\0\u{1}checkpoints\0\u{1}complete\0\u{1}late\0\u{1}missed\0\u{3}already_recorded\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._shift) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.checkpoints) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.complete) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.late) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.missed) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.alreadyRecorded) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._shift {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.checkpoints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.checkpoints, fieldNumber: 2)
+    }
+    if self.complete != false {
+      try visitor.visitSingularBoolField(value: self.complete, fieldNumber: 3)
+    }
+    if self.late != 0 {
+      try visitor.visitSingularInt32Field(value: self.late, fieldNumber: 4)
+    }
+    if self.missed != 0 {
+      try visitor.visitSingularInt32Field(value: self.missed, fieldNumber: 5)
+    }
+    if self.alreadyRecorded != false {
+      try visitor.visitSingularBoolField(value: self.alreadyRecorded, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_Round, rhs: Pingan_Duty_V1_Round) -> Bool {
+    if lhs._shift != rhs._shift {return false}
+    if lhs.checkpoints != rhs.checkpoints {return false}
+    if lhs.complete != rhs.complete {return false}
+    if lhs.late != rhs.late {return false}
+    if lhs.missed != rhs.missed {return false}
+    if lhs.alreadyRecorded != rhs.alreadyRecorded {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ListRoundsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListRoundsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{3}post_code\0\u{1}from\0\u{1}to\0\u{3}as_of\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.postCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.postCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.postCode, fieldNumber: 2)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 3)
+    }
+    if !self.to.isEmpty {
+      try visitor.visitSingularStringField(value: self.to, fieldNumber: 4)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ListRoundsRequest, rhs: Pingan_Duty_V1_ListRoundsRequest) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.postCode != rhs.postCode {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RoundList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RoundList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rounds\0\u{3}as_of\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.rounds) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.asOf) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.rounds.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rounds, fieldNumber: 1)
+    }
+    if !self.asOf.isEmpty {
+      try visitor.visitSingularStringField(value: self.asOf, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RoundList, rhs: Pingan_Duty_V1_RoundList) -> Bool {
+    if lhs.rounds != rhs.rounds {return false}
+    if lhs.asOf != rhs.asOf {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_WatchMissedCheckpointsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WatchMissedCheckpointsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0\u{1}since\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.since) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    if !self.since.isEmpty {
+      try visitor.visitSingularStringField(value: self.since, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_WatchMissedCheckpointsRequest, rhs: Pingan_Duty_V1_WatchMissedCheckpointsRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.since != rhs.since {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_MissedCheckpoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MissedCheckpoint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}shift\0\u{1}checkpoint\0\u{1}expected\0\u{3}missed_at\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularMessageField(value: &self._shift) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.checkpoint) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.expected) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.missedAt) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    try { if let v = self._shift {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 1)
+    } }()
+    if !self.checkpoint.isEmpty {
+      try visitor.visitSingularStringField(value: self.checkpoint, fieldNumber: 2)
+    }
+    if !self.expected.isEmpty {
+      try visitor.visitSingularStringField(value: self.expected, fieldNumber: 3)
+    }
+    if !self.missedAt.isEmpty {
+      try visitor.visitSingularStringField(value: self.missedAt, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_MissedCheckpoint, rhs: Pingan_Duty_V1_MissedCheckpoint) -> Bool {
+    if lhs._shift != rhs._shift {return false}
+    if lhs.checkpoint != rhs.checkpoint {return false}
+    if lhs.expected != rhs.expected {return false}
+    if lhs.missedAt != rhs.missedAt {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
