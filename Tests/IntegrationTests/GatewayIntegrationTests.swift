@@ -187,13 +187,14 @@ struct GatewayIntegrationTests {
         #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
     }
 
-    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, an activity, a hazard moved on; the dashboard counts them on the day asked")
+    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, a check-in and a missed checkpoint, an activity, a hazard moved on; the dashboard counts them on the day asked")
     func dutyCommands() async throws {
         let stack = try await Self.stack(volunteers: 3, trained: 1)
         defer { stack.kill() }
         let config = try Self.config([("a", stack.services)])
         func run(_ arguments: [String]) async throws -> Subprocess.Result {
-            try await Self.pingan(["duty"] + arguments + ["--config", config])
+            // A generous deadline: the whole suite shares two cores with this test's three services.
+            try await Self.pingan(["duty"] + arguments + ["--config", config, "--timeout", "30"])
         }
         let post = try await run(["save-post", "JC-017-P1", "--project", "patrol", "--unit", "JC-017", "--place", "十七居委会辖区",
                                   "--duty", "夜间巡逻", "--checkpoint", "居委会@0", "--checkpoint", "菜场@20"])
@@ -211,6 +212,13 @@ struct GatewayIntegrationTests {
         #expect(untrained.status == 3 && untrained.standardError.contains("lacks PJ-01"), "\(untrained.standardError)")
         let twice = try await run(["assign", "JC-017-P1", first, "--starts", "2009-12-01 22:00", "--ends", "2009-12-02 01:00"])
         #expect(twice.status == 3, "an overlapping shift is refused: \(twice.standardError)")
+
+        let shiftID = try #require((((try Self.json(assigned))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first?["shift"] as? Int)
+        let checkIn = try await run(["check-in", String(shiftID), "居委会", "--at", "2009-12-01 19:05"])
+        #expect(checkIn.status == 0 && checkIn.text.contains("on_time"), "\(checkIn.text) \(checkIn.standardError)")
+        let rounds = try await run(["rounds", "--post", "JC-017-P1", "--from", "2009-12-01", "--to", "2009-12-01", "--as-of", "2009-12-01 23:00", "--json"])
+        let round = (((try Self.json(rounds))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first
+        #expect(round?["missed"] as? Int == 1 && round?["complete"] as? Bool == false, "菜场 was never reached: \(rounds.text)")
 
         let activity = try await run(["activity", first, "--project", "patrol", "--day", "2009-12-01", "--hours", "4", "--place", "十七居委会", "--json"])
         #expect(activity.status == 0, "\(activity.standardError)")

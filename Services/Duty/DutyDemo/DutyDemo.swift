@@ -10,7 +10,8 @@ import PinganTrainingContracts
 /// `pingan-duty-demo`: the quick start's duty scenario, through the APIs. A patrol post with its
 /// route for every residential and village committee; an evening shift on each of the last two
 /// weeks of April 2010 for the volunteers training calls qualified (a few committees leave days
-/// uncovered); an activity for every shift; hazards at every stage. Every call carries an
+/// uncovered), each walked with check-ins at the route's checkpoints (some late, some missed); an
+/// activity for every shift; hazards at every stage. Every call carries an
 /// idempotency key and hazards only move forward, so a second run changes nothing.
 @main
 struct DutyDemo: AsyncParsableCommand {
@@ -36,7 +37,7 @@ struct DutyDemo: AsyncParsableCommand {
         let committees = try await registry.getProgress(Pingan_Registry_V1_GetProgressRequest()).units
             .filter { $0.kind == "residential_committee" || $0.kind == "village_committee" }
         let qualified = try await Self.qualifiedByUnit(registry: registry, training: training, on: Self.days[0])
-        var shifts = 0, activities = 0
+        var shifts = 0, activities = 0, checkIns = 0, missed = 0
         for (index, committee) in committees.enumerated() {
             let post = try await duty.savePost(Self.post(for: committee), options: Self.key("post-\(committee.code)"))
             let people = qualified[committee.code] ?? []
@@ -51,6 +52,9 @@ struct DutyDemo: AsyncParsableCommand {
                 request.ends = "\(day) 22:00"
                 let shift = try await duty.assignShift(request, options: Self.key("shift-\(post.code)-\(day)"))
                 shifts += 1
+                let round = try await Self.walk(duty, shift: shift, route: post.route)
+                checkIns += round.checkIns
+                missed += round.missed
                 var activity = Pingan_Duty_V1_RecordActivityRequest()
                 activity.volunteerID = shift.volunteerID
                 activity.project = "patrol"
@@ -64,7 +68,25 @@ struct DutyDemo: AsyncParsableCommand {
         }
         let hazards = try await loadHazards(duty, committees: committees.map(\.code))
         print("duty: \(committees.count) patrol posts with routes; \(shifts) shifts and \(activities) activities from \(Self.days[0]) to "
-              + "\(Self.days.last!); \(hazards) hazards at every stage")
+              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage")
+    }
+
+    /// Check-ins newly recorded and checkpoints left missed. The volunteer walks the route: most checkpoints a few minutes after expected, one round in
+    /// five late at the second, one in nine never reaching the last. Check-ins are recorded once,
+    /// so a second run changes nothing.
+    static func walk(_ duty: DutyClient, shift: Pingan_Duty_V1_Shift, route: [Pingan_Duty_V1_Checkpoint]) async throws -> (checkIns: Int, missed: Int) {
+        guard let starts = LocalTime(shift.starts) else { return (0, 0) }
+        var checkIns = 0
+        for (position, checkpoint) in route.enumerated() {
+            if shift.id % 9 == 0 && position == route.count - 1 { return (checkIns, 1) }
+            let delay = shift.id % 5 == 0 && position == 1 ? 14 : Int(shift.id % 6)
+            var request = Pingan_Duty_V1_CheckInRequest()
+            request.shiftID = shift.id
+            request.checkpoint = checkpoint.name
+            request.at = starts.adding(minutes: Int(checkpoint.minutesFromStart) + delay).description
+            if try await !duty.checkIn(request).alreadyRecorded { checkIns += 1 }
+        }
+        return (checkIns, 0)
     }
 
     static func post(for committee: Pingan_Registry_V1_UnitProgress) -> Pingan_Duty_V1_SavePostRequest {

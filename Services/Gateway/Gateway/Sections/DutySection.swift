@@ -43,6 +43,13 @@ struct DutySection: ServiceSection {
             }))
     }
 
+    static func roundSection(_ round: Pingan_Duty_V1_Round) -> Section {
+        Section(id: "duty.round", title: Text("班次 \(round.shift.id) 巡逻签到", "Round of shift \(round.shift.id)"), table: Table(
+            columns: [.init("checkpoint", Text("签到点", "Checkpoint")), .init("expected", Text("应到", "Expected")),
+                      .init("checked_at", Text("签到", "Checked in")), .init("state", Text("状态", "State"))],
+            rows: round.checkpoints.map { [.text($0.name), .text($0.expected), $0.checkedAt.isEmpty ? .none : .text($0.checkedAt), .text($0.state)] }))
+    }
+
     static func shiftTable(_ shifts: [Pingan_Duty_V1_Shift]) -> Table {
         Table(
             columns: [.init("shift", Text("班次", "Shift")), .init("post", Text("岗位", "Post")), .init("project", Text("项目", "Project")),
