@@ -62,6 +62,15 @@ public struct CalendarDay: Sendable, Hashable, Comparable, Codable, CustomString
         return CalendarDay(year: year + 1, month: 1, day: 1)!
     }
 
+    /// 1 for Monday through 7 for Sunday (ISO 8601).
+    public var weekday: Int {
+        // Sakamoto's method: 0 for Sunday.
+        let offsets = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4]
+        let y = month < 3 ? year - 1 : year
+        let sunday0 = (y + y / 4 - y / 100 + y / 400 + offsets[month - 1] + day) % 7
+        return sunday0 == 0 ? 7 : sunday0
+    }
+
     /// The day before this one.
     public var previous: CalendarDay {
         if day > 1 { return CalendarDay(year: year, month: month, day: day - 1)! }

@@ -81,5 +81,7 @@ struct CampaignTests {
             #expect(day.previous.next == day)
         }
         #expect(CalendarDay(iso: "2008-03-01")!.previous == CalendarDay(iso: "2008-02-29"))
+        // The Expo opened on a Saturday; 2010-05-03 was a Monday, 2000-02-29 a Tuesday.
+        #expect(["2010-05-01", "2010-05-02", "2010-05-03", "2000-02-29", "2010-01-01"].map { CalendarDay(iso: $0)!.weekday } == [6, 7, 1, 2, 5])
     }
 }

@@ -9,6 +9,7 @@ public enum DutyMethods {
     public static let retirePost = MethodDescriptor(service: service, method: "RetirePost", isIdempotent: true, access: .only(.admin, .coordinator))
     public static let listPosts = MethodDescriptor(service: service, method: "ListPosts", isIdempotent: true, access: .anyRole)
     public static let assignShift = MethodDescriptor(service: service, method: "AssignShift", access: .only(.admin, .coordinator))
+    public static let assignRota = MethodDescriptor(service: service, method: "AssignRota", access: .only(.admin, .coordinator))
     public static let cancelShift = MethodDescriptor(service: service, method: "CancelShift", access: .only(.admin, .coordinator))
     public static let listShifts = MethodDescriptor(service: service, method: "ListShifts", isIdempotent: true, access: .anyRole)
     public static let recordActivity = MethodDescriptor(service: service, method: "RecordActivity", access: .only(.admin, .coordinator))

@@ -15,6 +15,9 @@ public protocol DutyDirectory: Sendable {
     /// The courses the volunteer lacks for `project` on `day` (empty: qualified), as training says.
     func missingCourses(volunteer: Int64, project: ServiceProject, on day: CalendarDay, deadline: ContinuousClock.Instant?,
                         requestID: String) async throws -> [String]
+    /// The same for up to 10,000 volunteers in one call: those who lack courses, with them.
+    func missingCourses(volunteers: [Int64], project: ServiceProject, on day: CalendarDay, deadline: ContinuousClock.Instant?,
+                        requestID: String) async throws -> [Int64: [String]]
 }
 
 /// The registry and training through their typed clients, called with duty's own certificate.
@@ -61,6 +64,16 @@ public struct PeerDirectory: DutyDirectory {
         request.project = project.rawValue
         request.on = day.description
         return try await training.checkQualification(request, options: Self.options(deadline, requestID)).missing.map(\.courseCode)
+    }
+
+    public func missingCourses(volunteers: [Int64], project: ServiceProject, on day: CalendarDay, deadline: ContinuousClock.Instant?,
+                               requestID: String) async throws -> [Int64: [String]] {
+        var request = Pingan_Training_V1_CheckQualificationsRequest()
+        request.volunteerIds = volunteers
+        request.project = project.rawValue
+        request.on = day.description
+        let answers = try await training.checkQualifications(request, options: Self.options(deadline, requestID)).qualifications
+        return Dictionary(answers.filter { !$0.qualified }.map { ($0.volunteerID, $0.missing.map(\.courseCode)) }) { first, _ in first }
     }
 
     static func options(_ deadline: ContinuousClock.Instant?, _ requestID: String) -> CallOptions {

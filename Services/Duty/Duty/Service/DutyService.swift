@@ -37,6 +37,7 @@ public struct DutyService: RPCService {
         router.register(DutyMethods.retirePost) { (request: Pingan_Duty_V1_RetirePostRequest, context) in try await retirePost(request, context) }
         router.register(DutyMethods.listPosts) { (request: Pingan_Duty_V1_ListPostsRequest, context) in try await listPosts(request, context) }
         router.register(DutyMethods.assignShift) { (request: Pingan_Duty_V1_AssignShiftRequest, context) in try await assignShift(request, context) }
+        router.register(DutyMethods.assignRota) { (request: Pingan_Duty_V1_AssignRotaRequest, context) in try await assignRota(request, context) }
         router.register(DutyMethods.cancelShift) { (request: Pingan_Duty_V1_CancelShiftRequest, context) in try await cancelShift(request, context) }
         router.register(DutyMethods.listShifts) { (request: Pingan_Duty_V1_ListShiftsRequest, context) in try await listShifts(request, context) }
         router.register(DutyMethods.recordActivity) { (request: Pingan_Duty_V1_RecordActivityRequest, context) in try await recordActivity(request, context) }

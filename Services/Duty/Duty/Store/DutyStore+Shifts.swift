@@ -117,3 +117,61 @@ extension DutyStore {
         }
     }
 }
+
+extension DutyStore {
+    /// Assigns every shift of a rota in one transaction, or none: the post exists, is in service
+    /// and in `scope`; no shift overlaps one on record. The rota's own overlaps were checked
+    /// before, and the volunteers' standing: `refused` lists what the registry and training
+    /// refused, so that the refusal lists those and every clash together - after the
+    /// idempotency key, so a retry of an assigned rota gets its answer, not its own clashes.
+    ///
+    /// - Returns: how many were assigned and the first and last id (they run in between).
+    /// - Throws: a `Refusal` listing every refused shift; nothing is written.
+    public func assignRota(postCode: String, shifts: [Rota.Planned], volunteers: [Int64: DutyVolunteer], refused: [BrokenRule], scope: String?,
+                           actor: String, requestID: String, idempotency: IdempotencyKey? = nil) async throws -> (count: Int, first: Int64, last: Int64) {
+        try await writer.write { db in
+            let ids = try IdempotencyKey.once(db, idempotency, encode: { "\($0.0) \($0.1)" }, decode: { text -> (Int64, Int64)? in
+                let parts = text.split(separator: " ").compactMap { Int64($0) }
+                return parts.count == 2 ? (parts[0], parts[1]) : nil
+            }) { () throws -> (Int64, Int64) in
+                guard let post = try Row.fetchOne(db, sql: "SELECT id, unit_code, retired_at FROM posts WHERE code = ?", arguments: [postCode]),
+                      scope == nil || post["unit_code"] == scope else {
+                    throw Refusal("rota", BrokenRule(field: "postCode", rule: "UNKNOWN_POST", kind: .missing, message: "post \(postCode) does not exist in your scope"))
+                }
+                guard post["retired_at"] as String? == nil else {
+                    throw Refusal("rota", BrokenRule(field: "postCode", rule: "POST_RETIRED", kind: .state, message: "post \(postCode) is retired"))
+                }
+                for volunteer in volunteers.values { try Self.remember(db, volunteer) }
+                let rules = try refused + Self.clashes(db, shifts)
+                guard rules.isEmpty else { throw Refusal("rota", rules) }
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO shifts (post_id, volunteer_id, starts_at, ends_at, status, created_at) VALUES (?, ?, ?, ?, 'assigned', ?)
+                    """)
+                let postID: Int64 = post["id"]
+                let now = ServiceDatabase.timestamp()
+                var first: Int64 = 0
+                for shift in shifts {
+                    try insert.execute(arguments: [postID, shift.volunteerID, shift.starts.description, shift.ends.description, now])
+                    if first == 0 { first = db.lastInsertedRowID }
+                }
+                let last = db.lastInsertedRowID
+                try AuditLog.append(db, actor: actor, action: "duty.assignRota",
+                                    target: "rota on \(postCode): \(shifts.count) shifts \(first)-\(last)", requestID: requestID)
+                return (first, last)
+            }
+            return (Int(ids.1 - ids.0 + 1), ids.0, ids.1)
+        }
+    }
+
+    /// Every planned shift that overlaps an assigned shift on record, as a broken rule.
+    static func clashes(_ db: Database, _ shifts: [Rota.Planned]) throws -> [BrokenRule] {
+        let clash = try db.cachedStatement(sql: """
+            SELECT starts_at, ends_at FROM shifts WHERE volunteer_id = ? AND status = 'assigned' AND starts_at < ? AND ? < ends_at LIMIT 1
+            """)
+        return try shifts.compactMap { shift in
+            guard let row = try Row.fetchOne(clash, arguments: [shift.volunteerID, shift.ends.description, shift.starts.description]) else { return nil }
+            return BrokenRule(field: "slots[\(shift.slot)]", rule: "OVERLAPPING_SHIFT", kind: .state,
+                              message: "\(shift.starts): volunteer \(shift.volunteerID) is already on a shift \(row[0] as String)-\(row[1] as String)")
+        }
+    }
+}

@@ -39,6 +39,16 @@ public struct DutyClient: Sendable {
         try await transport.unary(DutyMethods.assignShift, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/AssignRota - admin, coordinator (own unit). A team on a post
+    /// on a weekly pattern for a period, in one call: every shift it stands for is checked as
+    /// AssignShift checks one (the registry once per volunteer, training once per day for all of
+    /// them, no overlap with shifts on record or within the rota), and either every shift is
+    /// assigned or none is, with every refused shift listed (field slots[i], the day in the
+    /// description).
+    public func assignRota(_ request: Pingan_Duty_V1_AssignRotaRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_RotaResult {
+        try await transport.unary(DutyMethods.assignRota, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/CancelShift - admin, coordinator (own unit), with a reason.
     public func cancelShift(_ request: Pingan_Duty_V1_CancelShiftRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_Shift {
         try await transport.unary(DutyMethods.cancelShift, request, options: options)

@@ -222,6 +222,64 @@ public nonisolated struct Pingan_Duty_V1_Shift: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_RotaSlot: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  /// 1 Monday ... 7 Sunday.
+  public var weekday: Int32 = 0
+
+  /// "HH:MM"; an end at or before the start is on the next day.
+  public var starts: String = String()
+
+  public var ends: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_AssignRotaRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var postCode: String = String()
+
+  /// "YYYY-MM-DD", inclusive, at most 92 days; at most 20,000 shifts in all.
+  public var from: String = String()
+
+  public var to: String = String()
+
+  public var slots: [Pingan_Duty_V1_RotaSlot] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_RotaResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var postCode: String = String()
+
+  public var assigned: Int32 = 0
+
+  /// The shifts' ids run from first to last.
+  public var firstShiftID: Int64 = 0
+
+  public var lastShiftID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Duty_V1_CancelShiftRequest: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -1232,6 +1290,141 @@ nonisolated extension Pingan_Duty_V1_Shift: SwiftProtobuf.Message, SwiftProtobuf
     if lhs.starts != rhs.starts {return false}
     if lhs.ends != rhs.ends {return false}
     if lhs.status != rhs.status {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RotaSlot: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RotaSlot"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}weekday\0\u{1}starts\0\u{1}ends\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.weekday) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.starts) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.ends) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if self.weekday != 0 {
+      try visitor.visitSingularInt32Field(value: self.weekday, fieldNumber: 2)
+    }
+    if !self.starts.isEmpty {
+      try visitor.visitSingularStringField(value: self.starts, fieldNumber: 3)
+    }
+    if !self.ends.isEmpty {
+      try visitor.visitSingularStringField(value: self.ends, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RotaSlot, rhs: Pingan_Duty_V1_RotaSlot) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.weekday != rhs.weekday {return false}
+    if lhs.starts != rhs.starts {return false}
+    if lhs.ends != rhs.ends {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_AssignRotaRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssignRotaRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}post_code\0\u{1}from\0\u{1}to\0\u{1}slots\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.postCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.slots) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.postCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.postCode, fieldNumber: 1)
+    }
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 2)
+    }
+    if !self.to.isEmpty {
+      try visitor.visitSingularStringField(value: self.to, fieldNumber: 3)
+    }
+    if !self.slots.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.slots, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_AssignRotaRequest, rhs: Pingan_Duty_V1_AssignRotaRequest) -> Bool {
+    if lhs.postCode != rhs.postCode {return false}
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.slots != rhs.slots {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RotaResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RotaResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}post_code\0\u{1}assigned\0\u{3}first_shift_id\0\u{3}last_shift_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.postCode) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.assigned) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.firstShiftID) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.lastShiftID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.postCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.postCode, fieldNumber: 1)
+    }
+    if self.assigned != 0 {
+      try visitor.visitSingularInt32Field(value: self.assigned, fieldNumber: 2)
+    }
+    if self.firstShiftID != 0 {
+      try visitor.visitSingularInt64Field(value: self.firstShiftID, fieldNumber: 3)
+    }
+    if self.lastShiftID != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastShiftID, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RotaResult, rhs: Pingan_Duty_V1_RotaResult) -> Bool {
+    if lhs.postCode != rhs.postCode {return false}
+    if lhs.assigned != rhs.assigned {return false}
+    if lhs.firstShiftID != rhs.firstShiftID {return false}
+    if lhs.lastShiftID != rhs.lastShiftID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
