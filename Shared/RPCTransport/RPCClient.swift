@@ -144,25 +144,25 @@ public final class RPCClient: ClientTransport {
     /// The task's value, or DEADLINE_EXCEEDED as soon as the deadline comes first (the task
     /// goes on for whoever else waits on it; waiting on a task's value cannot be cancelled,
     /// so the two outcomes race for one continuation).
-    private static func value<T: Sendable>(
+    static func value<T: Sendable>(
         of task: Task<T, any Error>, before deadline: ContinuousClock.Instant?, what: String
     ) async throws -> T {
         guard let deadline else { return try await task.value }
         return try await withCheckedThrowingContinuation { continuation in
             let outcome = FirstOutcome(continuation)
             let timer = Task {
-                try? await Task.sleep(until: deadline, clock: .continuous)
+                // Cancelled means the task's outcome came first: that one must win, so a
+                // cancelled sleep must not report the deadline.
+                do { try await Task.sleep(until: deadline, clock: .continuous) } catch { return }
                 outcome.resume(with: .failure(RPCError(.deadlineExceeded, "the deadline passed while \(what)")))
             }
             Task {
                 do {
-                    let value = try await task.value
-                    timer.cancel()
-                    outcome.resume(with: .success(value))
+                    outcome.resume(with: .success(try await task.value))
                 } catch {
-                    timer.cancel()
                     outcome.resume(with: .failure(error))
                 }
+                timer.cancel()
             }
         }
     }
