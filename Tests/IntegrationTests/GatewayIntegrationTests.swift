@@ -187,7 +187,7 @@ struct GatewayIntegrationTests {
         #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
     }
 
-    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, a check-in and a missed checkpoint, an activity, a hazard moved on; the dashboard counts them on the day asked")
+    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, a check-in and a missed checkpoint, a rota file, an activity, a hazard moved on; the dashboard counts them on the day asked")
     func dutyCommands() async throws {
         let stack = try await Self.stack(volunteers: 3, trained: 1)
         defer { stack.kill() }
@@ -220,6 +220,21 @@ struct GatewayIntegrationTests {
         let round = (((try Self.json(rounds))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])?.first
         #expect(round?["missed"] as? Int == 1 && round?["complete"] as? Bool == false, "菜场 was never reached: \(rounds.text)")
 
+        let rotaFile = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-rota-\(UUID()).csv")
+        try Data("编号,星期,开始,结束\n\(first),周二,19:00,22:00\n\(stack.first + 1),3,19:00,22:00\n".utf8).write(to: rotaFile)
+        let rota = ["rota", rotaFile.path, "--post", "JC-017-P1", "--from", "2009-12-08", "--to", "2009-12-14", "--json", "--config", config, "--timeout", "30"]
+        let refusedRota = try await Self.pingan(["import"] + rota)
+        #expect(refusedRota.status == 3, "\(refusedRota.standardError)")
+        let rotaErrors = ((try Self.json(refusedRota))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]] ?? []
+        #expect(rotaErrors.map { $0["line"] as? Int } == [3] && rotaErrors.first?["rule"] as? String == "NOT_QUALIFIED", "\(rotaErrors)")
+        try Data("编号,星期,开始,结束\n\(first),周二,19:00,22:00\n".utf8).write(to: rotaFile)
+        for _ in 0..<2 {
+            let assignedRota = try await Self.pingan(["import"] + rota)
+            #expect(assignedRota.status == 0, "\(assignedRota.standardError)")
+            let fields = ((try Self.json(assignedRota))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any]
+            #expect(fields?["assigned"] as? Int == 1, "sent twice, assigned once")
+        }
+
         let activity = try await run(["activity", first, "--project", "patrol", "--day", "2009-12-01", "--hours", "4", "--place", "十七居委会", "--json"])
         #expect(activity.status == 0, "\(activity.standardError)")
         let hazard = try await run(["report-hazard", "--kind", "fire", "--unit", "JC-017", "--place", "三号楼", "--description", "楼道堆物",
@@ -235,7 +250,7 @@ struct GatewayIntegrationTests {
         let shown = try await Self.pingan(["volunteer", "show", first, "--json", "--config", config])
         let shifts = (try Self.json(shown))["sections"] as? [[String: Any]] ?? []
         let shiftRows = shifts.first { $0["id"] as? String == "duty.shifts" }?["rows"] as? [[String: Any]]
-        #expect(shiftRows?.map { $0["post"] as? String } == ["JC-017-P1"])
+        #expect(shiftRows?.map { $0["post"] as? String } == ["JC-017-P1", "JC-017-P1"], "the evening shift and the rota's Tuesday")
 
         let dashboard = try await Self.pingan(["dashboard", "--on", "2009-12-07", "--json", "--config", config])
         #expect(dashboard.status == 0, "\(dashboard.standardError)")

@@ -7,14 +7,20 @@ import Foundation
 /// reused id.
 enum ContentBatchID {
     static func make(file: Data, unit: String, category: Int32) -> String {
-        var input = Data("\(unit)\n\(category)\n".utf8)
-        input.append(file)
+        make(prefix: "csv", parts: [unit, String(category)], contents: file)
+    }
+
+    /// `prefix-` and 32 hex digits of the SHA-256 of the parts, a line each, and the contents:
+    /// a rota file's idempotency key from its post, its period and its bytes.
+    static func make(prefix: String, parts: [String], contents: Data) -> String {
+        var input = Data(parts.map { $0 + "\n" }.joined().utf8)
+        input.append(contents)
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let done = input.withUnsafeBytes { bytes in
             EVP_Digest(bytes.baseAddress, bytes.count, &digest, &length, EVP_sha256(), nil)
         }
         precondition(done == 1 && length == 32, "SHA-256 failed in libcrypto")
-        return "csv-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "\(prefix)-" + digest.prefix(16).map { String(format: "%02x", $0) }.joined()
     }
 }

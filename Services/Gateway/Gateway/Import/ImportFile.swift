@@ -32,13 +32,15 @@ enum ImportFile {
     ]
 
     /// A service's field violations ("rows[N].field") as file lines.
-    static func violationTable(_ error: RPCError, lines: [Int]) -> Table {
+    /// `array` names the request's repeated field the file's rows became, `firstIndex` whether
+    /// the service counts them from 1 (the registry's and training's rows) or 0 (duty's slots).
+    static func violationTable(_ error: RPCError, lines: [Int], array: String = "rows", firstIndex: Int = 1) -> Table {
         Table(columns: errorColumns, rows: (error.details?.fieldViolations ?? []).map { violation in
             var line: Value = .none
             var field = violation.field
-            if field.hasPrefix("rows["), let close = field.firstIndex(of: "]"), let row = Int(field[field.index(field.startIndex, offsetBy: 5)..<close]),
-               (1...lines.count).contains(row) {
-                line = .int(lines[row - 1])
+            if field.hasPrefix("\(array)["), let close = field.firstIndex(of: "]"),
+               let row = Int(field[field.index(field.startIndex, offsetBy: array.count + 1)..<close]), lines.indices.contains(row - firstIndex) {
+                line = .int(lines[row - firstIndex])
                 field = String(field[field.index(after: close)...].drop { $0 == "." })
             }
             return [line, .text(field), .text(violation.rule), .text(violation.description)]
