@@ -239,7 +239,7 @@ let package = Package(
             name: "PinganBench",
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost", "PinganRegistryContracts", "Registry",
-                "PinganTrainingContracts", "PinganProtocolContracts",
+                "PinganTrainingContracts", "PinganProtocolContracts", "PinganDutyContracts", "PinganCampaign",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

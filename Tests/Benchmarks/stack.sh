@@ -1,5 +1,5 @@
-# Sourced by the benchmark scripts: release builds, a fresh CA and the registry and training
-# services on loopback. Sets $bin and $work; the caller sets `set -euo pipefail` and the trap.
+# Sourced by the benchmark scripts: release builds, a fresh CA and the registry, training and
+# duty services on loopback. Sets $bin and $work; the caller sets `set -euo pipefail` and the trap.
 
 # bench_setup WORK PRODUCT...: builds the products (one at a time: two cores), makes WORK with a
 # CA, certificates for registry, training and the bench client, a data key and the ACL.
@@ -10,10 +10,11 @@ bench_setup() {
   bin=$(swift build -c release --show-bin-path)
   rm -rf "$work" && mkdir -p "$work"
   deploy/pki.sh ca "$work" >&2
-  for name in registry training; do deploy/pki.sh issue "$work" "$name" --cn "pingan-$name" --ip 127.0.0.1 >&2; done
+  for name in registry training duty; do deploy/pki.sh issue "$work" "$name" --cn "pingan-$name" --ip 127.0.0.1 >&2; done
   deploy/pki.sh issue "$work" client --cn bench-admin >&2
   deploy/make-data-key.sh "$work/data.key" >&2
-  echo '{"identities": [{"match": "cn:bench-admin", "role": "admin"}, {"match": "cn:pingan-training", "role": "service"}]}' > "$work/acl.json"
+  echo '{"identities": [{"match": "cn:bench-admin", "role": "admin"}, {"match": "cn:pingan-training", "role": "service"},
+    {"match": "cn:pingan-duty", "role": "service"}]}' > "$work/acl.json"
 }
 
 # start_registry DIR PORT: a registry with its database in DIR; its pid in $!.
@@ -26,6 +27,12 @@ start_registry() {
 start_training() {
   "$bin/pingan-training" --port "$2" --metrics-port 0 --cert "$work/training.pem" --key "$work/training.key" --ca "$work/ca.pem" \
     --acl "$work/acl.json" --database "$1/training.sqlite" --peer "registry=127.0.0.1:$3" --log-level warning &
+}
+
+# start_duty DIR PORT REGISTRY_PORT TRAINING_PORT: a duty service with its database in DIR.
+start_duty() {
+  "$bin/pingan-duty" --port "$2" --metrics-port 0 --cert "$work/duty.pem" --key "$work/duty.key" --ca "$work/ca.pem" \
+    --acl "$work/acl.json" --database "$1/duty.sqlite" --peer "registry=127.0.0.1:$3" --peer "training=127.0.0.1:$4" --log-level warning &
 }
 
 # wait_port PORT...: until each accepts connections (10 s each at most).
