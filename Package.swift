@@ -12,7 +12,7 @@ let swiftSettings: [SwiftSetting] = [
 let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
     ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
-    ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganRegistryContracts", "PinganTrainingContracts"]),
+    ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts"]),
     ("Finance", []),
 ]
 
@@ -281,7 +281,8 @@ let package = Package(
         .testTarget(
             name: "DutyTests",
             dependencies: [
-                "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules",
+                "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules", "PinganPersonalData", "PinganServiceKit",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

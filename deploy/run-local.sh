@@ -52,13 +52,14 @@ fi
 
 stop
 mkdir -p "$run/logs" "$run/data"
-[ -f "$run/data/registry.key" ] || deploy/make-data-key.sh "$run/data/registry.key"
+for keyed in registry duty; do [ -f "$run/data/$keyed.key" ] || deploy/make-data-key.sh "$run/data/$keyed.key"; done
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
   extra=(--database "$run/data/$name.sqlite")
   case $name in
     registry) extra+=(--data-key "$run/data/registry.key" --campaign deploy/campaigns/expo-2010.json) ;;
     training) extra+=(--campaign deploy/campaigns/expo-2010.json) ;;
+    duty) extra+=(--data-key "$run/data/duty.key" --campaign deploy/campaigns/expo-2010.json) ;;
   esac
   for peer in $(peers_of "$name" | tr ',' ' '); do extra+=(--peer "$peer=127.0.0.1:$(port_of "$peer")"); done
   "$bin/pingan-$name" --host 127.0.0.1 --port "$port" "${extra[@]}" \

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import PinganCampaign
 import PinganCatalog
+import PinganPersonalData
 import PinganRegistryContracts
 import PinganRPC
 import PinganServiceKit
@@ -13,7 +14,8 @@ public enum DutyDefinition: ServiceDefinition {
     public static let name = ServiceName.duty
 
     public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
-        let store = try DutyStore.open(path: settings.database)
+        let cipher = try settings.dataKey.map { path in PersonalDataCipher(key: try PersonalDataKey(contentsOf: path)) }
+        let store = try DutyStore.open(path: settings.database, cipher: cipher)
         let directory = PeerDirectory(registry: RegistryClient(peers.transport(.registry)), training: TrainingClient(peers.transport(.training)))
         return ServiceParts(services: [DutyService(store: store, calendar: settings.calendar, directory: directory)], store: store.handle)
     }
@@ -27,19 +29,23 @@ public struct DutySettings: ServiceSettingsGroup {
     @Option(help: "Campaign file: phases and monthly activity minimums as JSON (env PINGAN_CAMPAIGN, config \"campaign\"; default: the embedded World Expo 2010 campaign).")
     var campaign: String?
 
+    @Option(help: "Personal-data key file for key persons, mode 0600 (env PINGAN_DATA_KEY, config \"data_key\"; deploy/make-data-key.sh makes one). Without it key persons are not kept.")
+    var dataKey: String?
+
     public init() {}
 
-    public static let configKeys = ["database", "campaign"]
+    public static let configKeys = ["database", "campaign", "data_key"]
 
     public struct Resolved: Sendable {
         public var database: String
         public var calendar: CampaignCalendar
+        public var dataKey: String?
     }
 
     public func resolve(_ source: SettingSource) throws -> Resolved {
         let calendar = try source.text(campaign, "campaign").map { try CampaignFile.load(CampaignCalendar.self, from: $0) } ?? .expo2010
         let problems = calendar.problems()
         guard problems.isEmpty else { throw ValidationError("campaign: \(problems.joined(separator: "; "))") }
-        return Resolved(database: try source.required(database, "database"), calendar: calendar)
+        return Resolved(database: try source.required(database, "database"), calendar: calendar, dataKey: try source.text(dataKey, "data_key"))
     }
 }

@@ -67,8 +67,9 @@ struct DutyDemo: AsyncParsableCommand {
             }
         }
         let hazards = try await loadHazards(duty, committees: committees.map(\.code))
+        let keyPersons = try await loadKeyPersons(duty, qualified: qualified, committees: committees.map(\.code))
         print("duty: \(committees.count) patrol posts with routes; \(shifts) shifts and \(activities) activities from \(Self.days[0]) to "
-              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage")
+              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage; \(keyPersons) key persons with their assistance")
     }
 
     /// Check-ins newly recorded and checkpoints left missed. The volunteer walks the route: most checkpoints a few minutes after expected, one round in
@@ -157,6 +158,38 @@ struct DutyDemo: AsyncParsableCommand {
             }
         }
         return plan.count
+    }
+
+    /// A key person in each of six committees, helped by one of its volunteers, visited twice.
+    func loadKeyPersons(_ duty: DutyClient, qualified: [String: [Int64]], committees: [String]) async throws -> Int {
+        let people: [(category: String, name: String, situation: String)] = [
+            ("community_correction", "赵某", "社区矫正，每周报到一次"), ("post_release", "钱某", "刑满释放，帮助联系就业"),
+            ("drug_rehabilitation", "孙某", "社区戒毒，配合尿检"), ("mental_health", "李某", "病情稳定，家属监护"),
+            ("post_release", "周某", "刑满释放，独居老人"), ("other", "吴某", "多次上访，耐心疏导"),
+        ]
+        var added = 0
+        for (index, person) in people.enumerated() {
+            let unit = committees[(index * 9) % committees.count]
+            guard let helper = qualified[unit]?.first else { continue }
+            var request = Pingan_Duty_V1_AddKeyPersonRequest()
+            request.unitCode = unit
+            request.category = person.category
+            request.name = person.name
+            request.situation = person.situation
+            request.helperVolunteerID = helper
+            let added_ = try await duty.addKeyPerson(request, options: Self.key("key-person-\(index)"))
+            for (visit, day) in ["2010-04-20", "2010-04-27"].enumerated() {
+                var assistance = Pingan_Duty_V1_RecordAssistanceRequest()
+                assistance.keyPersonID = added_.id
+                assistance.volunteerID = helper
+                assistance.day = day
+                assistance.kind = visit == 0 ? "visit" : "talk"
+                assistance.note = visit == 0 ? "上门走访，了解近况" : "谈心，情绪稳定"
+                _ = try await duty.recordAssistance(assistance, options: Self.key("assistance-\(index)-\(visit)"))
+            }
+            added += 1
+        }
+        return added
     }
 
     static func connect(_ address: String, _ tls: TLSContext) async throws -> RPCConnection {

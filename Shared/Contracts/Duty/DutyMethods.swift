@@ -26,4 +26,9 @@ public enum DutyMethods {
     public static let watchMissedCheckpoints = MethodDescriptor(
         service: service, method: "WatchMissedCheckpoints", kind: .serverStreaming, isIdempotent: true,
         access: .only(.admin, .auditor, .coordinator, .clerk))
+    // Key persons: personal and sensitive; no clerk, auditor or service reads them.
+    public static let addKeyPerson = MethodDescriptor(service: service, method: "AddKeyPerson", access: .only(.admin, .coordinator))
+    public static let listKeyPersons = MethodDescriptor(service: service, method: "ListKeyPersons", isIdempotent: true, access: .only(.admin, .coordinator))
+    public static let recordAssistance = MethodDescriptor(service: service, method: "RecordAssistance", access: .only(.admin, .coordinator))
+    public static let listAssistance = MethodDescriptor(service: service, method: "ListAssistance", isIdempotent: true, access: .only(.admin, .coordinator))
 }

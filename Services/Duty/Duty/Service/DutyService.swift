@@ -48,6 +48,10 @@ public struct DutyService: RPCService {
         router.register(DutyMethods.getCoverage) { (request: Pingan_Duty_V1_GetCoverageRequest, context) in try await coverage(request, context) }
         router.register(DutyMethods.checkIn) { (request: Pingan_Duty_V1_CheckInRequest, context) in try await checkIn(request, context) }
         router.register(DutyMethods.listRounds) { (request: Pingan_Duty_V1_ListRoundsRequest, context) in try await listRounds(request, context) }
+        router.register(DutyMethods.addKeyPerson) { (request: Pingan_Duty_V1_AddKeyPersonRequest, context) in try await addKeyPerson(request, context) }
+        router.register(DutyMethods.listKeyPersons) { (request: Pingan_Duty_V1_ListKeyPersonsRequest, context) in try await listKeyPersons(request, context) }
+        router.register(DutyMethods.recordAssistance) { (request: Pingan_Duty_V1_RecordAssistanceRequest, context) in try await recordAssistance(request, context) }
+        router.register(DutyMethods.listAssistance) { (request: Pingan_Duty_V1_ListAssistanceRequest, context) in try await listAssistance(request, context) }
         router.registerServerStreaming(DutyMethods.watchMissedCheckpoints) {
             (request: Pingan_Duty_V1_WatchMissedCheckpointsRequest, writer: ServerStreamWriter<Pingan_Duty_V1_MissedCheckpoint>, context) in
             try await watchMissedCheckpoints(request, writer, context)

@@ -9,6 +9,7 @@ enum DutyMigrations {
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
         migrator.registerMigration("v2: posts and routes, shifts, activities, hazards", migrate: v2)
         migrator.registerMigration("v3: patrol check-ins", migrate: v3)
+        migrator.registerMigration("v4: key persons and their assistance, sealed", migrate: v4)
         return migrator
     }
 
@@ -153,6 +154,39 @@ enum DutyMigrations {
                 PRIMARY KEY (shift_id, position)
             );
             CREATE INDEX shifts_starts ON shifts(starts_at);
+            """)
+    }
+
+    /// Key persons and the assistance volunteers give them: names, situations and notes sealed
+    /// with the data key, whose check is kept beside them.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE data_key (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                check_sealed BLOB NOT NULL,
+                since TEXT NOT NULL
+            );
+            CREATE TABLE key_persons (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                unit_code TEXT NOT NULL,
+                category TEXT NOT NULL,
+                name_sealed BLOB NOT NULL,
+                situation_sealed BLOB NOT NULL,
+                helper_volunteer_id INTEGER,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX key_persons_unit ON key_persons(unit_code);
+            CREATE TABLE assistance (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                key_person_id INTEGER NOT NULL REFERENCES key_persons(id),
+                volunteer_id INTEGER NOT NULL,
+                day TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                note_sealed BLOB NOT NULL,
+                recorded_by TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX assistance_person ON assistance(key_person_id, day);
             """)
     }
 }

@@ -115,4 +115,27 @@ public struct DutyClient: Sendable {
     public func watchMissedCheckpoints(_ request: Pingan_Duty_V1_WatchMissedCheckpointsRequest, options: CallOptions = CallOptions()) async throws -> ResponseStream<Pingan_Duty_V1_MissedCheckpoint> {
         try await transport.serverStreaming(DutyMethods.watchMissedCheckpoints, request, options: options)
     }
+
+    /// Method: /pingan.duty.v1.Duty/AddKeyPerson - admin, coordinator (own unit). A key person
+    /// (重点人员) volunteers help; name and situation are sealed at rest with the data key.
+    /// Every other role is answered PERMISSION_DENIED, and the attempt is on record.
+    public func addKeyPerson(_ request: Pingan_Duty_V1_AddKeyPersonRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_KeyPerson {
+        try await transport.unary(DutyMethods.addKeyPerson, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/ListKeyPersons - admin, coordinator (own unit); each reading is
+    /// in the audit log. Every other role: PERMISSION_DENIED, never an empty list.
+    public func listKeyPersons(_ request: Pingan_Duty_V1_ListKeyPersonsRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_KeyPersonList {
+        try await transport.unary(DutyMethods.listKeyPersons, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/RecordAssistance - admin, coordinator (own unit).
+    public func recordAssistance(_ request: Pingan_Duty_V1_RecordAssistanceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_Assistance {
+        try await transport.unary(DutyMethods.recordAssistance, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/ListAssistance - admin, coordinator (own unit); on record.
+    public func listAssistance(_ request: Pingan_Duty_V1_ListAssistanceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_AssistanceList {
+        try await transport.unary(DutyMethods.listAssistance, request, options: options)
+    }
 }

@@ -827,6 +827,151 @@ public nonisolated struct Pingan_Duty_V1_MissedCheckpoint: Sendable {
   fileprivate var _shift: Pingan_Duty_V1_Shift? = nil
 }
 
+public nonisolated struct Pingan_Duty_V1_AddKeyPersonRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unitCode: String = String()
+
+  /// community_correction, post_release, drug_rehabilitation, mental_health, other
+  public var category: String = String()
+
+  /// 1-50 characters.
+  public var name: String = String()
+
+  /// At most 500 characters.
+  public var situation: String = String()
+
+  /// The volunteer who helps them (active, of the unit); 0: none yet.
+  public var helperVolunteerID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_KeyPerson: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var unitCode: String = String()
+
+  public var category: String = String()
+
+  public var name: String = String()
+
+  public var situation: String = String()
+
+  public var helperVolunteerID: Int64 = 0
+
+  public var assistanceCount: Int32 = 0
+
+  /// "YYYY-MM-DD", empty if never.
+  public var lastAssistedOn: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_ListKeyPersonsRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty: every unit (coordinators: their own).
+  public var unitCode: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_KeyPersonList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var keyPersons: [Pingan_Duty_V1_KeyPerson] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_RecordAssistanceRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var keyPersonID: Int64 = 0
+
+  public var volunteerID: Int64 = 0
+
+  /// "YYYY-MM-DD".
+  public var day: String = String()
+
+  /// visit, talk, help, report
+  public var kind: String = String()
+
+  /// At most 500 characters; sealed at rest.
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_Assistance: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var keyPersonID: Int64 = 0
+
+  public var volunteerID: Int64 = 0
+
+  public var day: String = String()
+
+  public var kind: String = String()
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_ListAssistanceRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var keyPersonID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_AssistanceList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var assistance: [Pingan_Duty_V1_Assistance] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -2663,6 +2808,346 @@ nonisolated extension Pingan_Duty_V1_MissedCheckpoint: SwiftProtobuf.Message, Sw
     if lhs.checkpoint != rhs.checkpoint {return false}
     if lhs.expected != rhs.expected {return false}
     if lhs.missedAt != rhs.missedAt {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_AddKeyPersonRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AddKeyPersonRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0\u{1}category\0\u{1}name\0\u{1}situation\0\u{3}helper_volunteer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.category) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.situation) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.helperVolunteerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    if !self.category.isEmpty {
+      try visitor.visitSingularStringField(value: self.category, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.situation.isEmpty {
+      try visitor.visitSingularStringField(value: self.situation, fieldNumber: 4)
+    }
+    if self.helperVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.helperVolunteerID, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_AddKeyPersonRequest, rhs: Pingan_Duty_V1_AddKeyPersonRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.category != rhs.category {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.situation != rhs.situation {return false}
+    if lhs.helperVolunteerID != rhs.helperVolunteerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_KeyPerson: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".KeyPerson"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}unit_code\0\u{1}category\0\u{1}name\0\u{1}situation\0\u{3}helper_volunteer_id\0\u{3}assistance_count\0\u{3}last_assisted_on\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.category) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.situation) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.helperVolunteerID) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.assistanceCount) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.lastAssistedOn) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 2)
+    }
+    if !self.category.isEmpty {
+      try visitor.visitSingularStringField(value: self.category, fieldNumber: 3)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 4)
+    }
+    if !self.situation.isEmpty {
+      try visitor.visitSingularStringField(value: self.situation, fieldNumber: 5)
+    }
+    if self.helperVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.helperVolunteerID, fieldNumber: 6)
+    }
+    if self.assistanceCount != 0 {
+      try visitor.visitSingularInt32Field(value: self.assistanceCount, fieldNumber: 7)
+    }
+    if !self.lastAssistedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.lastAssistedOn, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_KeyPerson, rhs: Pingan_Duty_V1_KeyPerson) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.category != rhs.category {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.situation != rhs.situation {return false}
+    if lhs.helperVolunteerID != rhs.helperVolunteerID {return false}
+    if lhs.assistanceCount != rhs.assistanceCount {return false}
+    if lhs.lastAssistedOn != rhs.lastAssistedOn {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ListKeyPersonsRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListKeyPersonsRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ListKeyPersonsRequest, rhs: Pingan_Duty_V1_ListKeyPersonsRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_KeyPersonList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".KeyPersonList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}key_persons\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.keyPersons) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.keyPersons.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.keyPersons, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_KeyPersonList, rhs: Pingan_Duty_V1_KeyPersonList) -> Bool {
+    if lhs.keyPersons != rhs.keyPersons {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RecordAssistanceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordAssistanceRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}key_person_id\0\u{3}volunteer_id\0\u{1}day\0\u{1}kind\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.keyPersonID) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.day) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.keyPersonID != 0 {
+      try visitor.visitSingularInt64Field(value: self.keyPersonID, fieldNumber: 1)
+    }
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 2)
+    }
+    if !self.day.isEmpty {
+      try visitor.visitSingularStringField(value: self.day, fieldNumber: 3)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 4)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RecordAssistanceRequest, rhs: Pingan_Duty_V1_RecordAssistanceRequest) -> Bool {
+    if lhs.keyPersonID != rhs.keyPersonID {return false}
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.day != rhs.day {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_Assistance: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Assistance"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}key_person_id\0\u{3}volunteer_id\0\u{1}day\0\u{1}kind\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.keyPersonID) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.day) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if self.keyPersonID != 0 {
+      try visitor.visitSingularInt64Field(value: self.keyPersonID, fieldNumber: 2)
+    }
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 3)
+    }
+    if !self.day.isEmpty {
+      try visitor.visitSingularStringField(value: self.day, fieldNumber: 4)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 5)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_Assistance, rhs: Pingan_Duty_V1_Assistance) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.keyPersonID != rhs.keyPersonID {return false}
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.day != rhs.day {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ListAssistanceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListAssistanceRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}key_person_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.keyPersonID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.keyPersonID != 0 {
+      try visitor.visitSingularInt64Field(value: self.keyPersonID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ListAssistanceRequest, rhs: Pingan_Duty_V1_ListAssistanceRequest) -> Bool {
+    if lhs.keyPersonID != rhs.keyPersonID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_AssistanceList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AssistanceList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}assistance\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.assistance) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.assistance.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.assistance, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_AssistanceList, rhs: Pingan_Duty_V1_AssistanceList) -> Bool {
+    if lhs.assistance != rhs.assistance {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
