@@ -304,6 +304,49 @@ struct DutyServiceTests {
         #expect(bad?.code == .invalidArgument && bad?.details?.fieldViolations.map(\.rule) == ["ROTA_PERIOD", "WEEKDAY", "TIME_OF_DAY"])
     }
 
+    @Test("finance's stream of a month: activities and served shifts per volunteer in id order, cancelled and unfinished shifts and other months left out; paged, resumable")
+    func monthServiceStream() async throws {
+        let fixture = try Self.fixture()
+        try await Self.patrolPost(fixture)
+        let hand = HandClock("2010-05-20 12:00")
+        let admin = fixture.client(clock: hand.clock)
+        _ = try await admin.assignShift(Self.shift("JC-001-P1", 1, "2010-05-03 19:00", "2010-05-03 22:00"))
+        _ = try await admin.assignShift(Self.shift("JC-001-P1", 1, "2010-05-10 19:00", "2010-05-10 21:30"))
+        _ = try await admin.assignShift(Self.shift("JC-001-P1", 1, "2010-05-25 19:00", "2010-05-25 22:00"))  // not ended on 05-20
+        let cancelled = try await admin.assignShift(Self.shift("JC-001-P1", 2, "2010-05-04 19:00", "2010-05-04 22:00"))
+        var cancel = Pingan_Duty_V1_CancelShiftRequest()
+        cancel.id = cancelled.id
+        cancel.reason = "病假"
+        _ = try await admin.cancelShift(cancel)
+        for (volunteer, day, hours) in [(Int64(3), "2010-05-05", 2.5), (3, "2010-05-06", 1.5), (4, "2010-04-30", 3), (22, "2010-05-31", 2)] {
+            var activity = Pingan_Duty_V1_RecordActivityRequest()
+            activity.volunteerID = volunteer
+            activity.project = "publicity"
+            activity.day = day
+            activity.place = "社区"
+            activity.hours = hours
+            _ = try await admin.recordActivity(activity)
+        }
+        var request = Pingan_Duty_V1_StreamMonthServiceRequest()
+        request.month = "2010-05"
+        let finance = fixture.client(.finance, clock: hand.clock)
+        var months: [Pingan_Duty_V1_VolunteerMonth] = []
+        for try await month in try await finance.streamMonthService(request) { months.append(month) }
+        #expect(months.map(\.volunteerID) == [1, 3, 22], "volunteer 2's shift was cancelled, 4's activity is in April")
+        #expect(months.map(\.shifts) == [2, 0, 0] && months.first?.shiftHours == 5.5)
+        #expect(months.map(\.activities) == [0, 2, 1] && months[1].activityHours == 4 && months[2].unitCode == "JC-002")
+
+        request.afterVolunteerID = 1
+        var resumed: [Int64] = []
+        for try await month in try await finance.streamMonthService(request) { resumed.append(month.volunteerID) }
+        #expect(resumed == [3, 22])
+        let firstPage = try await fixture.store.monthService(from: CalendarDay(iso: "2010-05-01")!, to: CalendarDay(iso: "2010-05-31")!,
+                                                             endedBy: LocalTime("2010-06-01 00:00")!, afterVolunteerID: 0, limit: 2)
+        #expect(firstPage.map(\.volunteerID) == [1, 3] && firstPage.first?.shifts == 3, "once ended, the 25th's shift counts")
+        let clerk = await Self.refusal { for try await _ in try await fixture.client(.clerk, unit: "JC-001").streamMonthService(request) {} }
+        #expect(clerk?.code == .permissionDenied)
+    }
+
     @Test("the schema refuses an overlapping shift even when the code is bypassed")
     func triggerBackstop() async throws {
         let fixture = try Self.fixture()

@@ -88,3 +88,35 @@ extension DutyService {
         return report
     }
 }
+
+extension DutyService {
+    /// Volunteers read from the store per page of the month's stream.
+    static let monthServicePage = 500
+
+    /// A month's activities and served shifts per volunteer, a page of volunteers at a time.
+    func streamMonthService(_ request: Pingan_Duty_V1_StreamMonthServiceRequest, _ writer: ServerStreamWriter<Pingan_Duty_V1_VolunteerMonth>,
+                            _ context: ServerContext) async throws {
+        guard let first = MonthlyCompliance.firstDay(of: request.month) else {
+            throw RPCError(.invalidArgument, "month: '\(request.month.prefix(16))' is not a month (YYYY-MM)")
+        }
+        let month = MonthlyCompliance(month: first, calendar: calendar)
+        let now = clock.now()
+        var after = request.afterVolunteerID
+        while true {
+            let page = try await store.monthService(from: first, to: month.lastDay, endedBy: now, afterVolunteerID: after, limit: Self.monthServicePage)
+            for record in page {
+                var message = Pingan_Duty_V1_VolunteerMonth()
+                message.volunteerID = record.volunteerID
+                message.name = record.name
+                message.unitCode = record.unitCode
+                message.activities = Int32(record.activities)
+                message.activityHours = record.activityHours
+                message.shifts = Int32(record.shifts)
+                message.shiftHours = record.shiftHours
+                try await writer.write(message)
+            }
+            guard page.count == Self.monthServicePage, let last = page.last else { return }
+            after = last.volunteerID
+        }
+    }
+}

@@ -48,6 +48,10 @@ public struct DutyService: RPCService {
         router.register(DutyMethods.getCoverage) { (request: Pingan_Duty_V1_GetCoverageRequest, context) in try await coverage(request, context) }
         router.register(DutyMethods.checkIn) { (request: Pingan_Duty_V1_CheckInRequest, context) in try await checkIn(request, context) }
         router.register(DutyMethods.listRounds) { (request: Pingan_Duty_V1_ListRoundsRequest, context) in try await listRounds(request, context) }
+        router.registerServerStreaming(DutyMethods.streamMonthService) {
+            (request: Pingan_Duty_V1_StreamMonthServiceRequest, writer: ServerStreamWriter<Pingan_Duty_V1_VolunteerMonth>, context) in
+            try await streamMonthService(request, writer, context)
+        }
         router.register(DutyMethods.addKeyPerson) { (request: Pingan_Duty_V1_AddKeyPersonRequest, context) in try await addKeyPerson(request, context) }
         router.register(DutyMethods.listKeyPersons) { (request: Pingan_Duty_V1_ListKeyPersonsRequest, context) in try await listKeyPersons(request, context) }
         router.register(DutyMethods.recordAssistance) { (request: Pingan_Duty_V1_RecordAssistanceRequest, context) in try await recordAssistance(request, context) }

@@ -46,3 +46,39 @@ extension DutyStore {
         }
     }
 }
+
+/// What a volunteer did in a month, for allowances.
+public struct VolunteerMonthRecord: Sendable, Hashable {
+    public var volunteerID: Int64
+    public var name: String
+    public var unitCode: String
+    public var activities: Int
+    public var activityHours: Double
+    public var shifts: Int
+    public var shiftHours: Double
+}
+
+extension DutyStore {
+    /// Up to `limit` volunteers after `afterVolunteerID`, in id order, with their activities
+    /// on the days from `from` to `to` and the shifts starting then that were not cancelled and
+    /// ended by `endedBy`.
+    public func monthService(from: CalendarDay, to: CalendarDay, endedBy: LocalTime, afterVolunteerID: Int64, limit: Int) async throws -> [VolunteerMonthRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                WITH a AS (SELECT volunteer_id, COUNT(*) AS n, SUM(hours) AS h FROM activities
+                           WHERE day >= ? AND day <= ? AND volunteer_id > ? GROUP BY volunteer_id),
+                     s AS (SELECT volunteer_id, COUNT(*) AS n, SUM((julianday(ends_at) - julianday(starts_at)) * 24) AS h FROM shifts
+                           WHERE status = 'assigned' AND starts_at >= ? AND starts_at < ? AND ends_at <= ? AND volunteer_id > ? GROUP BY volunteer_id),
+                     ids AS (SELECT volunteer_id FROM a UNION SELECT volunteer_id FROM s ORDER BY volunteer_id LIMIT ?)
+                SELECT ids.volunteer_id, v.name, v.unit_code, COALESCE(a.n, 0), COALESCE(a.h, 0), COALESCE(s.n, 0), COALESCE(s.h, 0)
+                FROM ids JOIN volunteers v ON v.id = ids.volunteer_id
+                LEFT JOIN a ON a.volunteer_id = ids.volunteer_id LEFT JOIN s ON s.volunteer_id = ids.volunteer_id
+                ORDER BY ids.volunteer_id
+                """, arguments: [from.description, to.description, afterVolunteerID,
+                                 "\(from) 00:00", "\(to.next) 00:00", endedBy.description, afterVolunteerID, limit]).map { row in
+                VolunteerMonthRecord(volunteerID: row[0], name: row[1], unitCode: row[2], activities: row[3],
+                                     activityHours: row[4], shifts: row[5], shiftHours: (Double(row[6] as Double) * 60).rounded() / 60)
+            }
+        }
+    }
+}

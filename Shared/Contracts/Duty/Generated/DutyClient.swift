@@ -116,6 +116,15 @@ public struct DutyClient: Sendable {
         try await transport.serverStreaming(DutyMethods.watchMissedCheckpoints, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/StreamMonthService - finance, admin, auditor. Server stream for
+    /// allowance batches: per volunteer with anything in the month, in id order, the activities and
+    /// hours recorded and the shifts served (assigned, not cancelled, ended by now) with their
+    /// hours. Read a page of volunteers at a time, so memory stays bounded whatever the town's
+    /// size; after_volunteer_id resumes after the last one received.
+    public func streamMonthService(_ request: Pingan_Duty_V1_StreamMonthServiceRequest, options: CallOptions = CallOptions()) async throws -> ResponseStream<Pingan_Duty_V1_VolunteerMonth> {
+        try await transport.serverStreaming(DutyMethods.streamMonthService, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/AddKeyPerson - admin, coordinator (own unit). A key person
     /// (重点人员) volunteers help; name and situation are sealed at rest with the data key.
     /// Every other role is answered PERMISSION_DENIED, and the attempt is on record.

@@ -972,6 +972,46 @@ public nonisolated struct Pingan_Duty_V1_AssistanceList: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_StreamMonthServiceRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "YYYY-MM".
+  public var month: String = String()
+
+  /// Resume after this volunteer id (0: from the start).
+  public var afterVolunteerID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_VolunteerMonth: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  public var name: String = String()
+
+  public var unitCode: String = String()
+
+  public var activities: Int32 = 0
+
+  public var activityHours: Double = 0
+
+  public var shifts: Int32 = 0
+
+  public var shiftHours: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -3148,6 +3188,101 @@ nonisolated extension Pingan_Duty_V1_AssistanceList: SwiftProtobuf.Message, Swif
 
   public static func ==(lhs: Pingan_Duty_V1_AssistanceList, rhs: Pingan_Duty_V1_AssistanceList) -> Bool {
     if lhs.assistance != rhs.assistance {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_StreamMonthServiceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StreamMonthServiceRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}after_volunteer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.afterVolunteerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 1)
+    }
+    if self.afterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.afterVolunteerID, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_StreamMonthServiceRequest, rhs: Pingan_Duty_V1_StreamMonthServiceRequest) -> Bool {
+    if lhs.month != rhs.month {return false}
+    if lhs.afterVolunteerID != rhs.afterVolunteerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VolunteerMonth"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}name\0\u{3}unit_code\0\u{1}activities\0\u{3}activity_hours\0\u{1}shifts\0\u{3}shift_hours\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.activities) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.activityHours) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.shifts) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.shiftHours) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 2)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 3)
+    }
+    if self.activities != 0 {
+      try visitor.visitSingularInt32Field(value: self.activities, fieldNumber: 4)
+    }
+    if self.activityHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.activityHours, fieldNumber: 5)
+    }
+    if self.shifts != 0 {
+      try visitor.visitSingularInt32Field(value: self.shifts, fieldNumber: 6)
+    }
+    if self.shiftHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.shiftHours, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_VolunteerMonth, rhs: Pingan_Duty_V1_VolunteerMonth) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.activityHours != rhs.activityHours {return false}
+    if lhs.shifts != rhs.shifts {return false}
+    if lhs.shiftHours != rhs.shiftHours {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
