@@ -20,15 +20,43 @@ public struct CampaignPhase: Sendable, Hashable, Codable {
     }
 }
 
+/// The year-end commendation's thresholds: who may be commended over which period, and how many.
+public struct CommendationRules: Sendable, Hashable, Codable {
+    public var from: CalendarDay
+    public var to: CalendarDay
+    /// A volunteer needs both: hours and activities recorded in the period.
+    public var volunteerMinimumHours: Double
+    public var volunteerMinimumActivities: Int
+    /// At most this many volunteers are commended.
+    public var volunteers: Int
+    /// A team needs its recorded hours, divided among its active members, to reach this.
+    public var teamMinimumHoursPerMember: Double
+    public var teams: Int
+
+    public init(from: CalendarDay, to: CalendarDay, volunteerMinimumHours: Double, volunteerMinimumActivities: Int, volunteers: Int,
+                teamMinimumHoursPerMember: Double, teams: Int) {
+        self.from = from
+        self.to = to
+        self.volunteerMinimumHours = volunteerMinimumHours
+        self.volunteerMinimumActivities = volunteerMinimumActivities
+        self.volunteers = volunteers
+        self.teamMinimumHoursPerMember = teamMinimumHoursPerMember
+        self.teams = teams
+    }
+}
+
 /// A campaign's name and phases: data every service reads from the same campaign file, so a
 /// later campaign needs a new file, not new code.
 public struct CampaignCalendar: Sendable, Hashable, Codable {
     public var name: String
     public var phases: [CampaignPhase]
+    /// The year-end commendation, if the campaign has one.
+    public var commendation: CommendationRules?
 
-    public init(name: String, phases: [CampaignPhase]) {
+    public init(name: String, phases: [CampaignPhase], commendation: CommendationRules? = nil) {
         self.name = name
         self.phases = phases
+        self.commendation = commendation
     }
 
     public func phase(_ key: String) -> CampaignPhase? {
@@ -57,6 +85,13 @@ public struct CampaignCalendar: Sendable, Hashable, Codable {
             if let minimum = phase.minimumMonthlyActivities, minimum < 0 {
                 problems.append("phases[\(index)].minimum_monthly_activities: must not be negative")
             }
+        }
+        if let rules = commendation {
+            if rules.to < rules.from { problems.append("commendation.to: \(rules.to) is before \(rules.from)") }
+            if rules.volunteerMinimumHours < 0 || rules.volunteerMinimumActivities < 0 || rules.teamMinimumHoursPerMember < 0 {
+                problems.append("commendation: minimums must not be negative")
+            }
+            if rules.volunteers < 0 || rules.teams < 0 { problems.append("commendation: the numbers commended must not be negative") }
         }
         return problems
     }
@@ -121,14 +156,16 @@ public struct CampaignFileError: Error, Sendable, Hashable, CustomStringConverti
 extension CampaignCalendar {
     /// The World Expo 2010 phases (seed/town-plan.en.md): recruitment by the end of October 2009,
     /// pre-job training before Spring Festival (14 February 2010), post training by the end of
-    /// April, the Expo from May to October. The default when no campaign file is configured,
+    /// April, the Expo from May to October; the year-end commendation of 2010 (40 hours and 12
+    /// activities for a volunteer, 20 hours a member for a team; 100 volunteers, 20 teams). The default when no campaign file is configured,
     /// the same as `deploy/campaigns/expo-2010.json`.
     public static let expo2010 = CampaignCalendar(name: "上海世博会平安志愿者 2010", phases: [
         CampaignPhase(key: "recruitment", name: "招募", starts: day("2009-09-01"), ends: day("2009-10-31")),
         CampaignPhase(key: "pre_job_training", name: "岗前培训", starts: day("2009-11-01"), ends: day("2010-02-13")),
         CampaignPhase(key: "post_training", name: "上岗提升培训", starts: day("2010-02-14"), ends: day("2010-04-30"), minimumMonthlyActivities: 1),
         CampaignPhase(key: "expo", name: "世博会期间", starts: day("2010-05-01"), ends: day("2010-10-31"), minimumMonthlyActivities: 2),
-    ])
+    ], commendation: CommendationRules(from: day("2010-01-01"), to: day("2010-12-31"), volunteerMinimumHours: 40, volunteerMinimumActivities: 12,
+                                       volunteers: 100, teamMinimumHoursPerMember: 20, teams: 20))
 
     private static func day(_ text: String) -> CalendarDay { CalendarDay(iso: text)! }
 }

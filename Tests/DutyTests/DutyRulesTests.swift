@@ -137,5 +137,41 @@ struct DutyRulesTests {
         #expect(refusal.rules.map(\.rule) == ["UNKNOWN_CHECKPOINT", "OUTSIDE_SHIFT"])
         #expect(refusal.rules[0].message.contains("南门, 北门"))
     }
+
+    @Test("the commendation: both thresholds, ranked by hours then activities then the lower id, whatever the input order; teams by hours per member")
+    func commendationRanking() {
+        func person(_ id: Int64, team: Int64?) -> DutyVolunteer {
+            DutyVolunteer(id: id, name: "队员\(id)", unitCode: "JC-001", status: "active", teamID: team, teamName: team.map { "护楼队\($0)" })
+        }
+        let people = [person(5, team: 1), person(3, team: 1), person(9, team: 2), person(7, team: 3), person(11, team: 2),
+                      person(13, team: 4), person(15, team: 4), person(17, team: nil)]
+        let totals: [Int64: Commendation.Totals] = [
+            5: .init(activities: 12, hours: 50), 3: .init(activities: 12, hours: 50), 9: .init(activities: 15, hours: 50),
+            7: .init(activities: 11, hours: 60),  // over the hours, under the activities
+            11: .init(activities: 20, hours: 39.5),  // the other way round
+            13: .init(activities: 13, hours: 50), 15: .init(activities: 13, hours: 50),
+        ]
+        let rules = CommendationRules(from: CalendarDay(iso: "2010-01-01")!, to: CalendarDay(iso: "2010-12-31")!, volunteerMinimumHours: 40,
+                                      volunteerMinimumActivities: 12, volunteers: 3, teamMinimumHoursPerMember: 45, teams: 3)
+        let result = Commendation.rank(people, totals: totals, rules: rules)
+        #expect(result.volunteers.map(\.volunteer.id) == [9, 13, 15], "50 h each: 15 activities first, then 13 and 13 by the lower id")
+        #expect(result.volunteers.map(\.rank) == [1, 2, 3] && result.eligibleVolunteers == 5)
+        // Teams per member: 3 -> 60; 4 -> 50 with 26 activities; 1 -> 50 with 24; 2 -> 44.75, under 45.
+        #expect(result.teams.map(\.id) == [3, 4, 1] && result.eligibleTeams == 3)
+        #expect(result.teams.first?.members == 1 && result.teams[1].hoursPerMember == 50)
+        for seed in 1...5 {
+            var generator = SeededGenerator(seed: UInt64(seed))
+            #expect(Commendation.rank(people.shuffled(using: &generator), totals: totals, rules: rules) == result, "the order read never matters")
+        }
+    }
 }
 
+/// A small deterministic generator for shuffles in tests.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E3779B97F4A7C15 }
+    mutating func next() -> UInt64 {
+        state = state &* 6364136223846793005 &+ 1442695040888963407
+        return state ^ (state >> 29)
+    }
+}

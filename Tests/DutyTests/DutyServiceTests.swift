@@ -347,6 +347,35 @@ struct DutyServiceTests {
         #expect(clerk?.code == .permissionDenied)
     }
 
+    @Test("the commendation answer states its period, thresholds and rule; a campaign without one is FAILED_PRECONDITION")
+    func commendationAnswer() async throws {
+        let fixture = try Self.fixture()
+        for (day, hours) in [("2010-05-01", 8.0), ("2010-06-01", 8), ("2010-07-01", 8), ("2010-08-01", 8), ("2010-09-01", 8), ("2010-10-01", 8)] {
+            for volunteer in [Int64(1), 2] {
+                for repeatIndex in 0..<2 {
+                    var activity = Pingan_Duty_V1_RecordActivityRequest()
+                    activity.volunteerID = volunteer
+                    activity.project = "patrol"
+                    activity.day = day
+                    activity.place = "社区"
+                    activity.hours = volunteer == 1 ? hours : hours - Double(repeatIndex)
+                    _ = try await fixture.client().recordActivity(activity)
+                }
+            }
+        }
+        let list = try await fixture.client(.clerk, unit: "JC-001").getCommendation(Pingan_Duty_V1_GetCommendationRequest())
+        #expect(list.from == "2010-01-01" && list.volunteerMinimumHours == 40 && list.volunteerMinimumActivities == 12)
+        #expect(list.volunteers.map(\.volunteerID) == [1, 2] && list.volunteers.map(\.hours) == [96, 90])
+        #expect(list.rule.contains("then the lower volunteer id"))
+        var campaign = CampaignCalendar.expo2010
+        campaign.commendation = nil
+        let service = DutyService(store: fixture.store, calendar: campaign, directory: fixture.directory)
+        let refused = await Self.refusal {
+            _ = try await DutyClient(InProcessTransport.serving([service], as: .admin)).getCommendation(Pingan_Duty_V1_GetCommendationRequest())
+        }
+        #expect(refused?.code == .failedPrecondition)
+    }
+
     @Test("the schema refuses an overlapping shift even when the code is bypassed")
     func triggerBackstop() async throws {
         let fixture = try Self.fixture()

@@ -28,6 +28,7 @@ public enum DutyMethods {
         access: .only(.admin, .auditor, .coordinator, .clerk))
     public static let streamMonthService = MethodDescriptor(
         service: service, method: "StreamMonthService", kind: .serverStreaming, isIdempotent: true, access: .only(.finance, .admin, .auditor))
+    public static let getCommendation = MethodDescriptor(service: service, method: "GetCommendation", isIdempotent: true, access: .anyRole)
     // Key persons: personal and sensitive; no clerk, auditor or service reads them.
     public static let addKeyPerson = MethodDescriptor(service: service, method: "AddKeyPerson", access: .only(.admin, .coordinator))
     public static let listKeyPersons = MethodDescriptor(service: service, method: "ListKeyPersons", isIdempotent: true, access: .only(.admin, .coordinator))

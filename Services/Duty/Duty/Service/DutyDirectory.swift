@@ -46,7 +46,8 @@ public struct PeerDirectory: DutyDirectory {
         request.unitCode = unitCode ?? ""
         var active: [DutyVolunteer] = []
         for try await volunteer in try await registry.exportVolunteers(request, options: Self.options(deadline, requestID)) where volunteer.status == "active" {
-            active.append(DutyVolunteer(id: volunteer.id, name: volunteer.name, unitCode: volunteer.unitCode, status: volunteer.status))
+            active.append(DutyVolunteer(id: volunteer.id, name: volunteer.name, unitCode: volunteer.unitCode, status: volunteer.status,
+                                        teamID: volunteer.teamID == 0 ? nil : volunteer.teamID, teamName: volunteer.teamName.isEmpty ? nil : volunteer.teamName))
         }
         return active
     }

@@ -120,3 +120,55 @@ extension DutyService {
         }
     }
 }
+
+extension DutyService {
+    /// The year-end commendation: the registry's active volunteers (with their teams) ranked by
+    /// the activities recorded in the campaign's commendation period.
+    func commendation(_ context: ServerContext) async throws -> Pingan_Duty_V1_CommendationList {
+        guard let rules = calendar.commendation else {
+            throw RPCError(.failedPrecondition, "commendation: the campaign \(calendar.name) sets no commendation (campaign file: commendation)")
+        }
+        let volunteers: [DutyVolunteer]
+        do {
+            volunteers = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "the active volunteers cannot be listed")
+        }
+        let totals = try await store.activityTotals(from: rules.from, to: rules.to)
+            .mapValues { Commendation.Totals(activities: $0.activities, hours: $0.hours) }
+        let result = Commendation.rank(volunteers, totals: totals, rules: rules)
+        var list = Pingan_Duty_V1_CommendationList()
+        list.from = rules.from.description
+        list.to = rules.to.description
+        list.rule = Commendation.rule
+        list.volunteerMinimumHours = rules.volunteerMinimumHours
+        list.volunteerMinimumActivities = Int32(rules.volunteerMinimumActivities)
+        list.teamMinimumHoursPerMember = rules.teamMinimumHoursPerMember
+        list.eligibleVolunteers = Int32(result.eligibleVolunteers)
+        list.eligibleTeams = Int32(result.eligibleTeams)
+        list.volunteers = result.volunteers.map { entry in
+            var message = Pingan_Duty_V1_CommendedVolunteer()
+            message.rank = Int32(entry.rank)
+            message.volunteerID = entry.volunteer.id
+            message.name = entry.volunteer.name
+            message.unitCode = entry.volunteer.unitCode
+            message.teamName = entry.volunteer.teamName ?? ""
+            message.hours = entry.totals.hours
+            message.activities = Int32(entry.totals.activities)
+            return message
+        }
+        list.teams = result.teams.map { team in
+            var message = Pingan_Duty_V1_CommendedTeam()
+            message.rank = Int32(team.rank)
+            message.teamID = team.id
+            message.name = team.name
+            message.unitCode = team.unitCode
+            message.members = Int32(team.members)
+            message.hours = team.totals.hours
+            message.hoursPerMember = (team.hoursPerMember * 100).rounded() / 100
+            message.activities = Int32(team.totals.activities)
+            return message
+        }
+        return list
+    }
+}

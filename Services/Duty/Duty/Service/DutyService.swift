@@ -52,6 +52,7 @@ public struct DutyService: RPCService {
             (request: Pingan_Duty_V1_StreamMonthServiceRequest, writer: ServerStreamWriter<Pingan_Duty_V1_VolunteerMonth>, context) in
             try await streamMonthService(request, writer, context)
         }
+        router.register(DutyMethods.getCommendation) { (_: Pingan_Duty_V1_GetCommendationRequest, context) in try await commendation(context) }
         router.register(DutyMethods.addKeyPerson) { (request: Pingan_Duty_V1_AddKeyPersonRequest, context) in try await addKeyPerson(request, context) }
         router.register(DutyMethods.listKeyPersons) { (request: Pingan_Duty_V1_ListKeyPersonsRequest, context) in try await listKeyPersons(request, context) }
         router.register(DutyMethods.recordAssistance) { (request: Pingan_Duty_V1_RecordAssistanceRequest, context) in try await recordAssistance(request, context) }

@@ -20,12 +20,17 @@ public struct DutyVolunteer: Sendable, Hashable {
     public var unitCode: String
     /// applied, committee_accepted, active, suspended, withdrawn, rejected
     public var status: String
+    /// Their team, if they are in one (the commendation ranks teams).
+    public var teamID: Int64?
+    public var teamName: String?
 
-    public init(id: Int64, name: String, unitCode: String, status: String) {
+    public init(id: Int64, name: String, unitCode: String, status: String, teamID: Int64? = nil, teamName: String? = nil) {
         self.id = id
         self.name = name
         self.unitCode = unitCode
         self.status = status
+        self.teamID = teamID
+        self.teamName = teamName
     }
 }
 

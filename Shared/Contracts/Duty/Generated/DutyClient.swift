@@ -125,6 +125,12 @@ public struct DutyClient: Sendable {
         try await transport.serverStreaming(DutyMethods.streamMonthService, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/GetCommendation - any role (it is the public honour list). The
+    /// year-end commendation under the campaign's thresholds, ranked by the rule the answer states.
+    public func getCommendation(_ request: Pingan_Duty_V1_GetCommendationRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_CommendationList {
+        try await transport.unary(DutyMethods.getCommendation, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/AddKeyPerson - admin, coordinator (own unit). A key person
     /// (重点人员) volunteers help; name and situation are sealed at rest with the data key.
     /// Every other role is answered PERMISSION_DENIED, and the attempt is on record.

@@ -1012,6 +1012,99 @@ public nonisolated struct Pingan_Duty_V1_VolunteerMonth: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_GetCommendationRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_CommendedVolunteer: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var rank: Int32 = 0
+
+  public var volunteerID: Int64 = 0
+
+  public var name: String = String()
+
+  public var unitCode: String = String()
+
+  public var teamName: String = String()
+
+  public var hours: Double = 0
+
+  public var activities: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_CommendedTeam: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var rank: Int32 = 0
+
+  public var teamID: Int64 = 0
+
+  public var name: String = String()
+
+  public var unitCode: String = String()
+
+  public var members: Int32 = 0
+
+  public var hours: Double = 0
+
+  public var hoursPerMember: Double = 0
+
+  public var activities: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_CommendationList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The period counted, "YYYY-MM-DD".
+  public var from: String = String()
+
+  public var to: String = String()
+
+  /// How eligibility and ties are decided.
+  public var rule: String = String()
+
+  public var volunteerMinimumHours: Double = 0
+
+  public var volunteerMinimumActivities: Int32 = 0
+
+  public var teamMinimumHoursPerMember: Double = 0
+
+  public var volunteers: [Pingan_Duty_V1_CommendedVolunteer] = []
+
+  public var teams: [Pingan_Duty_V1_CommendedTeam] = []
+
+  /// Over the thresholds, before the first N were taken.
+  public var eligibleVolunteers: Int32 = 0
+
+  public var eligibleTeams: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -3283,6 +3376,225 @@ nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, Swif
     if lhs.activityHours != rhs.activityHours {return false}
     if lhs.shifts != rhs.shifts {return false}
     if lhs.shiftHours != rhs.shiftHours {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_GetCommendationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetCommendationRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap()
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    // Load everything into unknown fields
+    while try decoder.nextFieldNumber() != nil {}
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_GetCommendationRequest, rhs: Pingan_Duty_V1_GetCommendationRequest) -> Bool {
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_CommendedVolunteer: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CommendedVolunteer"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rank\0\u{3}volunteer_id\0\u{1}name\0\u{3}unit_code\0\u{3}team_name\0\u{1}hours\0\u{1}activities\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.rank) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.teamName) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.hours) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.activities) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.rank != 0 {
+      try visitor.visitSingularInt32Field(value: self.rank, fieldNumber: 1)
+    }
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 4)
+    }
+    if !self.teamName.isEmpty {
+      try visitor.visitSingularStringField(value: self.teamName, fieldNumber: 5)
+    }
+    if self.hours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.hours, fieldNumber: 6)
+    }
+    if self.activities != 0 {
+      try visitor.visitSingularInt32Field(value: self.activities, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_CommendedVolunteer, rhs: Pingan_Duty_V1_CommendedVolunteer) -> Bool {
+    if lhs.rank != rhs.rank {return false}
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.teamName != rhs.teamName {return false}
+    if lhs.hours != rhs.hours {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_CommendedTeam: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CommendedTeam"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rank\0\u{3}team_id\0\u{1}name\0\u{3}unit_code\0\u{1}members\0\u{1}hours\0\u{3}hours_per_member\0\u{1}activities\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.rank) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.teamID) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.name) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.members) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.hours) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.hoursPerMember) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.activities) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.rank != 0 {
+      try visitor.visitSingularInt32Field(value: self.rank, fieldNumber: 1)
+    }
+    if self.teamID != 0 {
+      try visitor.visitSingularInt64Field(value: self.teamID, fieldNumber: 2)
+    }
+    if !self.name.isEmpty {
+      try visitor.visitSingularStringField(value: self.name, fieldNumber: 3)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 4)
+    }
+    if self.members != 0 {
+      try visitor.visitSingularInt32Field(value: self.members, fieldNumber: 5)
+    }
+    if self.hours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.hours, fieldNumber: 6)
+    }
+    if self.hoursPerMember.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.hoursPerMember, fieldNumber: 7)
+    }
+    if self.activities != 0 {
+      try visitor.visitSingularInt32Field(value: self.activities, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_CommendedTeam, rhs: Pingan_Duty_V1_CommendedTeam) -> Bool {
+    if lhs.rank != rhs.rank {return false}
+    if lhs.teamID != rhs.teamID {return false}
+    if lhs.name != rhs.name {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.members != rhs.members {return false}
+    if lhs.hours != rhs.hours {return false}
+    if lhs.hoursPerMember != rhs.hoursPerMember {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_CommendationList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".CommendationList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{1}rule\0\u{3}volunteer_minimum_hours\0\u{3}volunteer_minimum_activities\0\u{3}team_minimum_hours_per_member\0\u{1}volunteers\0\u{1}teams\0\u{3}eligible_volunteers\0\u{3}eligible_teams\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.rule) }()
+      case 4: try { try decoder.decodeSingularDoubleField(value: &self.volunteerMinimumHours) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.volunteerMinimumActivities) }()
+      case 6: try { try decoder.decodeSingularDoubleField(value: &self.teamMinimumHoursPerMember) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.volunteers) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.teams) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.eligibleVolunteers) }()
+      case 10: try { try decoder.decodeSingularInt32Field(value: &self.eligibleTeams) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 1)
+    }
+    if !self.to.isEmpty {
+      try visitor.visitSingularStringField(value: self.to, fieldNumber: 2)
+    }
+    if !self.rule.isEmpty {
+      try visitor.visitSingularStringField(value: self.rule, fieldNumber: 3)
+    }
+    if self.volunteerMinimumHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.volunteerMinimumHours, fieldNumber: 4)
+    }
+    if self.volunteerMinimumActivities != 0 {
+      try visitor.visitSingularInt32Field(value: self.volunteerMinimumActivities, fieldNumber: 5)
+    }
+    if self.teamMinimumHoursPerMember.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.teamMinimumHoursPerMember, fieldNumber: 6)
+    }
+    if !self.volunteers.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.volunteers, fieldNumber: 7)
+    }
+    if !self.teams.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.teams, fieldNumber: 8)
+    }
+    if self.eligibleVolunteers != 0 {
+      try visitor.visitSingularInt32Field(value: self.eligibleVolunteers, fieldNumber: 9)
+    }
+    if self.eligibleTeams != 0 {
+      try visitor.visitSingularInt32Field(value: self.eligibleTeams, fieldNumber: 10)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_CommendationList, rhs: Pingan_Duty_V1_CommendationList) -> Bool {
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.rule != rhs.rule {return false}
+    if lhs.volunteerMinimumHours != rhs.volunteerMinimumHours {return false}
+    if lhs.volunteerMinimumActivities != rhs.volunteerMinimumActivities {return false}
+    if lhs.teamMinimumHoursPerMember != rhs.teamMinimumHoursPerMember {return false}
+    if lhs.volunteers != rhs.volunteers {return false}
+    if lhs.teams != rhs.teams {return false}
+    if lhs.eligibleVolunteers != rhs.eligibleVolunteers {return false}
+    if lhs.eligibleTeams != rhs.eligibleTeams {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

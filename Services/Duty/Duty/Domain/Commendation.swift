@@ -1,0 +1,80 @@
+import PinganCampaign
+
+/// The year-end commendation (表彰): the volunteers and teams with the most recorded service,
+/// over the campaign's thresholds, in an order that never depends on how the data was read.
+public enum Commendation {
+    /// A volunteer's recorded activities in the period.
+    public struct Totals: Sendable, Hashable {
+        public var activities: Int
+        public var hours: Double
+
+        public init(activities: Int, hours: Double) {
+            self.activities = activities
+            self.hours = hours
+        }
+    }
+
+    public struct Volunteer: Sendable, Hashable {
+        public var rank: Int
+        public var volunteer: DutyVolunteer
+        public var totals: Totals
+    }
+
+    public struct Team: Sendable, Hashable {
+        public var rank: Int
+        public var id: Int64
+        public var name: String
+        public var unitCode: String
+        public var members: Int
+        public var totals: Totals
+        public var hoursPerMember: Double
+    }
+
+    public struct Result: Sendable, Hashable {
+        public var volunteers: [Volunteer]
+        public var teams: [Team]
+        public var eligibleVolunteers: Int
+        public var eligibleTeams: Int
+    }
+
+    /// The rule as the answer states it.
+    public static let rule = "volunteers: at least the minimum hours and activities, ranked by hours, then activities, then the lower volunteer id; "
+        + "teams: at least the minimum hours per active member, ranked by hours per member, then activities, then the lower team id; "
+        + "the first N of each are commended"
+
+    /// Ranks the active volunteers by their totals (a volunteer with none has zero) under `rules`.
+    public static func rank(_ volunteers: [DutyVolunteer], totals: [Int64: Totals], rules: CommendationRules) -> Result {
+        let zero = Totals(activities: 0, hours: 0)
+        let eligible = volunteers.filter { volunteer in
+            let own = totals[volunteer.id] ?? zero
+            return own.hours >= rules.volunteerMinimumHours && own.activities >= rules.volunteerMinimumActivities
+        }.sorted { a, b in
+            let x = totals[a.id] ?? zero, y = totals[b.id] ?? zero
+            return (-x.hours, -x.activities, a.id) < (-y.hours, -y.activities, b.id)
+        }
+        let ranked = eligible.prefix(rules.volunteers).enumerated().map { index, volunteer in
+            Volunteer(rank: index + 1, volunteer: volunteer, totals: totals[volunteer.id] ?? zero)
+        }
+
+        var teams: [Int64: Team] = [:]
+        for volunteer in volunteers {
+            guard let id = volunteer.teamID else { continue }
+            let own = totals[volunteer.id] ?? zero
+            var team = teams[id] ?? Team(rank: 0, id: id, name: volunteer.teamName ?? "", unitCode: volunteer.unitCode, members: 0,
+                                         totals: zero, hoursPerMember: 0)
+            team.members += 1
+            team.totals.activities += own.activities
+            team.totals.hours += own.hours
+            team.hoursPerMember = team.totals.hours / Double(team.members)
+            teams[id] = team
+        }
+        let eligibleTeams = teams.values.filter { $0.hoursPerMember >= rules.teamMinimumHoursPerMember }
+            .sorted { a, b in (-a.hoursPerMember, -a.totals.activities, a.id) < (-b.hoursPerMember, -b.totals.activities, b.id) }
+        let rankedTeams = eligibleTeams.prefix(rules.teams).enumerated().map { index, team in
+            var team = team
+            team.rank = index + 1
+            return team
+        }
+        return Result(volunteers: ranked, teams: rankedTeams, eligibleVolunteers: eligible.count, eligibleTeams: eligibleTeams.count)
+    }
+}
