@@ -68,8 +68,9 @@ struct DutyDemo: AsyncParsableCommand {
         }
         let hazards = try await loadHazards(duty, committees: committees.map(\.code))
         let keyPersons = try await loadKeyPersons(duty, qualified: qualified, committees: committees.map(\.code))
+        let disputes = try await loadDisputes(duty, committees: committees.map(\.code))
         print("duty: \(committees.count) patrol posts with routes; \(shifts) shifts and \(activities) activities from \(Self.days[0]) to "
-              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage; \(keyPersons) key persons with their assistance")
+              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage; \(keyPersons) key persons with their assistance; \(disputes) dispute cases")
     }
 
     /// Check-ins newly recorded and checkpoints left missed. The volunteer walks the route: most checkpoints a few minutes after expected, one round in
@@ -190,6 +191,37 @@ struct DutyDemo: AsyncParsableCommand {
             added += 1
         }
         return added
+    }
+
+    /// Four dispute cases: one just opened, one in mediation, one settled, one referred to the
+    /// town's legal service. Steps are only taken from where a case stands, so a second run
+    /// changes nothing.
+    func loadDisputes(_ duty: DutyClient, committees: [String]) async throws -> Int {
+        let cases: [(kind: String, parties: [String], summary: String, steps: [(String, String, String)])] = [
+            ("neighbour", ["张某", "李某"], "楼上装修噪音扰民", []),
+            ("neighbour", ["王某", "赵某"], "楼道堆物占用公共通道", [("mediate", "2010-04-21", "双方同意一周内清理")]),
+            ("family", ["陈某", "陈某某"], "赡养老人费用分担", [("mediate", "2010-04-19", "召集兄弟二人协商"), ("settle", "2010-04-26", "按月各付一半")]),
+            ("property", ["刘某", "某物业公司"], "停车位收费争议", [("mediate", "2010-04-20", "物业未到场"), ("refer", "2010-04-28", "调解不成")]),
+        ]
+        for (index, item) in cases.enumerated() {
+            var opening = Pingan_Duty_V1_OpenDisputeRequest()
+            opening.unitCode = committees[(index * 11 + 2) % committees.count]
+            opening.kind = item.kind
+            opening.parties = item.parties
+            opening.summary = item.summary
+            opening.openedOn = "2010-04-18"
+            var dispute = try await duty.openDispute(opening, options: Self.key("dispute-\(index)"))
+            for (action, day, note) in item.steps.dropFirst(dispute.steps.count) {
+                var step = Pingan_Duty_V1_AdvanceDisputeRequest()
+                step.id = dispute.id
+                step.action = action
+                step.on = day
+                step.note = note
+                if action == "refer" { step.referredTo = "镇法律服务所" }
+                dispute = try await duty.advanceDispute(step)
+            }
+        }
+        return cases.count
     }
 
     static func connect(_ address: String, _ tls: TLSContext) async throws -> RPCConnection {

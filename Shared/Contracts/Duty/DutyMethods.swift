@@ -29,7 +29,10 @@ public enum DutyMethods {
     public static let streamMonthService = MethodDescriptor(
         service: service, method: "StreamMonthService", kind: .serverStreaming, isIdempotent: true, access: .only(.finance, .admin, .auditor))
     public static let getCommendation = MethodDescriptor(service: service, method: "GetCommendation", isIdempotent: true, access: .anyRole)
-    // Key persons: personal and sensitive; no clerk, auditor or service reads them.
+    // Disputes and key persons: personal and sensitive; no clerk, auditor or service reads them.
+    public static let openDispute = MethodDescriptor(service: service, method: "OpenDispute", access: .only(.admin, .coordinator))
+    public static let advanceDispute = MethodDescriptor(service: service, method: "AdvanceDispute", access: .only(.admin, .coordinator))
+    public static let listDisputes = MethodDescriptor(service: service, method: "ListDisputes", isIdempotent: true, access: .only(.admin, .coordinator))
     public static let addKeyPerson = MethodDescriptor(service: service, method: "AddKeyPerson", access: .only(.admin, .coordinator))
     public static let listKeyPersons = MethodDescriptor(service: service, method: "ListKeyPersons", isIdempotent: true, access: .only(.admin, .coordinator))
     public static let recordAssistance = MethodDescriptor(service: service, method: "RecordAssistance", access: .only(.admin, .coordinator))

@@ -53,6 +53,9 @@ public struct DutyService: RPCService {
             try await streamMonthService(request, writer, context)
         }
         router.register(DutyMethods.getCommendation) { (_: Pingan_Duty_V1_GetCommendationRequest, context) in try await commendation(context) }
+        router.register(DutyMethods.openDispute) { (request: Pingan_Duty_V1_OpenDisputeRequest, context) in try await openDispute(request, context) }
+        router.register(DutyMethods.advanceDispute) { (request: Pingan_Duty_V1_AdvanceDisputeRequest, context) in try await advanceDispute(request, context) }
+        router.register(DutyMethods.listDisputes) { (request: Pingan_Duty_V1_ListDisputesRequest, context) in try await listDisputes(request, context) }
         router.register(DutyMethods.addKeyPerson) { (request: Pingan_Duty_V1_AddKeyPersonRequest, context) in try await addKeyPerson(request, context) }
         router.register(DutyMethods.listKeyPersons) { (request: Pingan_Duty_V1_ListKeyPersonsRequest, context) in try await listKeyPersons(request, context) }
         router.register(DutyMethods.recordAssistance) { (request: Pingan_Duty_V1_RecordAssistanceRequest, context) in try await recordAssistance(request, context) }

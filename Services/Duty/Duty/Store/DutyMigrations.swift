@@ -10,6 +10,7 @@ enum DutyMigrations {
         migrator.registerMigration("v2: posts and routes, shifts, activities, hazards", migrate: v2)
         migrator.registerMigration("v3: patrol check-ins", migrate: v3)
         migrator.registerMigration("v4: key persons and their assistance, sealed", migrate: v4)
+        migrator.registerMigration("v5: dispute cases and their steps, sealed", migrate: v5)
         return migrator
     }
 
@@ -187,6 +188,40 @@ enum DutyMigrations {
                 created_at TEXT NOT NULL
             );
             CREATE INDEX assistance_person ON assistance(key_person_id, day);
+            """)
+    }
+
+    /// Dispute cases: parties, summary and every step's note sealed; the steps append-only.
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE disputes (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                unit_code TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                parties_sealed BLOB NOT NULL,
+                summary_sealed BLOB NOT NULL,
+                opened_on TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('open', 'mediating', 'settled', 'referred')),
+                mediator_volunteer_id INTEGER,
+                referred_to TEXT,
+                closed_on TEXT,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX disputes_unit_status ON disputes(unit_code, status);
+            CREATE TABLE dispute_steps (
+                dispute_id INTEGER NOT NULL REFERENCES disputes(id),
+                on_day TEXT NOT NULL,
+                action TEXT NOT NULL,
+                note_sealed BLOB NOT NULL,
+                actor TEXT NOT NULL,
+                request_id TEXT NOT NULL,
+                created_at TEXT NOT NULL
+            );
+            CREATE INDEX dispute_steps_dispute ON dispute_steps(dispute_id);
+            CREATE TRIGGER dispute_steps_no_update BEFORE UPDATE ON dispute_steps
+                BEGIN SELECT RAISE(ABORT, 'dispute_steps is append-only'); END;
+            CREATE TRIGGER dispute_steps_no_delete BEFORE DELETE ON dispute_steps
+                BEGIN SELECT RAISE(ABORT, 'dispute_steps is append-only'); END;
             """)
     }
 }

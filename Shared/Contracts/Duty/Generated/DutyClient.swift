@@ -131,6 +131,25 @@ public struct DutyClient: Sendable {
         try await transport.unary(DutyMethods.getCommendation, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/OpenDispute - admin, coordinator (own unit). A dispute case:
+    /// its parties and summary are sealed at rest with the data key.
+    public func openDispute(_ request: Pingan_Duty_V1_OpenDisputeRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_Dispute {
+        try await transport.unary(DutyMethods.openDispute, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/AdvanceDispute - admin, coordinator (own unit). A mediation
+    /// session (open or mediating -> mediating), a settlement with its outcome, or a referral to a
+    /// named legal service; settled and referred cases are closed and take no further step.
+    public func advanceDispute(_ request: Pingan_Duty_V1_AdvanceDisputeRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_Dispute {
+        try await transport.unary(DutyMethods.advanceDispute, request, options: options)
+    }
+
+    /// Method: /pingan.duty.v1.Duty/ListDisputes - admin, coordinator (own unit); each reading is
+    /// on record. Every other role: PERMISSION_DENIED.
+    public func listDisputes(_ request: Pingan_Duty_V1_ListDisputesRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_DisputeList {
+        try await transport.unary(DutyMethods.listDisputes, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/AddKeyPerson - admin, coordinator (own unit). A key person
     /// (重点人员) volunteers help; name and situation are sealed at rest with the data key.
     /// Every other role is answered PERMISSION_DENIED, and the attempt is on record.

@@ -1105,6 +1105,144 @@ public nonisolated struct Pingan_Duty_V1_CommendationList: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_OpenDisputeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var unitCode: String = String()
+
+  /// neighbour, family, property, labour, other
+  public var kind: String = String()
+
+  /// 2-10 names, 1-50 characters each.
+  public var parties: [String] = []
+
+  /// 1-1,000 characters.
+  public var summary: String = String()
+
+  /// "YYYY-MM-DD".
+  public var openedOn: String = String()
+
+  /// The volunteer who mediates (active, of the unit); 0: none yet.
+  public var mediatorVolunteerID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_AdvanceDisputeRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  /// mediate, settle, refer
+  public var action: String = String()
+
+  /// "YYYY-MM-DD", not before the case opened.
+  public var on: String = String()
+
+  /// What was said and agreed (required to mediate), or the outcome (required to settle).
+  public var note: String = String()
+
+  /// With refer: the legal service it goes to.
+  public var referredTo: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_DisputeStep: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var on: String = String()
+
+  public var action: String = String()
+
+  public var note: String = String()
+
+  public var actor: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_Dispute: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var unitCode: String = String()
+
+  public var kind: String = String()
+
+  public var parties: [String] = []
+
+  public var summary: String = String()
+
+  public var openedOn: String = String()
+
+  /// open, mediating, settled, referred
+  public var status: String = String()
+
+  public var mediatorVolunteerID: Int64 = 0
+
+  public var referredTo: String = String()
+
+  public var closedOn: String = String()
+
+  public var steps: [Pingan_Duty_V1_DisputeStep] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_ListDisputesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty: every unit (coordinators: their own).
+  public var unitCode: String = String()
+
+  public var includeClosed: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_DisputeList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var disputes: [Pingan_Duty_V1_Dispute] = []
+
+  /// Counts by status over the cases listed.
+  public var `open`: Int32 = 0
+
+  public var mediating: Int32 = 0
+
+  public var settled: Int32 = 0
+
+  public var referred: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -3595,6 +3733,321 @@ nonisolated extension Pingan_Duty_V1_CommendationList: SwiftProtobuf.Message, Sw
     if lhs.teams != rhs.teams {return false}
     if lhs.eligibleVolunteers != rhs.eligibleVolunteers {return false}
     if lhs.eligibleTeams != rhs.eligibleTeams {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_OpenDisputeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".OpenDisputeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0\u{1}kind\0\u{1}parties\0\u{1}summary\0\u{3}opened_on\0\u{3}mediator_volunteer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 3: try { try decoder.decodeRepeatedStringField(value: &self.parties) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.mediatorVolunteerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 2)
+    }
+    if !self.parties.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.parties, fieldNumber: 3)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 4)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 5)
+    }
+    if self.mediatorVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.mediatorVolunteerID, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_OpenDisputeRequest, rhs: Pingan_Duty_V1_OpenDisputeRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.parties != rhs.parties {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.mediatorVolunteerID != rhs.mediatorVolunteerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_AdvanceDisputeRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AdvanceDisputeRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}action\0\u{1}on\0\u{1}note\0\u{3}referred_to\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.action) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.referredTo) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.action.isEmpty {
+      try visitor.visitSingularStringField(value: self.action, fieldNumber: 2)
+    }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 3)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 4)
+    }
+    if !self.referredTo.isEmpty {
+      try visitor.visitSingularStringField(value: self.referredTo, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_AdvanceDisputeRequest, rhs: Pingan_Duty_V1_AdvanceDisputeRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.action != rhs.action {return false}
+    if lhs.on != rhs.on {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.referredTo != rhs.referredTo {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_DisputeStep: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DisputeStep"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}on\0\u{1}action\0\u{1}note\0\u{1}actor\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.on) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.action) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.actor) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 1)
+    }
+    if !self.action.isEmpty {
+      try visitor.visitSingularStringField(value: self.action, fieldNumber: 2)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 3)
+    }
+    if !self.actor.isEmpty {
+      try visitor.visitSingularStringField(value: self.actor, fieldNumber: 4)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_DisputeStep, rhs: Pingan_Duty_V1_DisputeStep) -> Bool {
+    if lhs.on != rhs.on {return false}
+    if lhs.action != rhs.action {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.actor != rhs.actor {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_Dispute: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Dispute"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}unit_code\0\u{1}kind\0\u{1}parties\0\u{1}summary\0\u{3}opened_on\0\u{1}status\0\u{3}mediator_volunteer_id\0\u{3}referred_to\0\u{3}closed_on\0\u{1}steps\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.parties) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.summary) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.openedOn) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.mediatorVolunteerID) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.referredTo) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.closedOn) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.steps) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 2)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 3)
+    }
+    if !self.parties.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.parties, fieldNumber: 4)
+    }
+    if !self.summary.isEmpty {
+      try visitor.visitSingularStringField(value: self.summary, fieldNumber: 5)
+    }
+    if !self.openedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.openedOn, fieldNumber: 6)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 7)
+    }
+    if self.mediatorVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.mediatorVolunteerID, fieldNumber: 8)
+    }
+    if !self.referredTo.isEmpty {
+      try visitor.visitSingularStringField(value: self.referredTo, fieldNumber: 9)
+    }
+    if !self.closedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.closedOn, fieldNumber: 10)
+    }
+    if !self.steps.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.steps, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_Dispute, rhs: Pingan_Duty_V1_Dispute) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.parties != rhs.parties {return false}
+    if lhs.summary != rhs.summary {return false}
+    if lhs.openedOn != rhs.openedOn {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.mediatorVolunteerID != rhs.mediatorVolunteerID {return false}
+    if lhs.referredTo != rhs.referredTo {return false}
+    if lhs.closedOn != rhs.closedOn {return false}
+    if lhs.steps != rhs.steps {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ListDisputesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListDisputesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}unit_code\0\u{3}include_closed\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 2: try { try decoder.decodeSingularBoolField(value: &self.includeClosed) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 1)
+    }
+    if self.includeClosed != false {
+      try visitor.visitSingularBoolField(value: self.includeClosed, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ListDisputesRequest, rhs: Pingan_Duty_V1_ListDisputesRequest) -> Bool {
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.includeClosed != rhs.includeClosed {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_DisputeList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".DisputeList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}disputes\0\u{1}open\0\u{1}mediating\0\u{1}settled\0\u{1}referred\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.disputes) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.`open`) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.mediating) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.settled) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.referred) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.disputes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.disputes, fieldNumber: 1)
+    }
+    if self.`open` != 0 {
+      try visitor.visitSingularInt32Field(value: self.`open`, fieldNumber: 2)
+    }
+    if self.mediating != 0 {
+      try visitor.visitSingularInt32Field(value: self.mediating, fieldNumber: 3)
+    }
+    if self.settled != 0 {
+      try visitor.visitSingularInt32Field(value: self.settled, fieldNumber: 4)
+    }
+    if self.referred != 0 {
+      try visitor.visitSingularInt32Field(value: self.referred, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_DisputeList, rhs: Pingan_Duty_V1_DisputeList) -> Bool {
+    if lhs.disputes != rhs.disputes {return false}
+    if lhs.`open` != rhs.`open` {return false}
+    if lhs.mediating != rhs.mediating {return false}
+    if lhs.settled != rhs.settled {return false}
+    if lhs.referred != rhs.referred {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -7,5 +7,5 @@ struct DutyCommand: AsyncParsableCommand {
         commandName: ServiceName.duty.rawValue, abstract: "Duty: posts, shifts, patrol rounds, activities, compliance, coverage, hazards.",
         subcommands: [DutyPostsCommand.self, DutySavePostCommand.self, DutyRetirePostCommand.self, DutyAssignCommand.self, DutyCancelCommand.self, DutyShiftsCommand.self, DutyCheckInCommand.self, DutyRoundsCommand.self, DutyWatchCommand.self,
                       DutyActivityCommand.self, DutyComplianceCommand.self, DutyCoverageCommand.self, DutyHazardsCommand.self,
-                      DutyReportHazardCommand.self, DutyAdvanceHazardCommand.self, DutyKeyPersonsCommand.self, DutyCommendationCommand.self])
+                      DutyReportHazardCommand.self, DutyAdvanceHazardCommand.self, DutyKeyPersonsCommand.self, DutyDisputesCommand.self, DutyCommendationCommand.self])
 }
