@@ -138,6 +138,20 @@ struct DutyRulesTests {
         #expect(refusal.rules[0].message.contains("南门, 北门"))
     }
 
+    @Test("coverage by week: Monday to Sunday, cut at the period's ends; a committee counts for a week only if every day of it is covered")
+    func weeklyCoverage() {
+        let days = Array(sequence(first: CalendarDay(iso: "2010-04-29")!) { $0.next }.prefix(12))  // Thursday 29 April to Monday 10 May
+        let weeks = Coverage.weeks(days)
+        #expect(weeks.map { "\($0.first!)..\($0.last!)" } == ["2010-04-29..2010-05-02", "2010-05-03..2010-05-09", "2010-05-10..2010-05-10"])
+        let committees = [Coverage.Committee(code: "JC-001", name: "一", kind: "residential_committee"),
+                          Coverage.Committee(code: "JC-002", name: "二", kind: "residential_committee")]
+        // JC-001 every day; JC-002 every day but 5 May.
+        let staffed = Set(days.flatMap { day in ["JC-001", "JC-002"].filter { $0 == "JC-001" || day != CalendarDay(iso: "2010-05-05")! }
+            .map { Coverage.StaffedDay(unitCode: $0, day: day) } })
+        let lines = Coverage.lines(committees: committees, days: days, staffed: staffed)
+        #expect(weeks.map { Coverage.fullyCovered(lines, in: $0) } == [2, 1, 2])
+    }
+
     @Test("the commendation: both thresholds, ranked by hours then activities then the lower id, whatever the input order; teams by hours per member")
     func commendationRanking() {
         func person(_ id: Int64, team: Int64?) -> DutyVolunteer {

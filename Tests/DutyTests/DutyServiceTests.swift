@@ -376,6 +376,34 @@ struct DutyServiceTests {
         #expect(refused?.code == .failedPrecondition)
     }
 
+    @Test("compliance per team: the registry's teams, each counted with its members over the month's minimum; coverage week by week")
+    func teamCompliance() async throws {
+        let base = try Self.fixture()
+        let members = (1...4).map { DutyVolunteer(id: Int64($0), name: "队员\($0)", unitCode: "JC-001", status: "active",
+                                                  teamID: $0 <= 2 ? 7 : 8, teamName: $0 <= 2 ? "一号楼护楼队" : "二号楼护楼队") }
+        let fixture = Fixture(store: base.store, directory: FakeDutyDirectory(members, committees: Self.committees))
+        for (volunteer, day) in [(Int64(1), "2010-05-02"), (1, "2010-05-09"), (2, "2010-05-03"), (3, "2010-05-04"), (3, "2010-05-20")] {
+            var activity = Pingan_Duty_V1_RecordActivityRequest()
+            activity.volunteerID = volunteer
+            activity.project = "publicity"
+            activity.day = day
+            activity.place = "社区"
+            activity.hours = 2
+            _ = try await fixture.client().recordActivity(activity)
+        }
+        var request = Pingan_Duty_V1_GetComplianceRequest()
+        request.month = "2010-05"
+        let report = try await fixture.client().getCompliance(request)
+        #expect(report.teams.map(\.teamID) == [7, 8] && report.teams.map(\.volunteers) == [2, 2])
+        #expect(report.teams.map(\.compliant) == [1, 1], "two activities in May: volunteers 1 and 3")
+        #expect(report.teams.first?.teamName == "一号楼护楼队")
+
+        var coverage = Pingan_Duty_V1_GetCoverageRequest()
+        coverage.from = "2010-05-01"
+        coverage.to = "2010-05-16"
+        #expect(try await fixture.client().getCoverage(coverage).weeks.map(\.from) == ["2010-05-01", "2010-05-03", "2010-05-10"])
+    }
+
     @Test("the schema refuses an overlapping shift even when the code is bypassed")
     func triggerBackstop() async throws {
         let fixture = try Self.fixture()

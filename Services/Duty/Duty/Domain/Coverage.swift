@@ -28,6 +28,22 @@ public enum Coverage {
         }
     }
 
+    /// The period's days in weeks, Monday to Sunday, the first and last cut at the period's ends.
+    public static func weeks(_ days: [CalendarDay]) -> [[CalendarDay]] {
+        var weeks: [[CalendarDay]] = []
+        for day in days {
+            if day.weekday == 1 || weeks.isEmpty { weeks.append([]) }
+            weeks[weeks.count - 1].append(day)
+        }
+        return weeks
+    }
+
+    /// How many of `lines` had a staffed patrol post on every day of `week`.
+    public static func fullyCovered(_ lines: [Line], in week: [CalendarDay]) -> Int {
+        let days = Set(week)
+        return lines.count { line in !line.uncoveredDays.contains { days.contains($0) } }
+    }
+
     /// A unit whose patrol post had a shift on a day.
     public struct StaffedDay: Sendable, Hashable {
         public var unitCode: String

@@ -25,9 +25,14 @@ extension DutyService {
         report.phase = month.phase?.key ?? ""
         report.minimum = Int32(month.minimum)
         var units: [String: (volunteers: Int, compliant: Int)] = [:]
+        var teams: [Int64: Pingan_Duty_V1_TeamCompliance] = [:]
         for volunteer in volunteers {
             let total = totals[volunteer.id] ?? (0, 0)
             let compliant = month.isCompliant(activities: total.activities)
+            if let team = volunteer.teamID {
+                teams[team, default: Self.teamLine(team, volunteer)].volunteers += 1
+                if compliant { teams[team]!.compliant += 1 }
+            }
             units[volunteer.unitCode, default: (0, 0)].volunteers += 1
             if compliant {
                 units[volunteer.unitCode, default: (0, 0)].compliant += 1
@@ -50,7 +55,16 @@ extension DutyService {
             line.compliant = Int32(counts.compliant)
             return line
         }
+        report.teams = teams.sorted { $0.key < $1.key }.map(\.value)
         return report
+    }
+
+    static func teamLine(_ id: Int64, _ member: DutyVolunteer) -> Pingan_Duty_V1_TeamCompliance {
+        var line = Pingan_Duty_V1_TeamCompliance()
+        line.teamID = id
+        line.teamName = member.teamName ?? ""
+        line.unitCode = member.unitCode
+        return line
     }
 
     /// Which committees had a staffed patrol post on each day of the period.
@@ -83,6 +97,13 @@ extension DutyService {
             message.kind = line.committee.kind
             message.daysCovered = Int32(days.count - line.uncoveredDays.count)
             message.uncoveredDays = line.uncoveredDays.map(\.description)
+            return message
+        }
+        report.weeks = Coverage.weeks(days).map { week in
+            var message = Pingan_Duty_V1_WeekCoverage()
+            message.from = week[0].description
+            message.to = week[week.count - 1].description
+            message.fullyCovered = Int32(Coverage.fullyCovered(lines, in: week))
             return message
         }
         return report

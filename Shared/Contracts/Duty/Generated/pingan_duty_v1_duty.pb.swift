@@ -428,6 +428,26 @@ public nonisolated struct Pingan_Duty_V1_UnitCompliance: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_TeamCompliance: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var teamID: Int64 = 0
+
+  public var teamName: String = String()
+
+  public var unitCode: String = String()
+
+  public var volunteers: Int32 = 0
+
+  public var compliant: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Duty_V1_ComplianceReport: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -448,6 +468,9 @@ public nonisolated struct Pingan_Duty_V1_ComplianceReport: Sendable {
 
   /// Volunteers below the minimum (the rest are counted above).
   public var behind: [Pingan_Duty_V1_VolunteerCompliance] = []
+
+  /// The registry's teams, by team id.
+  public var teams: [Pingan_Duty_V1_TeamCompliance] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -650,6 +673,24 @@ public nonisolated struct Pingan_Duty_V1_CommitteeCoverage: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_WeekCoverage: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The week's first and last day within the period (a week runs Monday to Sunday).
+  public var from: String = String()
+
+  public var to: String = String()
+
+  /// Committees with a staffed patrol post on every day of the week within the period.
+  public var fullyCovered: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Duty_V1_CoverageReport: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -667,6 +708,9 @@ public nonisolated struct Pingan_Duty_V1_CoverageReport: Sendable {
   public var fullyCovered: Int32 = 0
 
   public var committeesDetail: [Pingan_Duty_V1_CommitteeCoverage] = []
+
+  /// The period week by week.
+  public var weeks: [Pingan_Duty_V1_WeekCoverage] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2201,9 +2245,59 @@ nonisolated extension Pingan_Duty_V1_UnitCompliance: SwiftProtobuf.Message, Swif
   }
 }
 
+nonisolated extension Pingan_Duty_V1_TeamCompliance: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".TeamCompliance"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}team_id\0\u{3}team_name\0\u{3}unit_code\0\u{1}volunteers\0\u{1}compliant\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.teamID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.teamName) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.volunteers) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.compliant) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.teamID != 0 {
+      try visitor.visitSingularInt64Field(value: self.teamID, fieldNumber: 1)
+    }
+    if !self.teamName.isEmpty {
+      try visitor.visitSingularStringField(value: self.teamName, fieldNumber: 2)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 3)
+    }
+    if self.volunteers != 0 {
+      try visitor.visitSingularInt32Field(value: self.volunteers, fieldNumber: 4)
+    }
+    if self.compliant != 0 {
+      try visitor.visitSingularInt32Field(value: self.compliant, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_TeamCompliance, rhs: Pingan_Duty_V1_TeamCompliance) -> Bool {
+    if lhs.teamID != rhs.teamID {return false}
+    if lhs.teamName != rhs.teamName {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.volunteers != rhs.volunteers {return false}
+    if lhs.compliant != rhs.compliant {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComplianceReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{1}phase\0\u{1}minimum\0\u{1}volunteers\0\u{1}compliant\0\u{1}units\0\u{1}behind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{1}phase\0\u{1}minimum\0\u{1}volunteers\0\u{1}compliant\0\u{1}units\0\u{1}behind\0\u{1}teams\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2218,6 +2312,7 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.compliant) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.units) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.behind) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.teams) }()
       default: break
       }
     }
@@ -2245,6 +2340,9 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
     if !self.behind.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.behind, fieldNumber: 7)
     }
+    if !self.teams.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.teams, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2256,6 +2354,7 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
     if lhs.compliant != rhs.compliant {return false}
     if lhs.units != rhs.units {return false}
     if lhs.behind != rhs.behind {return false}
+    if lhs.teams != rhs.teams {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2716,9 +2815,49 @@ nonisolated extension Pingan_Duty_V1_CommitteeCoverage: SwiftProtobuf.Message, S
   }
 }
 
+nonisolated extension Pingan_Duty_V1_WeekCoverage: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".WeekCoverage"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{3}fully_covered\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.from) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.to) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.fullyCovered) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.from.isEmpty {
+      try visitor.visitSingularStringField(value: self.from, fieldNumber: 1)
+    }
+    if !self.to.isEmpty {
+      try visitor.visitSingularStringField(value: self.to, fieldNumber: 2)
+    }
+    if self.fullyCovered != 0 {
+      try visitor.visitSingularInt32Field(value: self.fullyCovered, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_WeekCoverage, rhs: Pingan_Duty_V1_WeekCoverage) -> Bool {
+    if lhs.from != rhs.from {return false}
+    if lhs.to != rhs.to {return false}
+    if lhs.fullyCovered != rhs.fullyCovered {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Pingan_Duty_V1_CoverageReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".CoverageReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{1}days\0\u{1}committees\0\u{3}fully_covered\0\u{3}committees_detail\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}from\0\u{1}to\0\u{1}days\0\u{1}committees\0\u{3}fully_covered\0\u{3}committees_detail\0\u{1}weeks\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2732,6 +2871,7 @@ nonisolated extension Pingan_Duty_V1_CoverageReport: SwiftProtobuf.Message, Swif
       case 4: try { try decoder.decodeSingularInt32Field(value: &self.committees) }()
       case 5: try { try decoder.decodeSingularInt32Field(value: &self.fullyCovered) }()
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.committeesDetail) }()
+      case 7: try { try decoder.decodeRepeatedMessageField(value: &self.weeks) }()
       default: break
       }
     }
@@ -2756,6 +2896,9 @@ nonisolated extension Pingan_Duty_V1_CoverageReport: SwiftProtobuf.Message, Swif
     if !self.committeesDetail.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.committeesDetail, fieldNumber: 6)
     }
+    if !self.weeks.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.weeks, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2766,6 +2909,7 @@ nonisolated extension Pingan_Duty_V1_CoverageReport: SwiftProtobuf.Message, Swif
     if lhs.committees != rhs.committees {return false}
     if lhs.fullyCovered != rhs.fullyCovered {return false}
     if lhs.committeesDetail != rhs.committeesDetail {return false}
+    if lhs.weeks != rhs.weeks {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
