@@ -404,6 +404,40 @@ struct DutyServiceTests {
         #expect(try await fixture.client().getCoverage(coverage).weeks.map(\.from) == ["2010-05-01", "2010-05-03", "2010-05-10"])
     }
 
+    @Test("an activity sheet: every bad row listed with its number and nothing recorded; a clean sheet recorded in one go, once per key")
+    func activitySheet() async throws {
+        let fixture = try Self.fixture()
+        func row(_ volunteer: Int64, _ project: String, _ day: String, _ hours: Double) -> Pingan_Duty_V1_RecordActivityRequest {
+            var row = Pingan_Duty_V1_RecordActivityRequest()
+            row.volunteerID = volunteer
+            row.project = project
+            row.day = day
+            row.place = "社区"
+            row.hours = hours
+            return row
+        }
+        var sheet = Pingan_Duty_V1_RecordActivitiesRequest()
+        sheet.rows = [row(1, "patrol", "2010-05-02", 2), row(2, "dancing", "2010-05-31", 2), row(3, "patrol", "2010-02-30", 0), row(555, "patrol", "2010-05-02", 1)]
+        let refused = await Self.refusal { _ = try await fixture.client().recordActivities(sheet) }
+        #expect(refused?.details?.fieldViolations.map(\.field) == ["rows[2].project", "rows[3].day", "rows[3].hours", "rows[4].volunteer_id"])
+        let clerk = await Self.refusal { _ = try await fixture.client(.coordinator, unit: "JC-002").recordActivities(sheet) }
+        #expect(clerk?.details?.fieldViolations.filter { $0.rule == "UNKNOWN_VOLUNTEER" }.count == 4, "JC-001's volunteers are not a JC-002 coordinator's")
+        var month = Pingan_Duty_V1_StreamMonthServiceRequest()
+        month.month = "2010-05"
+        var recorded = 0
+        for try await _ in try await fixture.client().streamMonthService(month) { recorded += 1 }
+        #expect(recorded == 0, "nothing of a refused sheet is recorded")
+
+        sheet.rows = (1...20).map { row(Int64($0), "publicity", "2010-05-\(zeroPadded($0, 2))", 1.5) }
+        var options = CallOptions()
+        options.metadata.idempotencyKey = "sheet-may"
+        let first = try await fixture.client().recordActivities(sheet, options: options)
+        let again = try await fixture.client().recordActivities(sheet, options: options)
+        #expect(first.recorded == 20 && again == first)
+        for try await _ in try await fixture.client().streamMonthService(month) { recorded += 1 }
+        #expect(recorded == 20)
+    }
+
     @Test("the schema refuses an overlapping shift even when the code is bypassed")
     func triggerBackstop() async throws {
         let fixture = try Self.fixture()

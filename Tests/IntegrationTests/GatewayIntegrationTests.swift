@@ -187,7 +187,7 @@ struct GatewayIntegrationTests {
         #expect(partialRows.last.map { figure($0, "recruitment") } == [6, 6249], "a town that did not answer is left out of the totals")
     }
 
-    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, a check-in and a missed checkpoint, a rota file, an activity, a hazard moved on; the dashboard counts them on the day asked")
+    @Test("pingan duty: a post with its route, a shift for the trained volunteer and a refusal for the untrained, a check-in and a missed checkpoint, a rota file, an activity sheet and an activity, a hazard moved on; the dashboard counts them on the day asked")
     func dutyCommands() async throws {
         let stack = try await Self.stack(volunteers: 3, trained: 1)
         defer { stack.kill() }
@@ -233,6 +233,21 @@ struct GatewayIntegrationTests {
             #expect(assignedRota.status == 0, "\(assignedRota.standardError)")
             let fields = ((try Self.json(assignedRota))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any]
             #expect(fields?["assigned"] as? Int == 1, "sent twice, assigned once")
+        }
+
+        let sheet = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-activities-\(UUID()).csv")
+        try Data("编号,项目,日期,地点,小时\n\(first),publicity,2009-12-02,十七居委会,2\n999999,patrol,2009-12-31,菜场,25\n".utf8).write(to: sheet)
+        let activities = ["activities", sheet.path, "--json", "--config", config, "--timeout", "30"]
+        let refusedSheet = try await Self.pingan(["import"] + activities)
+        #expect(refusedSheet.status == 3, "\(refusedSheet.standardError)")
+        let sheetErrors = ((try Self.json(refusedSheet))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]] ?? []
+        #expect(sheetErrors.map { $0["line"] as? Int } == [3, 3] && Set(sheetErrors.compactMap { $0["rule"] as? String }) == ["HOURS", "UNKNOWN_VOLUNTEER"],
+                "\(sheetErrors)")
+        try Data("编号,项目,日期,地点,小时\n\(first),publicity,2009-12-02,十七居委会,2\n".utf8).write(to: sheet)
+        for _ in 0..<2 {
+            let recorded = try await Self.pingan(["import"] + activities)
+            let fields = ((try Self.json(recorded))["sections"] as? [[String: Any]])?.first?["fields"] as? [String: Any]
+            #expect(recorded.status == 0 && fields?["recorded"] as? Int == 1, "\(recorded.standardError)")
         }
 
         let activity = try await run(["activity", first, "--project", "patrol", "--day", "2009-12-01", "--hours", "4", "--place", "十七居委会", "--json"])

@@ -73,3 +73,37 @@ extension DutyService {
         }
     }
 }
+
+extension DutyService {
+    /// A whole sheet: every row checked (the registry once per volunteer), every bad row
+    /// listed, then all recorded in one transaction or none.
+    func recordActivities(_ request: Pingan_Duty_V1_RecordActivitiesRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_ActivitiesResult {
+        let idempotency = try IdempotencyKey(context, request)
+        guard (1...ActivityRules.maximumRows).contains(request.rows.count) else {
+            throw RPCError(.invalidArgument, "rows: a sheet has 1-\(ActivityRules.maximumRows) rows, got \(request.rows.count)")
+        }
+        var rules: [BrokenRule] = []
+        var checked: [(Int64, ServiceProject, CalendarDay, Pingan_Duty_V1_RecordActivityRequest)] = []
+        for (index, row) in request.rows.enumerated() {
+            switch ActivityRules.row(project: row.project, day: row.day, place: row.place, hours: row.hours, note: row.note, prefix: "rows[\(index + 1)].") {
+            case .success(let (project, day)): checked.append((row.volunteerID, project, day, row))
+            case .failure(let refusal): rules += refusal.rules
+            }
+        }
+        let volunteers = try await rotaVolunteers(Set(request.rows.map(\.volunteerID)), context)
+        for (index, row) in request.rows.enumerated() where volunteers[row.volunteerID] == nil {
+            rules.append(BrokenRule(field: "rows[\(index + 1)].volunteerId", rule: "UNKNOWN_VOLUNTEER", kind: .missing,
+                                    message: "volunteer \(row.volunteerID) does not exist in your scope"))
+        }
+        guard rules.isEmpty else { throw Refusal("activity sheet", rules) }
+        let rows = checked.map { id, project, day, row in
+            DutyStore.SheetRow(volunteer: volunteers[id]!, project: project, day: day, place: row.place, hours: row.hours, note: row.note)
+        }
+        let recorded = try await store.recordActivities(rows, actor: context.actor, requestID: context.requestID, idempotency: idempotency)
+        var result = Pingan_Duty_V1_ActivitiesResult()
+        result.recorded = Int32(recorded.count)
+        result.firstID = recorded.first
+        result.lastID = recorded.last
+        return result
+    }
+}

@@ -71,8 +71,8 @@ extension DutyService {
     /// How many registry look-ups a rota keeps in flight.
     static let registryLookups = 8
 
-    /// The rota's volunteers as the registry has them, those outside the caller's scope left
-    /// out (reported as unknown, the denial on record).
+    /// The volunteers of a rota or a sheet as the registry has them, a few look-ups in flight;
+    /// those outside the caller's scope are left out (reported as unknown, the denial on record).
     func rotaVolunteers(_ ids: Set<Int64>, _ context: ServerContext) async throws -> [Int64: DutyVolunteer] {
         let scope = context.caller?.unitScope
         var found: [Int64: DutyVolunteer] = [:]

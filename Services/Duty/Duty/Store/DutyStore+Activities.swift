@@ -9,10 +9,7 @@ extension DutyStore {
     /// - Throws: a `Refusal` for a bad place, hours or note; nothing is written.
     public func recordActivity(volunteer: DutyVolunteer, project: ServiceProject, day: CalendarDay, place: String, hours: Double, note: String,
                                actor: String, requestID: String, idempotency: IdempotencyKey? = nil) async throws -> ActivityRecord {
-        var rules: [BrokenRule] = []
-        if place.trimmed.isEmpty || place.count > 200 { rules.append(BrokenRule(field: "place", rule: "PLACE", message: "must be 1-200 characters")) }
-        if !(hours > 0 && hours <= 24) { rules.append(BrokenRule(field: "hours", rule: "HOURS", message: "must be more than 0 and at most 24, got \(hours)")) }
-        if note.count > 500 { rules.append(BrokenRule(field: "note", rule: "NOTE", message: "at most 500 characters")) }
+        let rules = ActivityRules.rules(place: place, hours: hours, note: note)
         guard rules.isEmpty else { throw Refusal("activity", rules) }
         return try await writer.write { db in
             let id = try IdempotencyKey.once(db, idempotency, encode: { String($0) }, decode: { Int64($0) }) { () throws -> Int64 in
@@ -30,6 +27,53 @@ extension DutyStore {
                 """, arguments: [id])!
             return ActivityRecord(id: id, volunteerID: row["volunteer_id"], project: ServiceProject(rawValue: row["project"])!,
                                   day: CalendarDay(iso: row["day"] as String)!, place: row["place"], hours: row["hours"], unitCode: row["unit_code"])
+        }
+    }
+
+    /// One activity of a sheet, checked.
+    public struct SheetRow: Sendable, Hashable {
+        public var volunteer: DutyVolunteer
+        public var project: ServiceProject
+        public var day: CalendarDay
+        public var place: String
+        public var hours: Double
+        public var note: String
+
+        public init(volunteer: DutyVolunteer, project: ServiceProject, day: CalendarDay, place: String, hours: Double, note: String) {
+            self.volunteer = volunteer
+            self.project = project
+            self.day = day
+            self.place = place
+            self.hours = hours
+            self.note = note
+        }
+    }
+
+    /// Records a whole sheet in one transaction; the rows were checked before.
+    ///
+    /// - Returns: how many, and the first and last id (they run in between).
+    public func recordActivities(_ rows: [SheetRow], actor: String, requestID: String,
+                                 idempotency: IdempotencyKey? = nil) async throws -> (count: Int, first: Int64, last: Int64) {
+        try await writer.write { db in
+            let ids = try IdempotencyKey.once(db, idempotency, encode: { "\($0.0) \($0.1)" }, decode: { text -> (Int64, Int64)? in
+                let parts = text.split(separator: " ").compactMap { Int64($0) }
+                return parts.count == 2 ? (parts[0], parts[1]) : nil
+            }) { () throws -> (Int64, Int64) in
+                for volunteer in Set(rows.map(\.volunteer)) { try Self.remember(db, volunteer) }
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO activities (volunteer_id, project, day, place, hours, note, recorded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
+                let now = ServiceDatabase.timestamp()
+                var first: Int64 = 0
+                for row in rows {
+                    try insert.execute(arguments: [row.volunteer.id, row.project.rawValue, row.day.description, row.place.trimmed, row.hours, row.note, actor, now])
+                    if first == 0 { first = db.lastInsertedRowID }
+                }
+                let last = db.lastInsertedRowID
+                try AuditLog.append(db, actor: actor, action: "duty.recordActivities", target: "\(rows.count) activities \(first)-\(last)", requestID: requestID)
+                return (first, last)
+            }
+            return (Int(ids.1 - ids.0 + 1), ids.0, ids.1)
         }
     }
 

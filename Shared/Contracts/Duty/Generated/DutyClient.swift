@@ -65,6 +65,13 @@ public struct DutyClient: Sendable {
         try await transport.unary(DutyMethods.recordActivity, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/RecordActivities - admin, coordinator (own unit). An activity
+    /// sheet of up to 5,000 rows: every row recorded or none, every bad row listed (field
+    /// rows[N].name, N from 1).
+    public func recordActivities(_ request: Pingan_Duty_V1_RecordActivitiesRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_ActivitiesResult {
+        try await transport.unary(DutyMethods.recordActivities, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/GetCompliance - admin, auditor, coordinator, clerk (own unit).
     /// Activities per active volunteer in a month against the campaign phase's minimum.
     public func getCompliance(_ request: Pingan_Duty_V1_GetComplianceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_ComplianceReport {

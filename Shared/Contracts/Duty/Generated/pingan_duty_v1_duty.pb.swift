@@ -350,6 +350,35 @@ public nonisolated struct Pingan_Duty_V1_RecordActivityRequest: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_RecordActivitiesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var rows: [Pingan_Duty_V1_RecordActivityRequest] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_ActivitiesResult: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var recorded: Int32 = 0
+
+  /// The records' ids run from first to last.
+  public var firstID: Int64 = 0
+
+  public var lastID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Duty_V1_Activity: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
@@ -2050,6 +2079,76 @@ nonisolated extension Pingan_Duty_V1_RecordActivityRequest: SwiftProtobuf.Messag
     if lhs.place != rhs.place {return false}
     if lhs.hours != rhs.hours {return false}
     if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_RecordActivitiesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RecordActivitiesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}rows\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.rows) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.rows.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.rows, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_RecordActivitiesRequest, rhs: Pingan_Duty_V1_RecordActivitiesRequest) -> Bool {
+    if lhs.rows != rhs.rows {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ActivitiesResult: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ActivitiesResult"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}recorded\0\u{3}first_id\0\u{3}last_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.recorded) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.firstID) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.lastID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.recorded != 0 {
+      try visitor.visitSingularInt32Field(value: self.recorded, fieldNumber: 1)
+    }
+    if self.firstID != 0 {
+      try visitor.visitSingularInt64Field(value: self.firstID, fieldNumber: 2)
+    }
+    if self.lastID != 0 {
+      try visitor.visitSingularInt64Field(value: self.lastID, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ActivitiesResult, rhs: Pingan_Duty_V1_ActivitiesResult) -> Bool {
+    if lhs.recorded != rhs.recorded {return false}
+    if lhs.firstID != rhs.firstID {return false}
+    if lhs.lastID != rhs.lastID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import PinganDutyContracts
+import PinganRPC
+
+/// `pingan import activities FILE`: an activity sheet, every row or none.
+struct ImportActivitiesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "activities", abstract: "Record an activity sheet (columns: volunteer_id, project, day, place, hours, note).",
+        discussion: "project: publicity, patrol, station_guarding, hazard_information, dispute_mediation, key_person_assistance. day: YYYY-MM-DD.")
+
+    @OptionGroup var options: GatewayOptions
+    @Argument var file: String
+    @Option(help: "Retries with the same key act once (default: one from the file's contents).") var idempotencyKey: String?
+
+    func run() async throws {
+        try await runGateway(options) { gateway in
+            let records = try ImportFile.records(file)
+            let columns: [String: Int]
+            do {
+                columns = try CSVReader.columns(records[0].fields, wanted: [
+                    ("volunteer_id", ["volunteer_id", "编号", "志愿者编号"], true), ("project", ["project", "项目"], true),
+                    ("day", ["day", "日期"], true), ("place", ["place", "地点"], true), ("hours", ["hours", "小时", "时长"], true),
+                    ("note", ["note", "备注"], false),
+                ])
+            } catch {
+                throw GatewayExit.usage("\(file): \(error)")
+            }
+            var request = Pingan_Duty_V1_RecordActivitiesRequest()
+            var problems: [(line: Int, field: String, message: String)] = []
+            for record in records.dropFirst() {
+                func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
+                var row = Pingan_Duty_V1_RecordActivityRequest()
+                if let id = Int64(value("volunteer_id")) { row.volunteerID = id } else {
+                    problems.append((record.line, "volunteer_id", "'\(value("volunteer_id"))' is not a volunteer id"))
+                }
+                if let hours = Double(value("hours")) { row.hours = hours } else {
+                    problems.append((record.line, "hours", "'\(value("hours"))' is not a number of hours"))
+                }
+                row.project = value("project")
+                row.day = value("day")
+                row.place = value("place")
+                row.note = value("note")
+                request.rows.append(row)
+            }
+            guard problems.isEmpty else {
+                gateway.print(Report(command: "import activities", sections: [Section(id: "import.errors", title: Text("错误行", "Rows refused"), table: Table(
+                    columns: ImportFile.errorColumns, rows: problems.map { [.int($0.line), .text($0.field), .text("FORMAT"), .text($0.message)] }))]))
+                throw GatewayExit.refused(Text("文件有错误，未导入任何记录", "the file has bad rows, nothing recorded")(gateway.language))
+            }
+            let key = try idempotencyKey ?? ContentBatchID.make(prefix: "activities", parts: [], contents: ImportFile.contents(file))
+            let result: Pingan_Duty_V1_ActivitiesResult
+            do {
+                result = try await gateway.duty().recordActivities(request, options: gateway.options(idempotencyKey: key))
+            } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
+                gateway.print(Report(command: "import activities", sections: [Section(
+                    id: "import.errors", title: Text("错误行", "Rows refused"), table: ImportFile.violationTable(error, lines: records.dropFirst().map(\.line)))]))
+                throw GatewayExit.refused(Text("活动表被拒，未导入任何记录", "sheet refused, nothing recorded")(gateway.language) + ": \(error.message)")
+            }
+            gateway.print(Report(command: "import activities", sections: [Section(id: "import.activities", title: Text("导入结果", "Imported"), fields: [
+                Field("recorded", Text("记录条数", "Activities recorded"), .int(result.recorded)),
+                Field("first_id", Text("首条记录", "First record"), .integer(result.firstID)),
+                Field("last_id", Text("末条记录", "Last record"), .integer(result.lastID)),
+            ])]))
+        }
+    }
+}
