@@ -438,6 +438,35 @@ struct DutyServiceTests {
         #expect(recorded == 20)
     }
 
+    @Test("one volunteer's month: shifts, activities against the minimum, commendation rank; another unit's clerk is told NOT_FOUND")
+    func volunteerDuty() async throws {
+        let fixture = try Self.fixture()
+        try await Self.patrolPost(fixture)
+        _ = try await fixture.client().assignShift(Self.shift("JC-001-P1", 1, "2010-05-03 19:00", "2010-05-03 22:00"))
+        var sheet = Pingan_Duty_V1_RecordActivitiesRequest()
+        sheet.rows = (1...13).map { month in
+            var row = Pingan_Duty_V1_RecordActivityRequest()
+            row.volunteerID = 1
+            row.project = "patrol"
+            row.day = "2010-\(zeroPadded(month <= 12 ? month : 5, 2))-10"
+            row.place = "社区"
+            row.hours = 4
+            return row
+        }
+        _ = try await fixture.client().recordActivities(sheet)
+        var request = Pingan_Duty_V1_GetVolunteerDutyRequest()
+        request.volunteerID = 1
+        request.month = "2010-05"
+        let duty = try await fixture.client(.clerk, unit: "JC-001").getVolunteerDuty(request)
+        #expect(duty.shifts.count == 1 && duty.activities.count == 2 && duty.minimum == 2 && duty.compliant)
+        #expect(duty.commendationRank == 1 && duty.commended && duty.commendationHours == 52)
+        request.volunteerID = 2
+        let none = try await fixture.client().getVolunteerDuty(request)
+        #expect(none.commendationRank == 0 && !none.commended && !none.compliant)
+        request.volunteerID = 1
+        #expect(await Self.refusal { _ = try await fixture.client(.clerk, unit: "JC-002").getVolunteerDuty(request) }?.code == .notFound)
+    }
+
     @Test("the schema refuses an overlapping shift even when the code is bypassed")
     func triggerBackstop() async throws {
         let fixture = try Self.fixture()

@@ -115,7 +115,7 @@ struct GatewayIntegrationTests {
         let merged = try Self.json(all)
         #expect(merged["partial"] as? Bool == false)
         #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok",
-                                          "duty.shifts": "ok"])
+                                          "duty.shifts": "ok", "duty.activities": "ok", "duty.standing": "ok"])
         let registrySection = (merged["sections"] as? [[String: Any]])?.first
         #expect((registrySection?["fields"] as? [String: Any])?["name"] as? String == "队员1")
 
@@ -262,10 +262,12 @@ struct GatewayIntegrationTests {
                                       "--department", "镇消防科", "--due", "2009-12-05"])
         #expect(referred.status == 0, "\(referred.standardError)")
 
-        let shown = try await Self.pingan(["volunteer", "show", first, "--json", "--config", config])
+        let shown = try await Self.pingan(["volunteer", "show", first, "--on", "2009-12-07", "--json", "--config", config])
         let shifts = (try Self.json(shown))["sections"] as? [[String: Any]] ?? []
         let shiftRows = shifts.first { $0["id"] as? String == "duty.shifts" }?["rows"] as? [[String: Any]]
         #expect(shiftRows?.map { $0["post"] as? String } == ["JC-017-P1", "JC-017-P1"], "the evening shift and the rota's Tuesday")
+        let standing = shifts.first { $0["id"] as? String == "duty.standing" }?["fields"] as? [String: Any]
+        #expect(standing?["activities"] as? String == "2 / 0", "the sheet's and the single activity of December 2009: \(String(describing: standing))")
 
         let dashboard = try await Self.pingan(["dashboard", "--on", "2009-12-07", "--json", "--config", config])
         #expect(dashboard.status == 0, "\(dashboard.standardError)")

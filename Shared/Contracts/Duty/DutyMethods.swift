@@ -14,6 +14,7 @@ public enum DutyMethods {
     public static let listShifts = MethodDescriptor(service: service, method: "ListShifts", isIdempotent: true, access: .anyRole)
     public static let recordActivity = MethodDescriptor(service: service, method: "RecordActivity", access: .only(.admin, .coordinator))
     public static let recordActivities = MethodDescriptor(service: service, method: "RecordActivities", access: .only(.admin, .coordinator))
+    public static let getVolunteerDuty = MethodDescriptor(service: service, method: "GetVolunteerDuty", isIdempotent: true, access: .anyRole)
     public static let getCompliance = MethodDescriptor(
         service: service, method: "GetCompliance", isIdempotent: true, access: .only(.admin, .auditor, .coordinator, .clerk))
     public static let reportHazard = MethodDescriptor(service: service, method: "ReportHazard", access: .only(.admin, .coordinator, .clerk))

@@ -15,15 +15,19 @@ extension DutyService {
         let volunteer = try await registryVolunteer(request.volunteerID, context)
         let activity = try await store.recordActivity(volunteer: volunteer, project: project, day: day, place: request.place, hours: request.hours,
                                                       note: request.note, actor: context.actor, requestID: context.requestID, idempotency: idempotency)
-        var answer = Pingan_Duty_V1_Activity()
-        answer.id = activity.id
-        answer.volunteerID = activity.volunteerID
-        answer.project = activity.project.rawValue
-        answer.day = activity.day.description
-        answer.place = activity.place
-        answer.hours = activity.hours
-        answer.unitCode = activity.unitCode
-        return answer
+        return Self.message(activity)
+    }
+
+    static func message(_ activity: ActivityRecord) -> Pingan_Duty_V1_Activity {
+        var message = Pingan_Duty_V1_Activity()
+        message.id = activity.id
+        message.volunteerID = activity.volunteerID
+        message.project = activity.project.rawValue
+        message.day = activity.day.description
+        message.place = activity.place
+        message.hours = activity.hours
+        message.unitCode = activity.unitCode
+        return message
     }
 
     // MARK: Hazards

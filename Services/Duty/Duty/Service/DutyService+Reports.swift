@@ -193,3 +193,45 @@ extension DutyService {
         return list
     }
 }
+
+extension DutyService {
+    /// One volunteer's month and their standing for the commendation.
+    func volunteerDuty(_ request: Pingan_Duty_V1_GetVolunteerDutyRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_VolunteerDuty {
+        guard let first = MonthlyCompliance.firstDay(of: request.month) else {
+            throw RPCError(.invalidArgument, "month: '\(request.month.prefix(16))' is not a month (YYYY-MM)")
+        }
+        let volunteer = try await registryVolunteer(request.volunteerID, context)
+        let month = MonthlyCompliance(month: first, calendar: calendar)
+        let activities = try await store.activities(volunteerID: volunteer.id, from: first, to: month.lastDay)
+        var answer = Pingan_Duty_V1_VolunteerDuty()
+        answer.volunteerID = volunteer.id
+        answer.month = request.month
+        answer.shifts = try await store.shifts(volunteerID: volunteer.id, postCode: nil, from: first, to: month.lastDay)
+            .filter { $0.starts.day >= first }.map(Self.message)
+        answer.activities = activities.map(Self.message)
+        answer.minimum = Int32(month.minimum)
+        answer.compliant = month.isCompliant(activities: activities.count)
+        answer.monthHours = activities.reduce(0) { $0 + $1.hours }
+        if let rules = calendar.commendation {
+            let volunteers: [DutyVolunteer]
+            do {
+                volunteers = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
+            } catch let error as RPCError {
+                throw error.fromDownstream("registry", "the commendation rank cannot be worked out")
+            }
+            let totals = try await store.activityTotals(from: rules.from, to: rules.to)
+                .mapValues { Commendation.Totals(activities: $0.activities, hours: $0.hours) }
+            var everyone = rules
+            everyone.volunteers = Int.max
+            let ranked = Commendation.rank(volunteers, totals: totals, rules: everyone).volunteers
+            let own = totals[volunteer.id]
+            answer.commendationHours = own?.hours ?? 0
+            answer.commendationActivities = Int32(own?.activities ?? 0)
+            if let entry = ranked.first(where: { $0.volunteer.id == volunteer.id }) {
+                answer.commendationRank = Int32(entry.rank)
+                answer.commended = entry.rank <= rules.volunteers
+            }
+        }
+        return answer
+    }
+}

@@ -42,6 +42,7 @@ public struct DutyService: RPCService {
         router.register(DutyMethods.listShifts) { (request: Pingan_Duty_V1_ListShiftsRequest, context) in try await listShifts(request, context) }
         router.register(DutyMethods.recordActivity) { (request: Pingan_Duty_V1_RecordActivityRequest, context) in try await recordActivity(request, context) }
         router.register(DutyMethods.recordActivities) { (request: Pingan_Duty_V1_RecordActivitiesRequest, context) in try await recordActivities(request, context) }
+        router.register(DutyMethods.getVolunteerDuty) { (request: Pingan_Duty_V1_GetVolunteerDutyRequest, context) in try await volunteerDuty(request, context) }
         router.register(DutyMethods.getCompliance) { (request: Pingan_Duty_V1_GetComplianceRequest, context) in try await compliance(request, context) }
         router.register(DutyMethods.reportHazard) { (request: Pingan_Duty_V1_ReportHazardRequest, context) in try await reportHazard(request, context) }
         router.register(DutyMethods.advanceHazard) { (request: Pingan_Duty_V1_AdvanceHazardRequest, context) in try await advanceHazard(request, context) }

@@ -30,6 +30,19 @@ extension DutyStore {
         }
     }
 
+    /// A volunteer's activities on the days from `from` to `to`, in day order.
+    public func activities(volunteerID: Int64, from: CalendarDay, to: CalendarDay) async throws -> [ActivityRecord] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.id, a.volunteer_id, a.project, a.day, a.place, a.hours, v.unit_code FROM activities a JOIN volunteers v ON v.id = a.volunteer_id
+                WHERE a.volunteer_id = ? AND a.day >= ? AND a.day <= ? ORDER BY a.day, a.id
+                """, arguments: [volunteerID, from.description, to.description]).map { row in
+                ActivityRecord(id: row[0], volunteerID: row[1], project: ServiceProject(rawValue: row[2]) ?? .publicity,
+                               day: CalendarDay(iso: row[3] as String)!, place: row[4], hours: row[5], unitCode: row[6])
+            }
+        }
+    }
+
     /// One activity of a sheet, checked.
     public struct SheetRow: Sendable, Hashable {
         public var volunteer: DutyVolunteer

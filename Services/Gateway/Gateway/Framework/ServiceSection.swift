@@ -12,11 +12,12 @@ public protocol ServiceSection: Sendable {
     /// `pingan <service> ...`, its everyday operations, if it has any.
     var commands: (any ParsableCommand.Type)? { get }
 
-    /// Its sections of `volunteer show`, for when the service does not answer.
+    /// Its sections of `volunteer show`, for when the service does not answer. `day` is the day
+    /// the view is read on (duty shows that month).
     var volunteerSections: [SectionTitle] { get }
     /// True for the service whose NOT_FOUND means "no such volunteer" (the registry).
     var identifiesVolunteers: Bool { get }
-    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section]
+    func volunteer(_ id: Int64, on day: CalendarDay, client: any ClientTransport, options: CallOptions) async throws -> [Section]
 
     /// Its sections of the dashboard, for when the service does not answer.
     var dashboardSections: [SectionTitle] { get }
@@ -29,7 +30,7 @@ extension ServiceSection {
     public var commands: (any ParsableCommand.Type)? { nil }
     public var volunteerSections: [SectionTitle] { [] }
     public var identifiesVolunteers: Bool { false }
-    public func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] { [] }
+    public func volunteer(_ id: Int64, on day: CalendarDay, client: any ClientTransport, options: CallOptions) async throws -> [Section] { [] }
     public var dashboardSections: [SectionTitle] { [] }
     public var figures: [Figure] { [] }
     public func dashboard(client: any ClientTransport, options: CallOptions, query: DashboardQuery) async throws -> DashboardPart {

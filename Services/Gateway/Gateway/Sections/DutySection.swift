@@ -9,7 +9,11 @@ import PinganRPC
 struct DutySection: ServiceSection {
     let service = ServiceName.duty
     var commands: (any ParsableCommand.Type)? { DutyCommand.self }
-    let volunteerSections = [SectionTitle("duty.shifts", Text("值守班次", "Shifts"))]
+    let volunteerSections = [
+        SectionTitle("duty.shifts", Text("本月值守班次", "Shifts this month")),
+        SectionTitle("duty.activities", Text("本月活动", "Activities this month")),
+        SectionTitle("duty.standing", Text("活动达标与表彰", "Activity minimum and commendation")),
+    ]
     let dashboardSections = [
         SectionTitle("duty.coverage", Text("巡逻覆盖（近7天）", "Patrol coverage (7 days)")),
         SectionTitle("duty.compliance", Text("本月活动达标", "Activities this month")),
@@ -24,11 +28,27 @@ struct DutySection: ServiceSection {
     /// Rows of the unit tables on a terminal without --full.
     static let unitsOnTerminal = 10
 
-    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
-        var request = Pingan_Duty_V1_ListShiftsRequest()
+    func volunteer(_ id: Int64, on day: CalendarDay, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
+        var request = Pingan_Duty_V1_GetVolunteerDutyRequest()
         request.volunteerID = id
-        let shifts = try await DutyClient(client).listShifts(request, options: options)
-        return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, table: Self.shiftTable(shifts.shifts))]
+        request.month = String(day.description.prefix(7))
+        let duty = try await DutyClient(client).getVolunteerDuty(request, options: options)
+        let activities = Table(
+            columns: [.init("day", Text("日期", "Day")), .init("project", Text("项目", "Project")), .init("place", Text("地点", "Place")),
+                      .init("hours", Text("小时", "Hours"))],
+            rows: duty.activities.map { [.text($0.day), .text($0.project), .text($0.place), .decimal($0.hours)] })
+        let standing: [Field] = [
+            Field("month", Text("月份", "Month"), .text(duty.month)),
+            Field("activities", Text("本月活动", "Activities"), .text("\(duty.activities.count) / \(duty.minimum)")),
+            Field("compliant", Text("达标", "Minimum met"), .bool(duty.compliant)),
+            Field("commendation_hours", Text("年度小时", "Hours this campaign year"), .decimal(duty.commendationHours)),
+            Field("commendation_activities", Text("年度活动", "Activities this campaign year"), .int(duty.commendationActivities)),
+            Field("commendation_rank", Text("表彰排名", "Commendation rank"), duty.commendationRank == 0 ? .none : .int(duty.commendationRank)),
+            Field("commended", Text("入选表彰", "Commended"), .bool(duty.commended)),
+        ]
+        return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, table: Self.shiftTable(duty.shifts)),
+                Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: activities),
+                Section(id: volunteerSections[2].id, title: volunteerSections[2].title, fields: standing)]
     }
 
     static func postSection(_ posts: [Pingan_Duty_V1_Post]) -> Section {

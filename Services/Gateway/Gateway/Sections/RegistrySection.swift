@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganCampaign
 import PinganCatalog
 import PinganRegistryContracts
 import PinganRPC
@@ -21,7 +22,7 @@ struct RegistrySection: ServiceSection {
     /// Units shown in a terminal table: the furthest behind their own quota.
     static let unitsOnTerminal = 10
 
-    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
+    func volunteer(_ id: Int64, on day: CalendarDay, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
         let registry = RegistryClient(client)
         var request = Pingan_Registry_V1_GetVolunteerRequest()
         request.id = id

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganCampaign
 import PinganCatalog
 import PinganRPC
 import PinganTrainingContracts
@@ -15,7 +16,7 @@ struct TrainingSection: ServiceSection {
     let dashboardSections = [SectionTitle("training.completion", Text("培训完成情况", "Training against deadlines"))]
     let figures = [Figure("pre_job_training", Text("岗前培训", "Pre-job trained"))]
 
-    func volunteer(_ id: Int64, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
+    func volunteer(_ id: Int64, on day: CalendarDay, client: any ClientTransport, options: CallOptions) async throws -> [Section] {
         var request = Pingan_Training_V1_GetVolunteerTrainingRequest()
         request.volunteerID = id
         let training = try await TrainingClient(client).getVolunteerTraining(request, options: options)

@@ -72,6 +72,13 @@ public struct DutyClient: Sendable {
         try await transport.unary(DutyMethods.recordActivities, request, options: options)
     }
 
+    /// Method: /pingan.duty.v1.Duty/GetVolunteerDuty - any role; coordinators and clerks for their
+    /// unit's volunteers. One volunteer's month: shifts, activities against the minimum, and where
+    /// they stand for the year-end commendation.
+    public func getVolunteerDuty(_ request: Pingan_Duty_V1_GetVolunteerDutyRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_VolunteerDuty {
+        try await transport.unary(DutyMethods.getVolunteerDuty, request, options: options)
+    }
+
     /// Method: /pingan.duty.v1.Duty/GetCompliance - admin, auditor, coordinator, clerk (own unit).
     /// Activities per active volunteer in a month against the campaign phase's minimum.
     public func getCompliance(_ request: Pingan_Duty_V1_GetComplianceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Duty_V1_ComplianceReport {

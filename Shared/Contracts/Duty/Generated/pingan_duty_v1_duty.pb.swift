@@ -1316,6 +1316,57 @@ public nonisolated struct Pingan_Duty_V1_DisputeList: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Duty_V1_GetVolunteerDutyRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  /// "YYYY-MM".
+  public var month: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_VolunteerDuty: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  public var month: String = String()
+
+  /// Shifts starting in the month, cancelled ones included.
+  public var shifts: [Pingan_Duty_V1_Shift] = []
+
+  public var activities: [Pingan_Duty_V1_Activity] = []
+
+  /// The month's minimum (campaign phase) and whether the activities reach it.
+  public var minimum: Int32 = 0
+
+  public var compliant: Bool = false
+
+  public var monthHours: Double = 0
+
+  /// The commendation period's totals, the rank among volunteers over its thresholds (0: not
+  /// over them), and whether that rank is within the number commended.
+  public var commendationHours: Double = 0
+
+  public var commendationActivities: Int32 = 0
+
+  public var commendationRank: Int32 = 0
+
+  public var commended: Bool = false
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.duty.v1"
@@ -4291,6 +4342,121 @@ nonisolated extension Pingan_Duty_V1_DisputeList: SwiftProtobuf.Message, SwiftPr
     if lhs.mediating != rhs.mediating {return false}
     if lhs.settled != rhs.settled {return false}
     if lhs.referred != rhs.referred {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_GetVolunteerDutyRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetVolunteerDutyRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}month\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_GetVolunteerDutyRequest, rhs: Pingan_Duty_V1_GetVolunteerDutyRequest) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_VolunteerDuty: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VolunteerDuty"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}month\0\u{1}shifts\0\u{1}activities\0\u{1}minimum\0\u{1}compliant\0\u{3}month_hours\0\u{3}commendation_hours\0\u{3}commendation_activities\0\u{3}commendation_rank\0\u{1}commended\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.shifts) }()
+      case 4: try { try decoder.decodeRepeatedMessageField(value: &self.activities) }()
+      case 5: try { try decoder.decodeSingularInt32Field(value: &self.minimum) }()
+      case 6: try { try decoder.decodeSingularBoolField(value: &self.compliant) }()
+      case 7: try { try decoder.decodeSingularDoubleField(value: &self.monthHours) }()
+      case 8: try { try decoder.decodeSingularDoubleField(value: &self.commendationHours) }()
+      case 9: try { try decoder.decodeSingularInt32Field(value: &self.commendationActivities) }()
+      case 10: try { try decoder.decodeSingularInt32Field(value: &self.commendationRank) }()
+      case 11: try { try decoder.decodeSingularBoolField(value: &self.commended) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if !self.shifts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.shifts, fieldNumber: 3)
+    }
+    if !self.activities.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.activities, fieldNumber: 4)
+    }
+    if self.minimum != 0 {
+      try visitor.visitSingularInt32Field(value: self.minimum, fieldNumber: 5)
+    }
+    if self.compliant != false {
+      try visitor.visitSingularBoolField(value: self.compliant, fieldNumber: 6)
+    }
+    if self.monthHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.monthHours, fieldNumber: 7)
+    }
+    if self.commendationHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.commendationHours, fieldNumber: 8)
+    }
+    if self.commendationActivities != 0 {
+      try visitor.visitSingularInt32Field(value: self.commendationActivities, fieldNumber: 9)
+    }
+    if self.commendationRank != 0 {
+      try visitor.visitSingularInt32Field(value: self.commendationRank, fieldNumber: 10)
+    }
+    if self.commended != false {
+      try visitor.visitSingularBoolField(value: self.commended, fieldNumber: 11)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_VolunteerDuty, rhs: Pingan_Duty_V1_VolunteerDuty) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.shifts != rhs.shifts {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.minimum != rhs.minimum {return false}
+    if lhs.compliant != rhs.compliant {return false}
+    if lhs.monthHours != rhs.monthHours {return false}
+    if lhs.commendationHours != rhs.commendationHours {return false}
+    if lhs.commendationActivities != rhs.commendationActivities {return false}
+    if lhs.commendationRank != rhs.commendationRank {return false}
+    if lhs.commended != rhs.commended {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
