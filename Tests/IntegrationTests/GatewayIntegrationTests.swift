@@ -115,7 +115,7 @@ struct GatewayIntegrationTests {
         let merged = try Self.json(all)
         #expect(merged["partial"] as? Bool == false)
         #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok",
-                                          "duty.shifts": "ok", "duty.activities": "ok", "duty.standing": "ok"])
+                                          "duty.posts": "ok", "duty.shifts": "ok", "duty.activities": "ok", "duty.standing": "ok"])
         let registrySection = (merged["sections"] as? [[String: Any]])?.first
         #expect((registrySection?["fields"] as? [String: Any])?["name"] as? String == "队员1")
 
@@ -266,6 +266,8 @@ struct GatewayIntegrationTests {
         let shifts = (try Self.json(shown))["sections"] as? [[String: Any]] ?? []
         let shiftRows = shifts.first { $0["id"] as? String == "duty.shifts" }?["rows"] as? [[String: Any]]
         #expect(shiftRows?.map { $0["post"] as? String } == ["JC-017-P1", "JC-017-P1"], "the evening shift and the rota's Tuesday")
+        let posts = shifts.first { $0["id"] as? String == "duty.posts" }?["rows"] as? [[String: Any]]
+        #expect(posts?.map { $0["route"] as? String } == ["居委会@0 > 菜场@20"])
         let standing = shifts.first { $0["id"] as? String == "duty.standing" }?["fields"] as? [String: Any]
         #expect(standing?["activities"] as? String == "2 / 0", "the sheet's and the single activity of December 2009: \(String(describing: standing))")
 

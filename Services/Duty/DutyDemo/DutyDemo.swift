@@ -8,11 +8,11 @@ import PinganTLS
 import PinganTrainingContracts
 
 /// `pingan-duty-demo`: the quick start's duty scenario, through the APIs. A patrol post with its
-/// route for every residential and village committee; an evening shift on each of the last two
-/// weeks of April 2010 for the volunteers training calls qualified (a few committees leave days
-/// uncovered), each walked with check-ins at the route's checkpoints (some late, some missed); an
-/// activity for every shift; hazards at every stage. Every call carries an
-/// idempotency key and hazards only move forward, so a second run changes nothing.
+/// route for every residential and village committee; an evening shift on each day of April
+/// 2010 for the volunteers training calls qualified (a few committees leave days uncovered), each
+/// walked with check-ins at the route's checkpoints (some late, some missed); an activity for
+/// every shift and a publicity day per unit; hazards, disputes at every stage; key persons with their assistance. Every call
+/// carries an idempotency key, and cases only move forward, so a second run changes nothing.
 @main
 struct DutyDemo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,8 +25,8 @@ struct DutyDemo: AsyncParsableCommand {
     @Option var key: String
     @Option var ca: String
 
-    /// The fortnight the scenario covers, in the post-training phase (one activity a month).
-    static let days = Array(sequence(first: CalendarDay(iso: "2010-04-17")!) { $0.next }.prefix(14))
+    /// The month the scenario covers, the last before the Expo (one activity a month).
+    static let days = Array(sequence(first: CalendarDay(iso: "2010-04-01")!) { $0.next }.prefix(30))
 
     func run() async throws {
         let tls = try TLSContext(configuration: TLSConfiguration(role: .client, certificateChainPath: cert, privateKeyPath: key, trustRootsPath: ca))
@@ -36,7 +36,8 @@ struct DutyDemo: AsyncParsableCommand {
 
         let committees = try await registry.getProgress(Pingan_Registry_V1_GetProgressRequest()).units
             .filter { $0.kind == "residential_committee" || $0.kind == "village_committee" }
-        let qualified = try await Self.qualifiedByUnit(registry: registry, training: training, on: Self.days[0])
+        let active = try await Self.activeUnits(registry: registry)
+        let qualified = try await Self.qualifiedByUnit(active, training: training, on: Self.days[0])
         var shifts = 0, activities = 0, checkIns = 0, missed = 0
         for (index, committee) in committees.enumerated() {
             let post = try await duty.savePost(Self.post(for: committee), options: Self.key("post-\(committee.code)"))
@@ -66,11 +67,35 @@ struct DutyDemo: AsyncParsableCommand {
                 activities += 1
             }
         }
+        let publicity = try await loadPublicity(duty, active: active)
         let hazards = try await loadHazards(duty, committees: committees.map(\.code))
         let keyPersons = try await loadKeyPersons(duty, qualified: qualified, committees: committees.map(\.code))
         let disputes = try await loadDisputes(duty, committees: committees.map(\.code))
         print("duty: \(committees.count) patrol posts with routes; \(shifts) shifts and \(activities) activities from \(Self.days[0]) to "
-              + "\(Self.days.last!); \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage; \(keyPersons) key persons with their assistance; \(disputes) dispute cases")
+              + "\(Self.days.last!); \(publicity) publicity activities from unit sheets; \(checkIns) check-ins newly recorded, \(missed) checkpoints missed; \(hazards) hazards at every stage; \(keyPersons) key persons with their assistance; \(disputes) dispute cases")
+    }
+
+    /// Each unit's sheet of its publicity day (18 April): three in five of its active volunteers
+    /// took part, so the month's compliance has something to show. One sheet per unit, each with
+    /// its idempotency key.
+    func loadPublicity(_ duty: DutyClient, active: [Int64: String]) async throws -> Int {
+        var recorded = 0
+        for (unit, ids) in Dictionary(grouping: active.keys.sorted(), by: { active[$0]! }).sorted(by: { $0.key < $1.key }) {
+            var sheet = Pingan_Duty_V1_RecordActivitiesRequest()
+            sheet.rows = ids.filter { $0 % 5 < 3 }.map { id in
+                var row = Pingan_Duty_V1_RecordActivityRequest()
+                row.volunteerID = id
+                row.project = "publicity"
+                row.day = "2010-04-18"
+                row.place = "\(unit) 宣传点"
+                row.hours = 2
+                row.note = "世博平安宣传日"
+                return row
+            }
+            guard !sheet.rows.isEmpty else { continue }
+            recorded += Int(try await duty.recordActivities(sheet, options: Self.key("publicity-\(unit)")).recorded)
+        }
+        return recorded
     }
 
     /// Check-ins newly recorded and checkpoints left missed. The volunteer walks the route: most checkpoints a few minutes after expected, one round in
@@ -107,12 +132,17 @@ struct DutyDemo: AsyncParsableCommand {
         return request
     }
 
-    /// Active volunteers training calls qualified for patrol on `day`, by unit.
-    static func qualifiedByUnit(registry: RegistryClient, training: TrainingClient, on day: CalendarDay) async throws -> [String: [Int64]] {
+    /// Active volunteers, by id to their unit.
+    static func activeUnits(registry: RegistryClient) async throws -> [Int64: String] {
         var units: [Int64: String] = [:]
         for try await volunteer in try await registry.exportVolunteers(Pingan_Registry_V1_ExportVolunteersRequest()) where volunteer.status == "active" {
             units[volunteer.id] = volunteer.unitCode
         }
+        return units
+    }
+
+    /// Of `units`' volunteers, those training calls qualified for patrol on `day`, by unit.
+    static func qualifiedByUnit(_ units: [Int64: String], training: TrainingClient, on day: CalendarDay) async throws -> [String: [Int64]] {
         var check = Pingan_Training_V1_CheckQualificationsRequest()
         check.volunteerIds = units.keys.sorted()
         check.project = "patrol"

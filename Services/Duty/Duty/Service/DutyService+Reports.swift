@@ -206,8 +206,10 @@ extension DutyService {
         var answer = Pingan_Duty_V1_VolunteerDuty()
         answer.volunteerID = volunteer.id
         answer.month = request.month
-        answer.shifts = try await store.shifts(volunteerID: volunteer.id, postCode: nil, from: first, to: month.lastDay)
-            .filter { $0.starts.day >= first }.map(Self.message)
+        let shifts = try await store.shifts(volunteerID: volunteer.id, postCode: nil, from: first, to: month.lastDay).filter { $0.starts.day >= first }
+        answer.shifts = shifts.map(Self.message)
+        let codes = Set(shifts.map(\.postCode))
+        answer.posts = try await store.posts(unitCode: nil, project: nil, includeRetired: true).filter { codes.contains($0.code) }.map(Self.message)
         answer.activities = activities.map(Self.message)
         answer.minimum = Int32(month.minimum)
         answer.compliant = month.isCompliant(activities: activities.count)

@@ -10,6 +10,7 @@ struct DutySection: ServiceSection {
     let service = ServiceName.duty
     var commands: (any ParsableCommand.Type)? { DutyCommand.self }
     let volunteerSections = [
+        SectionTitle("duty.posts", Text("本月岗位", "Posts this month")),
         SectionTitle("duty.shifts", Text("本月值守班次", "Shifts this month")),
         SectionTitle("duty.activities", Text("本月活动", "Activities this month")),
         SectionTitle("duty.standing", Text("活动达标与表彰", "Activity minimum and commendation")),
@@ -46,9 +47,13 @@ struct DutySection: ServiceSection {
             Field("commendation_rank", Text("表彰排名", "Commendation rank"), duty.commendationRank == 0 ? .none : .int(duty.commendationRank)),
             Field("commended", Text("入选表彰", "Commended"), .bool(duty.commended)),
         ]
-        return [Section(id: volunteerSections[0].id, title: volunteerSections[0].title, table: Self.shiftTable(duty.shifts)),
-                Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: activities),
-                Section(id: volunteerSections[2].id, title: volunteerSections[2].title, fields: standing)]
+        var posts = Self.postSection(duty.posts)
+        posts.id = volunteerSections[0].id
+        posts.title = volunteerSections[0].title
+        return [posts,
+                Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: Self.shiftTable(duty.shifts)),
+                Section(id: volunteerSections[2].id, title: volunteerSections[2].title, table: activities),
+                Section(id: volunteerSections[3].id, title: volunteerSections[3].title, fields: standing)]
     }
 
     static func postSection(_ posts: [Pingan_Duty_V1_Post]) -> Section {

@@ -1362,6 +1362,9 @@ public nonisolated struct Pingan_Duty_V1_VolunteerDuty: Sendable {
 
   public var commended: Bool = false
 
+  /// The posts of the month's shifts: where, and the duty of the person on them.
+  public var posts: [Pingan_Duty_V1_Post] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -4384,7 +4387,7 @@ nonisolated extension Pingan_Duty_V1_GetVolunteerDutyRequest: SwiftProtobuf.Mess
 
 nonisolated extension Pingan_Duty_V1_VolunteerDuty: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VolunteerDuty"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}month\0\u{1}shifts\0\u{1}activities\0\u{1}minimum\0\u{1}compliant\0\u{3}month_hours\0\u{3}commendation_hours\0\u{3}commendation_activities\0\u{3}commendation_rank\0\u{1}commended\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}month\0\u{1}shifts\0\u{1}activities\0\u{1}minimum\0\u{1}compliant\0\u{3}month_hours\0\u{3}commendation_hours\0\u{3}commendation_activities\0\u{3}commendation_rank\0\u{1}commended\0\u{1}posts\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -4403,6 +4406,7 @@ nonisolated extension Pingan_Duty_V1_VolunteerDuty: SwiftProtobuf.Message, Swift
       case 9: try { try decoder.decodeSingularInt32Field(value: &self.commendationActivities) }()
       case 10: try { try decoder.decodeSingularInt32Field(value: &self.commendationRank) }()
       case 11: try { try decoder.decodeSingularBoolField(value: &self.commended) }()
+      case 12: try { try decoder.decodeRepeatedMessageField(value: &self.posts) }()
       default: break
       }
     }
@@ -4442,6 +4446,9 @@ nonisolated extension Pingan_Duty_V1_VolunteerDuty: SwiftProtobuf.Message, Swift
     if self.commended != false {
       try visitor.visitSingularBoolField(value: self.commended, fieldNumber: 11)
     }
+    if !self.posts.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.posts, fieldNumber: 12)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -4457,6 +4464,7 @@ nonisolated extension Pingan_Duty_V1_VolunteerDuty: SwiftProtobuf.Message, Swift
     if lhs.commendationActivities != rhs.commendationActivities {return false}
     if lhs.commendationRank != rhs.commendationRank {return false}
     if lhs.commended != rhs.commended {return false}
+    if lhs.posts != rhs.posts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
