@@ -279,6 +279,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FinanceTests",
+            dependencies: ["Finance", "PinganStore", "PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DutyTests",
             dependencies: [
                 "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules", "PinganPersonalData", "PinganServiceKit",

@@ -7,6 +7,7 @@ enum FinanceMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
+        migrator.registerMigration("v2: the ledger - accounts and immutable transfers", migrate: v2)
         return migrator
     }
 
@@ -33,6 +34,89 @@ enum FinanceMigrations {
                 response TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
+            """)
+    }
+
+    /// The ledger, after TigerBeetle: accounts whose balances only transfers move, and transfers
+    /// that are never changed or deleted. Each transfer is one balanced entry (one amount, a
+    /// debit account and a credit account), so the ledger always balances. An account flagged
+    /// 1 may never have debits above its credits (a budget line cannot go below zero), flagged
+    /// 2 the other way round; the CHECKs hold whatever the code above does. A pending transfer
+    /// reserves its amount until one post or one void resolves it (a unique index).
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE accounts (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                code TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                flags INTEGER NOT NULL CHECK (flags IN (0, 1, 2)),
+                debits_posted INTEGER NOT NULL DEFAULT 0 CHECK (debits_posted >= 0),
+                credits_posted INTEGER NOT NULL DEFAULT 0 CHECK (credits_posted >= 0),
+                debits_pending INTEGER NOT NULL DEFAULT 0 CHECK (debits_pending >= 0),
+                credits_pending INTEGER NOT NULL DEFAULT 0 CHECK (credits_pending >= 0),
+                created_at TEXT NOT NULL,
+                CHECK (flags != 1 OR debits_posted + debits_pending <= credits_posted),
+                CHECK (flags != 2 OR credits_posted + credits_pending <= debits_posted)
+            );
+            CREATE TRIGGER accounts_no_delete BEFORE DELETE ON accounts
+                BEGIN SELECT RAISE(ABORT, 'accounts are never deleted'); END;
+
+            CREATE TABLE transfers (
+                id INTEGER PRIMARY KEY,
+                debit_account_id INTEGER NOT NULL REFERENCES accounts(id),
+                credit_account_id INTEGER NOT NULL REFERENCES accounts(id),
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                kind TEXT NOT NULL CHECK (kind IN ('posted', 'pending', 'post_pending', 'void_pending')),
+                pending_id INTEGER REFERENCES transfers(id),
+                expires_at TEXT,
+                reverses_id INTEGER REFERENCES transfers(id),
+                memo TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                CHECK (debit_account_id != credit_account_id),
+                CHECK ((kind IN ('post_pending', 'void_pending')) = (pending_id IS NOT NULL)),
+                CHECK (kind = 'pending' OR expires_at IS NULL)
+            );
+            CREATE INDEX transfers_debit ON transfers(debit_account_id);
+            CREATE INDEX transfers_credit ON transfers(credit_account_id);
+            CREATE UNIQUE INDEX transfers_resolve_once ON transfers(pending_id) WHERE pending_id IS NOT NULL;
+            CREATE UNIQUE INDEX transfers_reverse_once ON transfers(reverses_id) WHERE reverses_id IS NOT NULL;
+            CREATE TRIGGER transfers_no_update BEFORE UPDATE ON transfers
+                BEGIN SELECT RAISE(ABORT, 'transfers are immutable: correct with a reversing transfer'); END;
+            CREATE TRIGGER transfers_no_delete BEFORE DELETE ON transfers
+                BEGIN SELECT RAISE(ABORT, 'transfers are never deleted: correct with a reversing transfer'); END;
+
+            -- A post or void names a pending transfer between the same accounts; a post moves at
+            -- most the reserved amount.
+            CREATE TRIGGER transfers_resolve_matches BEFORE INSERT ON transfers WHEN NEW.pending_id IS NOT NULL
+            BEGIN
+                SELECT RAISE(ABORT, 'PENDING_NOT_FOUND') WHERE NOT EXISTS (
+                    SELECT 1 FROM transfers p WHERE p.id = NEW.pending_id AND p.kind = 'pending'
+                        AND p.debit_account_id = NEW.debit_account_id AND p.credit_account_id = NEW.credit_account_id);
+                SELECT RAISE(ABORT, 'EXCEEDS_PENDING_AMOUNT') WHERE NEW.amount > (SELECT amount FROM transfers WHERE id = NEW.pending_id);
+            END;
+
+            -- Balances move with transfers and only with them.
+            CREATE TRIGGER transfers_posted AFTER INSERT ON transfers WHEN NEW.kind = 'posted'
+            BEGIN
+                UPDATE accounts SET debits_posted = debits_posted + NEW.amount WHERE id = NEW.debit_account_id;
+                UPDATE accounts SET credits_posted = credits_posted + NEW.amount WHERE id = NEW.credit_account_id;
+            END;
+            CREATE TRIGGER transfers_pending AFTER INSERT ON transfers WHEN NEW.kind = 'pending'
+            BEGIN
+                UPDATE accounts SET debits_pending = debits_pending + NEW.amount WHERE id = NEW.debit_account_id;
+                UPDATE accounts SET credits_pending = credits_pending + NEW.amount WHERE id = NEW.credit_account_id;
+            END;
+            CREATE TRIGGER transfers_resolved AFTER INSERT ON transfers WHEN NEW.pending_id IS NOT NULL
+            BEGIN
+                UPDATE accounts SET debits_pending = debits_pending - (SELECT amount FROM transfers WHERE id = NEW.pending_id)
+                    WHERE id = NEW.debit_account_id;
+                UPDATE accounts SET credits_pending = credits_pending - (SELECT amount FROM transfers WHERE id = NEW.pending_id)
+                    WHERE id = NEW.credit_account_id;
+                UPDATE accounts SET debits_posted = debits_posted + NEW.amount WHERE id = NEW.debit_account_id AND NEW.kind = 'post_pending';
+                UPDATE accounts SET credits_posted = credits_posted + NEW.amount WHERE id = NEW.credit_account_id AND NEW.kind = 'post_pending';
+            END;
             """)
     }
 }
