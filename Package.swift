@@ -239,7 +239,8 @@ let package = Package(
             name: "PinganBench",
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost", "PinganRegistryContracts", "Registry",
-                "PinganTrainingContracts", "PinganProtocolContracts", "PinganDutyContracts", "PinganCampaign",
+                "PinganTrainingContracts", "PinganProtocolContracts", "PinganDutyContracts", "PinganCampaign", "Finance", "PinganStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -145,4 +145,23 @@ struct LedgerTests {
         #expect(Money(yuan: "1.234") == nil && Money(yuan: "1,000") == nil && Money(yuan: "") == nil && Money(yuan: "1e3") == nil && Money(yuan: ".5") == nil)
         #expect(Money(fen: 123_456_789).description == "¥1,234,567.89" && Money(fen: -5).description == "-¥0.05" && Money(fen: 100).description == "¥1.00")
     }
+
+    @Test("group commit: 200 concurrent callers share a few transactions, each answered for its own transfer; the line still never overspends")
+    func groupCommit() async throws {
+        let fixture = try await Self.fixture()
+        let committer = LedgerCommitter(store: fixture.store)
+        let outcomes = try await withThrowingTaskGroup(of: [TransferOutcome].self) { group in
+            for index in 0..<200 {
+                group.addTask { try await committer.createTransfers([Self.spend(Int64(1_000 + index), 75)], actor: "t", requestID: "g\(index)") }
+            }
+            var outcomes: [TransferOutcome] = []
+            for try await answer in group { outcomes += answer }
+            return outcomes
+        }
+        #expect(outcomes.count == 200 && outcomes.count { $0 == .created } == 133, "¥100.00 holds 133 spends of ¥0.75")
+        #expect(await committer.transactions < 200)
+        #expect(try await fixture.store.account(code: "LINE/TOWN/2010/equipment")?.available == Money(fen: 25))
+        #expect(try await fixture.store.unexplainedBalances().isEmpty)
+    }
 }
+

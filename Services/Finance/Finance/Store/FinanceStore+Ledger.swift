@@ -57,29 +57,52 @@ extension FinanceStore {
     /// an overspend is, so concurrent batches can never together overspend.
     public func createTransfers(_ drafts: [TransferDraft], now: String = ServiceDatabase.timestamp(),
                                 actor: String, requestID: String) async throws -> [TransferOutcome] {
-        try await writer.write { db in
-            var outcomes: [TransferOutcome] = []
-            var chain: [TransferDraft] = []
-            for draft in drafts {
-                chain.append(draft)
-                guard !draft.linked else { continue }
-                outcomes += try Self.apply(chain, db, now: now, actor: actor)
-                chain = []
-            }
-            if !chain.isEmpty {
-                // A chain left open at the end of the batch is refused whole, as TigerBeetle does.
-                outcomes += chain.indices.map { index in
-                    index == chain.count - 1
-                        ? .refused(rule: "LINKED_EVENT_CHAIN_OPEN", message: "the batch ends inside a linked chain: the last transfer must not be linked")
-                        : .linkedEventFailed
-                }
-            }
-            let created = outcomes.count { $0 == .created }
-            let refused = outcomes.count { !$0.succeeded }
-            try AuditLog.append(db, actor: actor, action: "finance.createTransfers",
-                                target: "\(drafts.count) transfers: \(created) created, \(refused) refused", requestID: requestID)
-            return outcomes
+        try await writer.write { db in try Self.applyBatch(drafts, db, now: now, actor: actor, requestID: requestID) }
+    }
+
+    /// One caller's batch in a group.
+    public struct TransferBatch: Sendable {
+        public var drafts: [TransferDraft]
+        public var actor: String
+        public var requestID: String
+
+        public init(drafts: [TransferDraft], actor: String, requestID: String) {
+            self.drafts = drafts
+            self.actor = actor
+            self.requestID = requestID
         }
+    }
+
+    /// Several callers' batches in one write transaction (group commit: one sync for all of
+    /// them); each is answered as if it had been alone.
+    public func createTransfers(group batches: [TransferBatch], now: String = ServiceDatabase.timestamp()) async throws -> [[TransferOutcome]] {
+        try await writer.write { db in
+            try batches.map { try Self.applyBatch($0.drafts, db, now: now, actor: $0.actor, requestID: $0.requestID) }
+        }
+    }
+
+    static func applyBatch(_ drafts: [TransferDraft], _ db: Database, now: String, actor: String, requestID: String) throws -> [TransferOutcome] {
+        var outcomes: [TransferOutcome] = []
+        var chain: [TransferDraft] = []
+        for draft in drafts {
+            chain.append(draft)
+            guard !draft.linked else { continue }
+            outcomes += try apply(chain, db, now: now, actor: actor)
+            chain = []
+        }
+        if !chain.isEmpty {
+            // A chain left open at the end of the batch is refused whole, as TigerBeetle does.
+            outcomes += chain.indices.map { index in
+                index == chain.count - 1
+                    ? .refused(rule: "LINKED_EVENT_CHAIN_OPEN", message: "the batch ends inside a linked chain: the last transfer must not be linked")
+                    : .linkedEventFailed
+            }
+        }
+        let created = outcomes.count { $0 == .created }
+        let refused = outcomes.count { !$0.succeeded }
+        try AuditLog.append(db, actor: actor, action: "finance.createTransfers",
+                            target: "\(drafts.count) transfers: \(created) created, \(refused) refused", requestID: requestID)
+        return outcomes
     }
 
     /// One chain inside a savepoint: all applied, or none and the outcomes say which failed.
