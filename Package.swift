@@ -13,7 +13,7 @@ let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
     ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
     ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts"]),
-    ("Finance", []),
+    ("Finance", ["PinganCampaign"]),
 ]
 
 /// What every service library and executable is built on.
@@ -281,7 +281,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FinanceTests",
-            dependencies: ["Finance", "PinganStore", "PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Finance", "PinganCampaign", "PinganStore", "PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -40,9 +40,11 @@ public struct TransferDraft: Sendable, Hashable {
     public var memo: String
     /// Linked to the next draft: the chain up to the first unlinked draft succeeds or fails as one.
     public var linked: Bool
+    /// The expense standard the amount was computed with, kept with the transfer.
+    public var rateID: Int64?
 
     public init(id: Int64, debitAccount: String, creditAccount: String, amount: Money, kind: TransferKind = .posted, reverses: Int64? = nil,
-                memo: String, linked: Bool = false) {
+                memo: String, linked: Bool = false, rateID: Int64? = nil) {
         self.id = id
         self.debitAccount = debitAccount
         self.creditAccount = creditAccount
@@ -51,6 +53,7 @@ public struct TransferDraft: Sendable, Hashable {
         self.reverses = reverses
         self.memo = memo
         self.linked = linked
+        self.rateID = rateID
     }
 }
 

@@ -8,6 +8,7 @@ enum FinanceMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
         migrator.registerMigration("v2: the ledger - accounts and immutable transfers", migrate: v2)
+        migrator.registerMigration("v3: expense standards, and the rate each transfer used", migrate: v3)
         return migrator
     }
 
@@ -117,6 +118,28 @@ enum FinanceMigrations {
                 UPDATE accounts SET debits_posted = debits_posted + NEW.amount WHERE id = NEW.debit_account_id AND NEW.kind = 'post_pending';
                 UPDATE accounts SET credits_posted = credits_posted + NEW.amount WHERE id = NEW.credit_account_id AND NEW.kind = 'post_pending';
             END;
+            """)
+    }
+
+    /// Expense standards: immutable rates, each in force from its day until a later one of the
+    /// same kind starts; a transfer records the rate it was computed with.
+    static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE rates (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL,
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                valid_from TEXT NOT NULL,
+                note TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                UNIQUE (kind, valid_from)
+            );
+            CREATE TRIGGER rates_no_update BEFORE UPDATE ON rates
+                BEGIN SELECT RAISE(ABORT, 'rates are immutable: a new rate starts on its day'); END;
+            CREATE TRIGGER rates_no_delete BEFORE DELETE ON rates
+                BEGIN SELECT RAISE(ABORT, 'rates are never deleted'); END;
+            ALTER TABLE transfers ADD COLUMN rate_id INTEGER REFERENCES rates(id);
             """)
     }
 }

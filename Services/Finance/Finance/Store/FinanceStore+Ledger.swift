@@ -131,13 +131,17 @@ extension FinanceStore {
             return .refused(rule: "CREDIT_ACCOUNT_NOT_FOUND", message: "no account \(draft.creditAccount)")
         }
         if let existing = try Row.fetchOne(db, sql: """
-            SELECT debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo FROM transfers WHERE id = ?
+            SELECT debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo, rate_id FROM transfers WHERE id = ?
             """, arguments: [draft.id]) {
             var expiresAt: String?
             if case .pending(let expiry) = draft.kind { expiresAt = expiry }
             let same = existing[0] == debit.id && existing[1] == credit.id && existing[2] == draft.amount.fen && existing[3] == draft.kind.column
                 && existing[4] == draft.kind.pendingID && existing[5] == expiresAt && existing[6] == draft.reverses && existing[7] == draft.memo
+                && existing[8] == draft.rateID
             return same ? .exists : .refused(rule: "EXISTS_WITH_DIFFERENT_FIELDS", message: "transfer \(draft.id) exists with other fields")
+        }
+        if let rateID = draft.rateID, try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rates WHERE id = ?)", arguments: [rateID]) != true {
+            return .refused(rule: "RATE_NOT_FOUND", message: "no expense standard \(rateID)")
         }
         guard draft.amount.fen > 0 else { return .refused(rule: "AMOUNT_MUST_BE_POSITIVE", message: "\(draft.amount) is not above zero") }
         guard debit.id != credit.id else { return .refused(rule: "ACCOUNTS_MUST_BE_DIFFERENT", message: "\(debit.code) on both sides") }
@@ -171,10 +175,10 @@ extension FinanceStore {
         }
         do {
             try db.execute(sql: """
-                INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo, actor, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo, actor, created_at, rate_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [draft.id, debit.id, credit.id, draft.amount.fen, draft.kind.column, draft.kind.pendingID, expiresAt, draft.reverses,
-                                 draft.memo, actor, now])
+                                 draft.memo, actor, now, draft.rateID])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The accounts' CHECKs: the only constraint left that the checks above do not cover.
             let fresh = try account(db, code: debit.code)!
