@@ -13,7 +13,7 @@ let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
     ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
     ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts"]),
-    ("Finance", ["PinganCampaign"]),
+    ("Finance", ["PinganCampaign", "PinganFinanceContracts"]),
 ]
 
 /// What every service library and executable is built on.
@@ -135,6 +135,13 @@ let package = Package(
             name: "PinganRegistryContracts",
             dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Shared/Contracts/Registry",
+            exclude: ["proto"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganFinanceContracts",
+            dependencies: ["PinganRPC", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Shared/Contracts/Finance",
             exclude: ["proto"],
             swiftSettings: swiftSettings
         ),
@@ -281,7 +288,10 @@ let package = Package(
         ),
         .testTarget(
             name: "FinanceTests",
-            dependencies: ["Finance", "PinganCampaign", "PinganStore", "PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "Finance", "PinganCampaign", "PinganStore", "PinganRules", "PinganRPC", "PinganRPCTesting", "PinganFinanceContracts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,8 +1,12 @@
+import PinganCampaign
+import PinganFinanceContracts
 import PinganRPC
+import PinganRules
 
-/// The finance service's RPC methods: each translates the request to the domain, applies the
-/// caller's role and unit scope, calls the store, and translates the answer back. Refusals by
-/// the rules are thrown as `Refusal` and reach the caller with their status and every field.
+/// The finance service's RPC methods: each translates the request to the domain, calls the
+/// store, and translates the answer back. Refusals of a whole request are thrown as `Refusal`
+/// and reach the caller with their status and every field; a batch of transfers is answered
+/// per transfer.
 public struct FinanceService: RPCService {
     let store: FinanceStore
 
@@ -11,6 +15,142 @@ public struct FinanceService: RPCService {
     }
 
     public func register(with router: inout Router) {
-        // One line per method of the contract: router.register(FinanceMethods.x) { ... }
+        router.register(FinanceMethods.openFunder) { (request: Pingan_Finance_V1_OpenFunderRequest, context) in try await openFunder(request, context) }
+        router.register(FinanceMethods.grant) { (request: Pingan_Finance_V1_GrantRequest, context) in try await grant(request, context) }
+        router.register(FinanceMethods.addRate) { (request: Pingan_Finance_V1_AddRateRequest, context) in try await addRate(request, context) }
+        router.register(FinanceMethods.getRate) { (request: Pingan_Finance_V1_GetRateRequest, _) in try await getRate(request) }
+        router.register(FinanceMethods.createTransfers) { (request: Pingan_Finance_V1_CreateTransfersRequest, context) in
+            try await createTransfers(request, context)
+        }
+        router.register(FinanceMethods.listAccounts) { (request: Pingan_Finance_V1_ListAccountsRequest, _) in
+            var list = Pingan_Finance_V1_AccountList()
+            list.accounts = try await store.accounts(codePrefix: request.codePrefix).map(Self.message)
+            return list
+        }
+        router.register(FinanceMethods.getTrialBalance) { (_: Pingan_Finance_V1_GetTrialBalanceRequest, _) in
+            let trial = try await store.trialBalance()
+            var answer = Pingan_Finance_V1_TrialBalance()
+            answer.debitsFen = trial.debits.fen
+            answer.creditsFen = trial.credits.fen
+            answer.unexplainedAccounts = try await store.unexplainedBalances()
+            return answer
+        }
+    }
+
+    func openFunder(_ request: Pingan_Finance_V1_OpenFunderRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_Account {
+        guard let kind = FunderKind(rawValue: request.kind) else {
+            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(FunderKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard !request.name.trimmed.isEmpty, request.name.count <= 100 else { throw RPCError(.invalidArgument, "name: must be 1-100 characters") }
+        return Self.message(try await store.openFunder(code: request.code, name: request.name.trimmed, kind: kind, actor: context.actor,
+                                                       requestID: context.requestID))
+    }
+
+    func grant(_ request: Pingan_Finance_V1_GrantRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_TransferOutcome {
+        guard let category = BudgetCategory(rawValue: request.category) else {
+            throw RPCError(.invalidArgument, "category: '\(request.category.prefix(32))' is not one of \(BudgetCategory.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard request.transferID > 0 else { throw RPCError(.invalidArgument, "transfer_id: must be above 0") }
+        let outcome = try await store.grant(Money(fen: request.amountFen), funder: request.funder, year: Int(request.year), category: category,
+                                            transferID: request.transferID, memo: request.memo, actor: context.actor, requestID: context.requestID)
+        return Self.message(outcome, id: request.transferID)
+    }
+
+    func addRate(_ request: Pingan_Finance_V1_AddRateRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_Rate {
+        guard let kind = RateKind(rawValue: request.kind) else {
+            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(RateKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let day = CalendarDay(iso: request.validFrom) else {
+            throw RPCError(.invalidArgument, "valid_from: '\(request.validFrom.prefix(32))' is not a date (YYYY-MM-DD)")
+        }
+        return Self.message(try await store.addRate(kind, amount: Money(fen: request.amountFen), validFrom: day, note: request.note,
+                                                    actor: context.actor, requestID: context.requestID))
+    }
+
+    func getRate(_ request: Pingan_Finance_V1_GetRateRequest) async throws -> Pingan_Finance_V1_Rate {
+        guard let kind = RateKind(rawValue: request.kind) else {
+            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(RateKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let day = CalendarDay(iso: request.on) else { throw RPCError(.invalidArgument, "on: '\(request.on.prefix(32))' is not a date (YYYY-MM-DD)") }
+        guard let rate = try await store.rate(kind, on: day) else {
+            throw RPCError(.notFound, "kind: no \(kind.rawValue) standard is in force on \(day)")
+        }
+        return Self.message(rate)
+    }
+
+    /// The most transfers one call may carry (TigerBeetle's batch size).
+    static let maximumTransfers = 8_190
+
+    func createTransfers(_ request: Pingan_Finance_V1_CreateTransfersRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_CreateTransfersResponse {
+        guard (1...Self.maximumTransfers).contains(request.transfers.count) else {
+            throw RPCError(.invalidArgument, "transfers: a call carries 1-\(Self.maximumTransfers) transfers, got \(request.transfers.count)")
+        }
+        var rules: [BrokenRule] = []
+        let drafts = request.transfers.enumerated().map { index, transfer -> TransferDraft in
+            let kind: TransferKind
+            switch transfer.kind {
+            case "", "posted": kind = .posted
+            case "pending": kind = .pending(expiresAt: transfer.expiresAt.isEmpty ? nil : transfer.expiresAt)
+            case "post_pending": kind = .post(pendingID: transfer.pendingID)
+            case "void_pending": kind = .void(pendingID: transfer.pendingID)
+            default:
+                rules.append(BrokenRule(field: "transfers[\(index)].kind", rule: "TRANSFER_KIND",
+                                        message: "'\(transfer.kind.prefix(32))' is not posted, pending, post_pending or void_pending"))
+                kind = .posted
+            }
+            if transfer.id <= 0 { rules.append(BrokenRule(field: "transfers[\(index)].id", rule: "TRANSFER_ID", message: "must be above 0")) }
+            if transfer.memo.count > 200 { rules.append(BrokenRule(field: "transfers[\(index)].memo", rule: "MEMO", message: "at most 200 characters")) }
+            return TransferDraft(id: transfer.id, debitAccount: transfer.debitAccount, creditAccount: transfer.creditAccount, amount: Money(fen: transfer.amountFen),
+                                 kind: kind, reverses: transfer.reversesID == 0 ? nil : transfer.reversesID, memo: transfer.memo, linked: transfer.linked,
+                                 rateID: transfer.rateID == 0 ? nil : transfer.rateID)
+        }
+        guard rules.isEmpty else { throw Refusal("transfers", rules) }
+        let outcomes = try await store.createTransfers(drafts, actor: context.actor, requestID: context.requestID)
+        var response = Pingan_Finance_V1_CreateTransfersResponse()
+        response.outcomes = zip(drafts, outcomes).map { Self.message($1, id: $0.id) }
+        return response
+    }
+
+    static func message(_ outcome: TransferOutcome, id: Int64) -> Pingan_Finance_V1_TransferOutcome {
+        var message = Pingan_Finance_V1_TransferOutcome()
+        message.id = id
+        switch outcome {
+        case .created: message.result = "created"
+        case .exists: message.result = "exists"
+        case .linkedEventFailed: message.result = "linked_event_failed"
+        case .refused(let rule, let text):
+            message.result = "refused"
+            message.rule = rule
+            message.message = text
+        }
+        return message
+    }
+
+    static func message(_ account: AccountRecord) -> Pingan_Finance_V1_Account {
+        var message = Pingan_Finance_V1_Account()
+        message.code = account.code
+        message.name = account.name
+        message.kind = account.kind
+        message.limit = switch account.limit {
+        case .none: "none"
+        case .debitsWithinCredits: "debits_within_credits"
+        case .creditsWithinDebits: "credits_within_debits"
+        }
+        message.debitsPostedFen = account.debitsPosted.fen
+        message.creditsPostedFen = account.creditsPosted.fen
+        message.debitsPendingFen = account.debitsPending.fen
+        message.creditsPendingFen = account.creditsPending.fen
+        message.availableFen = account.available.fen
+        return message
+    }
+
+    static func message(_ rate: RateRecord) -> Pingan_Finance_V1_Rate {
+        var message = Pingan_Finance_V1_Rate()
+        message.id = rate.id
+        message.kind = rate.kind.rawValue
+        message.amountFen = rate.amount.fen
+        message.validFrom = rate.validFrom.description
+        message.note = rate.note
+        return message
     }
 }

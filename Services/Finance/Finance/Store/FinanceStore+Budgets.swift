@@ -52,8 +52,9 @@ extension FinanceStore {
             }
             try db.execute(sql: "INSERT INTO rates (kind, amount, valid_from, note, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [kind.rawValue, amount.fen, validFrom.description, note, actor, ServiceDatabase.timestamp()])
-            try AuditLog.append(db, actor: actor, action: "finance.addRate", target: "\(kind.rawValue) \(amount) from \(validFrom)", requestID: requestID)
-            return try Self.rates(db, where: "id = ?", [db.lastInsertedRowID])[0]
+            let id = db.lastInsertedRowID
+            try AuditLog.append(db, actor: actor, action: "finance.addRate", target: "rate \(id): \(kind.rawValue) \(amount) from \(validFrom)", requestID: requestID)
+            return try Self.rates(db, where: "id = ?", [id])[0]
         }
     }
 

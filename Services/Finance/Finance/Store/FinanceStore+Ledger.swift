@@ -48,6 +48,13 @@ extension FinanceStore {
         }
     }
 
+    /// The accounts whose code starts with `codePrefix` (empty: all), by code.
+    public func accounts(codePrefix: String) async throws -> [AccountRecord] {
+        try await writer.read { db in
+            try Self.accounts(db, where: "substr(code, 1, ?) = ?", [codePrefix.count, codePrefix])
+        }
+    }
+
     public func account(code: String) async throws -> AccountRecord? {
         try await writer.read { db in try Self.account(db, code: code) }
     }
