@@ -335,6 +335,8 @@ struct DutyServiceTests {
         #expect(months.map(\.volunteerID) == [1, 3, 22], "volunteer 2's shift was cancelled, 4's activity is in April")
         #expect(months.map(\.shifts) == [2, 0, 0] && months.first?.shiftHours == 5.5)
         #expect(months.map(\.activities) == [0, 2, 1] && months[1].activityHours == 4 && months[2].unitCode == "JC-002")
+        #expect(months[0].days.map(\.day) == ["2010-05-03", "2010-05-10"] && months[0].days.map(\.shiftHours) == [3, 2.5], "day by day: rates change on a day")
+        #expect(months[1].days.map { [$0.day, String($0.activities)] } == [["2010-05-05", "1"], ["2010-05-06", "1"]])
 
         request.afterVolunteerID = 1
         var resumed: [Int64] = []

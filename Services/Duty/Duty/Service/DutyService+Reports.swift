@@ -134,6 +134,15 @@ extension DutyService {
                 message.activityHours = record.activityHours
                 message.shifts = Int32(record.shifts)
                 message.shiftHours = record.shiftHours
+                message.days = record.days.map { day in
+                    var entry = Pingan_Duty_V1_ServiceDay()
+                    entry.day = day.day.description
+                    entry.activities = Int32(day.activities)
+                    entry.activityHours = day.activityHours
+                    entry.shifts = Int32(day.shifts)
+                    entry.shiftHours = day.shiftHours
+                    return entry
+                }
                 try await writer.write(message)
             }
             guard page.count == Self.monthServicePage, let last = page.last else { return }

@@ -106,6 +106,15 @@ extension DutyStore {
 
 /// What a volunteer did in a month, for allowances.
 public struct VolunteerMonthRecord: Sendable, Hashable {
+    /// One day of it.
+    public struct Day: Sendable, Hashable {
+        public var day: CalendarDay
+        public var activities: Int
+        public var activityHours: Double
+        public var shifts: Int
+        public var shiftHours: Double
+    }
+
     public var volunteerID: Int64
     public var name: String
     public var unitCode: String
@@ -113,6 +122,7 @@ public struct VolunteerMonthRecord: Sendable, Hashable {
     public var activityHours: Double
     public var shifts: Int
     public var shiftHours: Double
+    public var days: [Day] = []
 }
 
 extension DutyStore {
@@ -121,7 +131,7 @@ extension DutyStore {
     /// ended by `endedBy`.
     public func monthService(from: CalendarDay, to: CalendarDay, endedBy: LocalTime, afterVolunteerID: Int64, limit: Int) async throws -> [VolunteerMonthRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: """
+            var records = try Row.fetchAll(db, sql: """
                 WITH a AS (SELECT volunteer_id, COUNT(*) AS n, SUM(hours) AS h FROM activities
                            WHERE day >= ? AND day <= ? AND volunteer_id > ? GROUP BY volunteer_id),
                      s AS (SELECT volunteer_id, COUNT(*) AS n, SUM((julianday(ends_at) - julianday(starts_at)) * 24) AS h FROM shifts
@@ -136,6 +146,31 @@ extension DutyStore {
                 VolunteerMonthRecord(volunteerID: row[0], name: row[1], unitCode: row[2], activities: row[3],
                                      activityHours: row[4], shifts: row[5], shiftHours: (Double(row[6] as Double) * 60).rounded() / 60)
             }
+            guard let firstID = records.first?.volunteerID, let lastID = records.last?.volunteerID else { return records }
+            // Day by day for this page's volunteers (ids from first to last, in one range).
+            var days: [Int64: [CalendarDay: VolunteerMonthRecord.Day]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT volunteer_id, day, COUNT(*), SUM(hours) FROM activities
+                WHERE day >= ? AND day <= ? AND volunteer_id BETWEEN ? AND ? GROUP BY volunteer_id, day
+                """, arguments: [from.description, to.description, firstID, lastID]) {
+                let day = CalendarDay(iso: row[1] as String)!
+                days[row[0], default: [:]][day] = VolunteerMonthRecord.Day(day: day, activities: row[2], activityHours: row[3], shifts: 0, shiftHours: 0)
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT volunteer_id, substr(starts_at, 1, 10), COUNT(*), SUM((julianday(ends_at) - julianday(starts_at)) * 24) FROM shifts
+                WHERE status = 'assigned' AND starts_at >= ? AND starts_at < ? AND ends_at <= ? AND volunteer_id BETWEEN ? AND ?
+                GROUP BY volunteer_id, substr(starts_at, 1, 10)
+                """, arguments: ["\(from) 00:00", "\(to.next) 00:00", endedBy.description, firstID, lastID]) {
+                let day = CalendarDay(iso: row[1] as String)!
+                var entry = days[row[0], default: [:]][day] ?? VolunteerMonthRecord.Day(day: day, activities: 0, activityHours: 0, shifts: 0, shiftHours: 0)
+                entry.shifts = row[2]
+                entry.shiftHours = (Double(row[3] as Double) * 60).rounded() / 60
+                days[row[0], default: [:]][day] = entry
+            }
+            for index in records.indices {
+                records[index].days = (days[records[index].volunteerID] ?? [:]).values.sorted { $0.day < $1.day }
+            }
+            return records
         }
     }
 }

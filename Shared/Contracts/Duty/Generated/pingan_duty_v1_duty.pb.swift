@@ -1080,6 +1080,30 @@ public nonisolated struct Pingan_Duty_V1_VolunteerMonth: Sendable {
 
   public var shiftHours: Double = 0
 
+  /// The same, day by day (a shift counts on the day it starts): rates change on a day.
+  public var days: [Pingan_Duty_V1_ServiceDay] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Duty_V1_ServiceDay: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "YYYY-MM-DD".
+  public var day: String = String()
+
+  public var activities: Int32 = 0
+
+  public var activityHours: Double = 0
+
+  public var shifts: Int32 = 0
+
+  public var shiftHours: Double = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -3758,7 +3782,7 @@ nonisolated extension Pingan_Duty_V1_StreamMonthServiceRequest: SwiftProtobuf.Me
 
 nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".VolunteerMonth"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}name\0\u{3}unit_code\0\u{1}activities\0\u{3}activity_hours\0\u{1}shifts\0\u{3}shift_hours\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}name\0\u{3}unit_code\0\u{1}activities\0\u{3}activity_hours\0\u{1}shifts\0\u{3}shift_hours\0\u{1}days\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -3773,6 +3797,7 @@ nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, Swif
       case 5: try { try decoder.decodeSingularDoubleField(value: &self.activityHours) }()
       case 6: try { try decoder.decodeSingularInt32Field(value: &self.shifts) }()
       case 7: try { try decoder.decodeSingularDoubleField(value: &self.shiftHours) }()
+      case 8: try { try decoder.decodeRepeatedMessageField(value: &self.days) }()
       default: break
       }
     }
@@ -3800,6 +3825,9 @@ nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, Swif
     if self.shiftHours.bitPattern != 0 {
       try visitor.visitSingularDoubleField(value: self.shiftHours, fieldNumber: 7)
     }
+    if !self.days.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.days, fieldNumber: 8)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -3807,6 +3835,57 @@ nonisolated extension Pingan_Duty_V1_VolunteerMonth: SwiftProtobuf.Message, Swif
     if lhs.volunteerID != rhs.volunteerID {return false}
     if lhs.name != rhs.name {return false}
     if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.activities != rhs.activities {return false}
+    if lhs.activityHours != rhs.activityHours {return false}
+    if lhs.shifts != rhs.shifts {return false}
+    if lhs.shiftHours != rhs.shiftHours {return false}
+    if lhs.days != rhs.days {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Duty_V1_ServiceDay: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ServiceDay"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}day\0\u{1}activities\0\u{3}activity_hours\0\u{1}shifts\0\u{3}shift_hours\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.day) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.activities) }()
+      case 3: try { try decoder.decodeSingularDoubleField(value: &self.activityHours) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.shifts) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self.shiftHours) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.day.isEmpty {
+      try visitor.visitSingularStringField(value: self.day, fieldNumber: 1)
+    }
+    if self.activities != 0 {
+      try visitor.visitSingularInt32Field(value: self.activities, fieldNumber: 2)
+    }
+    if self.activityHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.activityHours, fieldNumber: 3)
+    }
+    if self.shifts != 0 {
+      try visitor.visitSingularInt32Field(value: self.shifts, fieldNumber: 4)
+    }
+    if self.shiftHours.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.shiftHours, fieldNumber: 5)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Duty_V1_ServiceDay, rhs: Pingan_Duty_V1_ServiceDay) -> Bool {
+    if lhs.day != rhs.day {return false}
     if lhs.activities != rhs.activities {return false}
     if lhs.activityHours != rhs.activityHours {return false}
     if lhs.shifts != rhs.shifts {return false}
