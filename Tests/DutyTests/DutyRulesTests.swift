@@ -152,6 +152,29 @@ struct DutyRulesTests {
         #expect(weeks.map { Coverage.fullyCovered(lines, in: $0) } == [2, 1, 2])
     }
 
+    @Test("a rota's size is refused before any shift is built: at most 1,000 slots and 92 days")
+    func rotaSize() {
+        let from = CalendarDay(iso: "2010-05-01")!
+        let slot = Rota.Slot(volunteerID: 1, weekday: 1, starts: "08:00", ends: "09:00")
+        guard case .failure(let tooMany) = Rota.expand(Array(repeating: slot, count: Rota.maximumSlots + 1), from: from, to: from) else {
+            Issue.record("1,001 slots were accepted")
+            return
+        }
+        #expect(tooMany.rules.map(\.rule) == ["ROTA_SIZE"])
+        // Monday slots over a period without a Monday stand for no shift at all.
+        guard case .failure(let none) = Rota.expand([slot], from: from, to: CalendarDay(iso: "2010-05-02")!) else {
+            Issue.record("a rota of no shifts was accepted")
+            return
+        }
+        #expect(none.rules.map(\.rule) == ["ROTA_SIZE"])
+        let year = (0..<200).reduce(from) { day, _ in day.next }
+        guard case .failure(let long) = Rota.expand([slot], from: from, to: year) else {
+            Issue.record("200 days were accepted")
+            return
+        }
+        #expect(long.rules.map(\.rule) == ["ROTA_PERIOD"])
+    }
+
     @Test("the commendation: both thresholds, ranked by hours then activities then the lower id, whatever the input order; teams by hours per member")
     func commendationRanking() {
         func person(_ id: Int64, team: Int64?) -> DutyVolunteer {

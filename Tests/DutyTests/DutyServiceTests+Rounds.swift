@@ -92,8 +92,10 @@ extension DutyServiceTests {
         let denied = await Self.refusal { _ = try await fixture.client(.clerk, unit: "JC-001", clock: hand.clock).watchMissedCheckpoints(otherUnit).first { _ in true } }
         #expect(denied?.code == .permissionDenied)
         var tooOld = watch
-        tooOld.since = "2010-04-30 19:40"
-        let old = await Self.refusal { _ = try await client.watchMissedCheckpoints(tooOld).first { _ in true } }
-        #expect(old?.code == .invalidArgument && old?.message.hasPrefix("since:") == true)
+        for since in ["2010-04-30 19:40", "0001-01-01 00:00"] {
+            tooOld.since = since
+            let old = await Self.refusal { _ = try await client.watchMissedCheckpoints(tooOld).first { _ in true } }
+            #expect(old?.code == .invalidArgument && old?.message.hasPrefix("since:") == true, "\(since)")
+        }
     }
 }

@@ -28,8 +28,9 @@ public enum Rota {
         public var ends: LocalTime
     }
 
-    /// The longest period and the most shifts one rota may assign.
+    /// The longest period, the most slots and the most shifts one rota may have.
     public static let maximumDays = 92
+    public static let maximumSlots = 1_000
     public static let maximumShifts = 20_000
 
     /// The shifts of `slots` on every matching day from `from` to `to`, in time order, or every
@@ -43,6 +44,11 @@ public enum Rota {
             rules.append(BrokenRule(field: "to", rule: "ROTA_PERIOD", message: "the period runs from \(from) to \(to); it must be 1-\(maximumDays) days"))
         }
         if slots.isEmpty { rules.append(BrokenRule(field: "slots", rule: "SLOTS_REQUIRED", message: "a rota needs at least one slot")) }
+        // Refused before any slot is read: a flood of slots costs nothing but this count.
+        guard slots.count <= maximumSlots else {
+            return .failure(Refusal("rota", rules + [BrokenRule(field: "slots", rule: "ROTA_SIZE",
+                                                                message: "\(slots.count) slots; a rota has at most \(maximumSlots)")]))
+        }
         var times: [Int: (starts: Int, minutes: Int)] = [:]
         for (index, slot) in slots.enumerated() {
             let field = "slots[\(index)]"
@@ -58,17 +64,20 @@ public enum Rota {
         }
         guard rules.isEmpty else { return .failure(Refusal("rota", rules)) }
 
+        // The size from the weekdays alone, before any shift is built.
+        let perWeekday = Dictionary(grouping: slots, by: \.weekday).mapValues(\.count)
+        let size = days.reduce(0) { $0 + (perWeekday[$1.weekday] ?? 0) }
+        guard size > 0, size <= maximumShifts else {
+            return .failure(Refusal("rota", BrokenRule(field: "slots", rule: "ROTA_SIZE", message: "the rota stands for \(size) shifts; it must be 1-\(maximumShifts)")))
+        }
         var planned: [Planned] = []
+        planned.reserveCapacity(size)
         for day in days {
             for (index, slot) in slots.enumerated() where slot.weekday == day.weekday {
                 let time = times[index]!
                 let starts = LocalTime(day: day, minute: time.starts)!
                 planned.append(Planned(slot: index, volunteerID: slot.volunteerID, starts: starts, ends: starts.adding(minutes: time.minutes)))
             }
-        }
-        guard !planned.isEmpty, planned.count <= maximumShifts else {
-            return .failure(Refusal("rota", BrokenRule(field: "slots", rule: "ROTA_SIZE",
-                                                       message: "the rota stands for \(planned.count) shifts; it must be 1-\(maximumShifts)")))
         }
         planned.sort { ($0.starts, $0.slot) < ($1.starts, $1.slot) }
         // Within the rota: each volunteer's shifts in time order, each against the one before.

@@ -50,7 +50,8 @@ extension DutyService {
         let unit = try context.unitScope(asked: request.unitCode)
         let opened = clock.now()
         var from = request.since.isEmpty ? opened : try Self.time(request.since, field: "since")
-        guard from >= opened || from.minutes(until: opened) <= Self.watchLookBackMinutes else {
+        // The day test first: counting the minutes walks the days, and `since` may be years back.
+        guard from >= opened || (from.day >= opened.day.previous && from.minutes(until: opened) <= Self.watchLookBackMinutes) else {
             throw RPCError(.invalidArgument, "since: \(from) is more than 24 hours before now (\(opened)); ListRounds answers for older rounds")
         }
         while true {

@@ -249,11 +249,12 @@ public nonisolated struct Pingan_Duty_V1_AssignRotaRequest: Sendable {
 
   public var postCode: String = String()
 
-  /// "YYYY-MM-DD", inclusive, at most 92 days; at most 20,000 shifts in all.
+  /// "YYYY-MM-DD", inclusive, at most 92 days.
   public var from: String = String()
 
   public var to: String = String()
 
+  /// 1-1,000 slots.
   public var slots: [Pingan_Duty_V1_RotaSlot] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
