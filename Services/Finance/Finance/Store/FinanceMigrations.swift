@@ -9,6 +9,7 @@ enum FinanceMigrations {
         migrator.registerMigration("v1: audit log and idempotency keys", migrate: v1)
         migrator.registerMigration("v2: the ledger - accounts and immutable transfers", migrate: v2)
         migrator.registerMigration("v3: expense standards, and the rate each transfer used", migrate: v3)
+        migrator.registerMigration("v4: insignia and equipment stock", migrate: v4)
         return migrator
     }
 
@@ -140,6 +141,45 @@ enum FinanceMigrations {
             CREATE TRIGGER rates_no_delete BEFORE DELETE ON rates
                 BEGIN SELECT RAISE(ABORT, 'rates are never deleted'); END;
             ALTER TABLE transfers ADD COLUMN rate_id INTEGER REFERENCES rates(id);
+            """)
+    }
+
+    /// Insignia and equipment: immutable movements, and the stock per item and store room they
+    /// add up to, which a CHECK keeps from going below zero.
+    static func v4(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE stock (
+                item TEXT NOT NULL,
+                room TEXT NOT NULL,
+                on_hand INTEGER NOT NULL DEFAULT 0 CHECK (on_hand >= 0),
+                PRIMARY KEY (item, room)
+            );
+            CREATE TABLE stock_movements (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                item TEXT NOT NULL CHECK (item IN ('armband', 'vest', 't_shirt', 'badge', 'sun_hat', 'small_flag')),
+                room TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('purchase', 'issue', 'return', 'loss')),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                volunteer_id INTEGER,
+                team_id INTEGER,
+                transfer_id INTEGER REFERENCES transfers(id),
+                note TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                CHECK (kind != 'purchase' OR transfer_id IS NOT NULL),
+                CHECK (kind NOT IN ('issue', 'return') OR (volunteer_id IS NULL) != (team_id IS NULL))
+            );
+            CREATE INDEX stock_movements_volunteer ON stock_movements(volunteer_id) WHERE volunteer_id IS NOT NULL;
+            CREATE TRIGGER stock_movements_no_update BEFORE UPDATE ON stock_movements
+                BEGIN SELECT RAISE(ABORT, 'stock movements are immutable'); END;
+            CREATE TRIGGER stock_movements_no_delete BEFORE DELETE ON stock_movements
+                BEGIN SELECT RAISE(ABORT, 'stock movements are never deleted'); END;
+            CREATE TRIGGER stock_movements_apply AFTER INSERT ON stock_movements
+            BEGIN
+                INSERT OR IGNORE INTO stock (item, room, on_hand) VALUES (NEW.item, NEW.room, 0);
+                UPDATE stock SET on_hand = on_hand + (CASE WHEN NEW.kind IN ('purchase', 'return') THEN NEW.quantity ELSE -NEW.quantity END)
+                    WHERE item = NEW.item AND room = NEW.room;
+            END;
             """)
     }
 }
