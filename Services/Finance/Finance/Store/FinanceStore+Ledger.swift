@@ -137,9 +137,10 @@ extension FinanceStore {
         guard let credit = try account(db, code: draft.creditAccount) else {
             return .refused(rule: "CREDIT_ACCOUNT_NOT_FOUND", message: "no account \(draft.creditAccount)")
         }
-        if let existing = try Row.fetchOne(db, sql: """
+        let lookup = try db.cachedStatement(sql: """
             SELECT debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo, rate_id FROM transfers WHERE id = ?
-            """, arguments: [draft.id]) {
+            """)
+        if let existing = try Row.fetchOne(lookup, arguments: [draft.id]) {
             var expiresAt: String?
             if case .pending(let expiry) = draft.kind { expiresAt = expiry }
             let same = existing[0] == debit.id && existing[1] == credit.id && existing[2] == draft.amount.fen && existing[3] == draft.kind.column
@@ -181,10 +182,10 @@ extension FinanceStore {
             }
         }
         do {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO transfers (id, debit_account_id, credit_account_id, amount, kind, pending_id, expires_at, reverses_id, memo, actor, created_at, rate_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [draft.id, debit.id, credit.id, draft.amount.fen, draft.kind.column, draft.kind.pendingID, expiresAt, draft.reverses,
+                """).execute(arguments: [draft.id, debit.id, credit.id, draft.amount.fen, draft.kind.column, draft.kind.pendingID, expiresAt, draft.reverses,
                                  draft.memo, actor, now, draft.rateID])
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
             // The accounts' CHECKs: the only constraint left that the checks above do not cover.
@@ -223,17 +224,23 @@ extension FinanceStore {
         }
     }
 
+    /// One account by code, through a cached statement: every transfer looks up two.
     static func account(_ db: Database, code: String) throws -> AccountRecord? {
-        try accounts(db, where: "code = ?", [code]).first
+        let statement = try db.cachedStatement(sql: """
+            SELECT id, code, name, kind, flags, debits_posted, credits_posted, debits_pending, credits_pending FROM accounts WHERE code = ?
+            """)
+        return try Row.fetchOne(statement, arguments: [code]).map(record)
     }
 
     static func accounts(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [AccountRecord] {
         try Row.fetchAll(db, sql: """
             SELECT id, code, name, kind, flags, debits_posted, credits_posted, debits_pending, credits_pending FROM accounts WHERE \(condition) ORDER BY code
-            """, arguments: arguments).map { row in
-            AccountRecord(id: row[0], code: row[1], name: row[2], kind: row[3], limit: AccountRecord.Limit(rawValue: row[4]) ?? .none,
-                          debitsPosted: Money(fen: row[5]), creditsPosted: Money(fen: row[6]), debitsPending: Money(fen: row[7]),
-                          creditsPending: Money(fen: row[8]))
-        }
+            """, arguments: arguments).map(record)
+    }
+
+    static func record(_ row: Row) -> AccountRecord {
+        AccountRecord(id: row[0], code: row[1], name: row[2], kind: row[3], limit: AccountRecord.Limit(rawValue: row[4]) ?? .none,
+                      debitsPosted: Money(fen: row[5]), creditsPosted: Money(fen: row[6]), debitsPending: Money(fen: row[7]),
+                      creditsPending: Money(fen: row[8]))
     }
 }
