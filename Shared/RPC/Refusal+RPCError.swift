@@ -5,7 +5,8 @@ extension Refusal: RPCErrorConvertible {
     /// kinds, and a message that names the first few.
     public var rpcError: RPCError {
         let violations = rules.map {
-            ErrorDetails.FieldViolation(field: RPCError.snakeCase($0.field), rule: $0.rule, description: $0.message)
+            ErrorDetails.FieldViolation(field: RPCError.snakeCase(String($0.field.prefix(Self.longestText))), rule: $0.rule,
+                                        description: String($0.message.prefix(Self.longestText)))
         }
         let shown = violations.prefix(Self.rulesInMessage).map { "\($0.field): \($0.description)" }.joined(separator: "; ")
         let more = violations.count > Self.rulesInMessage ? " (and \(violations.count - Self.rulesInMessage) more in the details)" : ""
@@ -15,6 +16,9 @@ extension Refusal: RPCErrorConvertible {
 
     /// How many broken rules the message names; the details carry all of them.
     static let rulesInMessage = 5
+    /// The longest field or description a violation carries: a rule's message may quote what
+    /// the caller sent, and a peer must not get its megabytes echoed back (or logged).
+    static let longestText = 1_000
 
     /// `ENROLLMENT_REFUSED`, from the subject.
     var reason: String {

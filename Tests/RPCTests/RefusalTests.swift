@@ -83,4 +83,21 @@ struct LargeRefusalTests {
         #expect(error.message.hasSuffix("(\(600 - listed.count) more not listed: a status carries at most \(limit) bytes)"))
         #expect(error.details?.reason == "BATCH_REFUSED")
     }
+
+    @Test("a rule that quotes a megabyte of the caller's input is answered with at most 1,000 characters of it; so are the choice errors")
+    func callerTextIsBounded() throws {
+        let flood = String(repeating: "x", count: 1_000_000)
+        let error = Refusal("post", BrokenRule(field: "place", rule: "PLACE", message: "'\(flood)' is too long")).rpcError
+        #expect(error.details?.fieldViolations.first?.description.count == 1_000)
+        #expect(error.message.count < 1_200)
+        enum Colour: String, CaseIterable { case red, green }
+        #expect(try RPCError.choice("red", field: "colour", as: Colour.self) == .red)
+        #expect {
+            _ = try RPCError.choice(flood, field: "colour", as: Colour.self)
+        } throws: { error in
+            let error = error as? RPCError
+            return error?.code == .invalidArgument && error?.message == "colour: '\(String(repeating: "x", count: 32))' is not one of red, green"
+        }
+    }
 }
+

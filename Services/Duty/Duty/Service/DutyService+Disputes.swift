@@ -10,9 +10,7 @@ extension DutyService {
     func openDispute(_ request: Pingan_Duty_V1_OpenDisputeRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_Dispute {
         let idempotency = try IdempotencyKey(context, request)
         guard let unit = try context.unitScope(asked: request.unitCode) else { throw RPCError(.invalidArgument, "unit_code: required") }
-        guard let kind = DisputeKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(DisputeKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: DisputeKind.self)
         guard let day = try Self.day(request.openedOn, field: "opened_on") else { throw RPCError(.invalidArgument, "opened_on: required") }
         if request.mediatorVolunteerID != 0 {
             let mediator = try await registryVolunteer(request.mediatorVolunteerID, context)
@@ -28,9 +26,7 @@ extension DutyService {
     }
 
     func advanceDispute(_ request: Pingan_Duty_V1_AdvanceDisputeRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_Dispute {
-        guard let action = DisputeAction(rawValue: request.action) else {
-            throw RPCError(.invalidArgument, "action: '\(request.action.prefix(32))' is not one of \(DisputeAction.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let action = try RPCError.choice(request.action, field: "action", as: DisputeAction.self)
         guard let day = try Self.day(request.on, field: "on") else { throw RPCError(.invalidArgument, "on: required") }
         guard let dispute = try await store.advanceDispute(id: request.id, action: action, on: day, note: request.note, referredTo: request.referredTo,
                                                            scope: context.caller?.unitScope, actor: context.actor, requestID: context.requestID) else {

@@ -33,9 +33,7 @@ extension DutyService {
 
     func recordAssistance(_ request: Pingan_Duty_V1_RecordAssistanceRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_Assistance {
         let idempotency = try IdempotencyKey(context, request)
-        guard let kind = AssistanceKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(AssistanceKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: AssistanceKind.self)
         guard let day = try Self.day(request.day, field: "day") else { throw RPCError(.invalidArgument, "day: required") }
         let volunteer = try await registryVolunteer(request.volunteerID, context)
         guard let record = try await store.recordAssistance(keyPersonID: request.keyPersonID, volunteerID: volunteer.id, day: day, kind: kind,

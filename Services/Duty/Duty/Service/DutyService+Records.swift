@@ -35,9 +35,7 @@ extension DutyService {
     func reportHazard(_ request: Pingan_Duty_V1_ReportHazardRequest, _ context: ServerContext) async throws -> Pingan_Duty_V1_Hazard {
         let idempotency = try IdempotencyKey(context, request)
         guard let unit = try context.unitScope(asked: request.unitCode) else { throw RPCError(.invalidArgument, "unit_code: required") }
-        guard let kind = HazardKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(HazardKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: HazardKind.self)
         guard let day = try Self.day(request.reportedOn, field: "reported_on") else { throw RPCError(.invalidArgument, "reported_on: required") }
         let hazard = try await store.reportHazard(kind: kind, unitCode: unit, place: request.place, description: request.description_p,
                                                   reportedBy: request.reportedBy == 0 ? nil : request.reportedBy, on: day,

@@ -38,18 +38,14 @@ public struct FinanceService: RPCService {
     }
 
     func openFunder(_ request: Pingan_Finance_V1_OpenFunderRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_Account {
-        guard let kind = FunderKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(FunderKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: FunderKind.self)
         guard !request.name.trimmed.isEmpty, request.name.count <= 100 else { throw RPCError(.invalidArgument, "name: must be 1-100 characters") }
         return Self.message(try await store.openFunder(code: request.code, name: request.name.trimmed, kind: kind, actor: context.actor,
                                                        requestID: context.requestID))
     }
 
     func grant(_ request: Pingan_Finance_V1_GrantRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_TransferOutcome {
-        guard let category = BudgetCategory(rawValue: request.category) else {
-            throw RPCError(.invalidArgument, "category: '\(request.category.prefix(32))' is not one of \(BudgetCategory.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let category = try RPCError.choice(request.category, field: "category", as: BudgetCategory.self)
         guard request.transferID > 0 else { throw RPCError(.invalidArgument, "transfer_id: must be above 0") }
         let outcome = try await store.grant(Money(fen: request.amountFen), funder: request.funder, year: Int(request.year), category: category,
                                             transferID: request.transferID, memo: request.memo, actor: context.actor, requestID: context.requestID)
@@ -57,9 +53,7 @@ public struct FinanceService: RPCService {
     }
 
     func addRate(_ request: Pingan_Finance_V1_AddRateRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_Rate {
-        guard let kind = RateKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(RateKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: RateKind.self)
         guard let day = CalendarDay(iso: request.validFrom) else {
             throw RPCError(.invalidArgument, "valid_from: '\(request.validFrom.prefix(32))' is not a date (YYYY-MM-DD)")
         }
@@ -68,9 +62,7 @@ public struct FinanceService: RPCService {
     }
 
     func getRate(_ request: Pingan_Finance_V1_GetRateRequest) async throws -> Pingan_Finance_V1_Rate {
-        guard let kind = RateKind(rawValue: request.kind) else {
-            throw RPCError(.invalidArgument, "kind: '\(request.kind.prefix(32))' is not one of \(RateKind.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let kind = try RPCError.choice(request.kind, field: "kind", as: RateKind.self)
         guard let day = CalendarDay(iso: request.on) else { throw RPCError(.invalidArgument, "on: '\(request.on.prefix(32))' is not a date (YYYY-MM-DD)") }
         guard let rate = try await store.rate(kind, on: day) else {
             throw RPCError(.notFound, "kind: no \(kind.rawValue) standard is in force on \(day)")

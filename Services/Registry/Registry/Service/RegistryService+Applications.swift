@@ -17,7 +17,7 @@ extension RegistryService {
         }
         let applicant = try Self.applicant(request)
         guard let day = CalendarDay(iso: request.appliedOn) else {
-            throw RPCError(.invalidArgument, "applied_on: '\(request.appliedOn)' is not a date (YYYY-MM-DD)")
+            throw RPCError(.invalidArgument, "applied_on: '\(request.appliedOn.prefix(32))' is not a date (YYYY-MM-DD)")
         }
         let idempotency = try idempotency(context, request)
         let id = try await store.submitApplication(
@@ -37,7 +37,7 @@ extension RegistryService {
         case "reinstate": .reinstate
         case "withdraw": .withdraw(reason: reason)
         default: throw RPCError(.invalidArgument,
-            "decision: '\(request.decision)' is not one of committee_accept, committee_reject, office_approve, office_reject, suspend, reinstate, withdraw")
+            "decision: '\(request.decision.prefix(32))' is not one of committee_accept, committee_reject, office_approve, office_reject, suspend, reinstate, withdraw")
         }
         let decider: Decider = context.caller?.role == .admin ? .office : .unitClerk
         let scope = context.caller?.role == .admin ? nil : context.caller?.unitScope
@@ -60,11 +60,11 @@ extension RegistryService {
 
     static func applicant(_ request: Pingan_Registry_V1_SubmitApplicationRequest) throws -> Applicant {
         guard let birth = CalendarDay(iso: request.birthDate) else {
-            throw RPCError(.invalidArgument, "birth_date: '\(request.birthDate)' is not a date (YYYY-MM-DD)")
+            throw RPCError(.invalidArgument, "birth_date: '\(request.birthDate.prefix(32))' is not a date (YYYY-MM-DD)")
         }
         func since() throws -> CalendarDay {
             guard let day = CalendarDay(iso: request.residentSince) else {
-                throw RPCError(.invalidArgument, "resident_since: '\(request.residentSince)' is not a date (YYYY-MM-DD); it is required for \(request.residency)")
+                throw RPCError(.invalidArgument, "resident_since: '\(request.residentSince.prefix(32))' is not a date (YYYY-MM-DD); it is required for \(request.residency)")
             }
             return day
         }
@@ -72,7 +72,7 @@ extension RegistryService {
         case "shanghai_household": .shanghaiHousehold
         case "other_province": .otherProvince(since: try since())
         case "foreign": .foreign(since: try since())
-        default: throw RPCError(.invalidArgument, "residency: '\(request.residency)' is not one of shanghai_household, other_province, foreign")
+        default: throw RPCError(.invalidArgument, "residency: '\(request.residency.prefix(32))' is not one of shanghai_household, other_province, foreign")
         }
         let identity: Applicant.Identity = request.idNumber.isEmpty
             ? .passport(number: request.passportNumber, country: request.passportCountry)

@@ -6,10 +6,7 @@ extension RegistryService {
     func searchVolunteers(_ request: Pingan_Registry_V1_SearchVolunteersRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_VolunteerPage {
         var status: VolunteerStatus?
         if !request.status.isEmpty {
-            guard let parsed = VolunteerStatus(rawValue: request.status) else {
-                throw RPCError(.invalidArgument, "status: '\(request.status)' is not one of \(VolunteerStatus.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            status = parsed
+            status = try RPCError.choice(request.status, field: "status", as: VolunteerStatus.self)
         }
         let pageSize = request.pageSize == 0 ? VolunteerSearch.defaultPageSize : Int(request.pageSize)
         var search = VolunteerSearch(

@@ -27,9 +27,7 @@ extension RegistryService {
     }
 
     func assignStaffRole(_ request: Pingan_Registry_V1_AssignStaffRoleRequest, _ context: ServerContext) async throws -> Pingan_Registry_V1_StaffAssignment {
-        guard let role = StaffRole(rawValue: request.role) else {
-            throw RPCError(.invalidArgument, "role: '\(request.role)' is not one of \(StaffRole.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
+        let role = try RPCError.choice(request.role, field: "role", as: StaffRole.self)
         let idempotency = try idempotency(context, request)
         return Self.message(try await store.assignStaffRole(
             unitCode: request.unitCode, personName: request.personName, role: role, actor: context.actor,

@@ -79,9 +79,7 @@ public struct RegistryService: RPCService {
                 throw RPCError(.invalidArgument, "units[\(index)].code: must be 1-32 characters")
             }
             guard !unit.name.isEmpty else { throw RPCError(.invalidArgument, "units[\(index)].name: must not be empty") }
-            guard let kind = OrgUnit.Kind(rawValue: unit.kind) else {
-                throw RPCError(.invalidArgument, "units[\(index)].kind: '\(unit.kind)' is not one of \(OrgUnit.Kind.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
+            let kind = try RPCError.choice(unit.kind, field: "units[\(index)].kind", as: OrgUnit.Kind.self)
             return OrgUnit(code: unit.code, name: unit.name, kind: kind, parentCode: unit.parentCode.isEmpty ? nil : unit.parentCode,
                            responsible: unit.responsible.isEmpty ? nil : unit.responsible)
         }

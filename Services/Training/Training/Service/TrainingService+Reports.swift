@@ -31,7 +31,7 @@ extension TrainingService {
 
     func listOverdue(_ request: Pingan_Training_V1_ListOverdueRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_OverdueList {
         guard let course = try await store.course(id: request.courseID) else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
-        guard let day = CalendarDay(iso: request.on) else { throw RPCError(.invalidArgument, "on: '\(request.on)' is not a date (YYYY-MM-DD)") }
+        guard let day = CalendarDay(iso: request.on) else { throw RPCError(.invalidArgument, "on: '\(request.on.prefix(32))' is not a date (YYYY-MM-DD)") }
         var answer = Pingan_Training_V1_OverdueList()
         answer.deadline = course.deadline.description
         guard day > course.deadline else { return answer }

@@ -163,7 +163,7 @@ public struct TrainingService: RPCService {
 
     func recordAssessment(_ request: Pingan_Training_V1_RecordAssessmentRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_CourseStatus {
         guard let day = CalendarDay(iso: request.assessedOn) else {
-            throw RPCError(.invalidArgument, "assessed_on: '\(request.assessedOn)' is not a date (YYYY-MM-DD)")
+            throw RPCError(.invalidArgument, "assessed_on: '\(request.assessedOn.prefix(32))' is not a date (YYYY-MM-DD)")
         }
         let result = try await store.recordAssessment(
             courseID: request.courseID, volunteerID: request.volunteerID, passed: request.passed, on: day,
@@ -173,7 +173,7 @@ public struct TrainingService: RPCService {
     }
 
     func qualifications(ids: [Int64], project: String, on text: String) async throws -> [Pingan_Training_V1_Qualification] {
-        guard let day = CalendarDay(iso: text) else { throw RPCError(.invalidArgument, "on: '\(text)' is not a date (YYYY-MM-DD)") }
+        guard let day = CalendarDay(iso: text) else { throw RPCError(.invalidArgument, "on: '\(text.prefix(32))' is not a date (YYYY-MM-DD)") }
         guard !project.isEmpty else { throw RPCError(.invalidArgument, "project: must not be empty") }
         let courses = try await store.courses()
         let records = try await store.records(volunteerIDs: ids)
