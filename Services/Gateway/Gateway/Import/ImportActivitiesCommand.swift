@@ -27,7 +27,7 @@ struct ImportActivitiesCommand: AsyncParsableCommand {
                 throw GatewayExit.usage("\(file): \(error)")
             }
             var request = Pingan_Duty_V1_RecordActivitiesRequest()
-            var problems: [(line: Int, field: String, message: String)] = []
+            var problems: [ImportFile.Problem] = []
             for record in records.dropFirst() {
                 func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
                 var row = Pingan_Duty_V1_RecordActivityRequest()
@@ -43,19 +43,10 @@ struct ImportActivitiesCommand: AsyncParsableCommand {
                 row.note = value("note")
                 request.rows.append(row)
             }
-            guard problems.isEmpty else {
-                gateway.print(Report(command: "import activities", sections: [Section(id: "import.errors", title: Text("错误行", "Rows refused"), table: Table(
-                    columns: ImportFile.errorColumns, rows: problems.map { [.int($0.line), .text($0.field), .text("FORMAT"), .text($0.message)] }))]))
-                throw GatewayExit.refused(Text("文件有错误，未导入任何记录", "the file has bad rows, nothing recorded")(gateway.language))
-            }
+            guard problems.isEmpty else { try ImportFile.refuse(problems, command: "import activities", gateway) }
             let key = try idempotencyKey ?? ContentBatchID.make(prefix: "activities", parts: [], contents: ImportFile.contents(file))
-            let result: Pingan_Duty_V1_ActivitiesResult
-            do {
-                result = try await gateway.duty().recordActivities(request, options: gateway.options(idempotencyKey: key))
-            } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
-                gateway.print(Report(command: "import activities", sections: [Section(
-                    id: "import.errors", title: Text("错误行", "Rows refused"), table: ImportFile.violationTable(error, lines: records.dropFirst().map(\.line)))]))
-                throw GatewayExit.refused(Text("活动表被拒，未导入任何记录", "sheet refused, nothing recorded")(gateway.language) + ": \(error.message)")
+            let result = try await ImportFile.send(command: "import activities", lines: records.dropFirst().map(\.line), gateway) {
+                try await gateway.duty().recordActivities(request, options: gateway.options(idempotencyKey: key))
             }
             gateway.print(Report(command: "import activities", sections: [Section(id: "import.activities", title: Text("导入结果", "Imported"), fields: [
                 Field("recorded", Text("记录条数", "Activities recorded"), .int(result.recorded)),

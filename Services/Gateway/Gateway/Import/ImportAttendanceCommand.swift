@@ -29,7 +29,7 @@ struct ImportAttendanceCommand: AsyncParsableCommand {
             }
             var request = Pingan_Training_V1_RecordAttendanceRequest()
             request.sessionID = session
-            var problems: [(line: Int, field: String, message: String)] = []
+            var problems: [ImportFile.Problem] = []
             for record in records.dropFirst() {
                 func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
                 var row = Pingan_Training_V1_AttendanceRow()
@@ -47,19 +47,9 @@ struct ImportAttendanceCommand: AsyncParsableCommand {
                 }
                 request.rows.append(row)
             }
-            guard problems.isEmpty else {
-                gateway.print(Report(command: "import attendance", sections: [Section(id: "import.errors", title: Text("错误行", "Rows refused"), table: Table(
-                    columns: ImportFile.errorColumns, rows: problems.map { [.int($0.line), .text($0.field), .text("FORMAT"), .text($0.message)] }))]))
-                throw GatewayExit.refused(Text("文件有错误，未导入任何记录", "the file has bad rows, nothing recorded")(gateway.language))
-            }
-            let lines = records.dropFirst().map(\.line)
-            let result: Pingan_Training_V1_AttendanceResult
-            do {
-                result = try await gateway.training().recordAttendance(request, options: gateway.options)
-            } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
-                gateway.print(Report(command: "import attendance", sections: [Section(
-                    id: "import.errors", title: Text("错误行", "Rows refused"), table: ImportFile.violationTable(error, lines: lines))]))
-                throw GatewayExit.refused(Text("签到表被拒，未导入任何记录", "sheet refused, nothing recorded")(gateway.language) + ": \(error.message)")
+            guard problems.isEmpty else { try ImportFile.refuse(problems, command: "import attendance", gateway) }
+            let result = try await ImportFile.send(command: "import attendance", lines: records.dropFirst().map(\.line), gateway) {
+                try await gateway.training().recordAttendance(request, options: gateway.options)
             }
             gateway.print(Report(command: "import attendance", sections: [Section(id: "import.attendance", title: Text("导入结果", "Imported"), fields: [
                 Field("recorded", Text("记录行数", "Rows recorded"), .int(result.recorded)),

@@ -27,6 +27,31 @@ enum ImportFile {
         return records
     }
 
+    /// A bad row of the file itself, found before anything is sent.
+    typealias Problem = (line: Int, field: String, message: String)
+
+    /// Prints the file's bad rows and refuses the command: nothing was sent.
+    static func refuse(_ problems: [Problem], command: String, _ gateway: GatewaySession) throws -> Never {
+        gateway.print(Report(command: command, sections: [Section(id: "import.errors", title: Text("错误行", "Rows refused"), table: Table(
+            columns: errorColumns, rows: problems.map { [.int($0.line), .text($0.field), .text("FORMAT"), .text($0.message)] }))]))
+        throw GatewayExit.refused(Text("文件有错误，未导入任何记录", "the file has bad rows, nothing imported")(gateway.language))
+    }
+
+    /// Sends the file's rows; a refusal listing rows is printed at their lines in the file
+    /// (`lines[i]` for the request's row i, counted as the service counts them), and refuses
+    /// the command: the service took none of them.
+    static func send<Answer>(command: String, lines: [Int], array: String = "rows", firstIndex: Int = 1, _ gateway: GatewaySession,
+                             _ call: () async throws -> Answer) async throws -> Answer {
+        do {
+            return try await call()
+        } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
+            gateway.print(Report(command: command, sections: [Section(
+                id: "import.errors", title: Text("错误行", "Rows refused"),
+                table: violationTable(error, lines: lines, array: array, firstIndex: firstIndex))]))
+            throw GatewayExit.refused(Text("被拒，未导入任何记录", "refused, nothing imported")(gateway.language) + ": \(error.message)")
+        }
+    }
+
     static let errorColumns: [Table.Column] = [
         .init("line", Text("行号", "Line")), .init("field", Text("字段", "Field")), .init("rule", Text("规则", "Rule")), .init("message", Text("原因", "Reason")),
     ]

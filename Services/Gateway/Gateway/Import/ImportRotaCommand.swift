@@ -46,7 +46,7 @@ struct ImportRotaCommand: AsyncParsableCommand {
             request.postCode = post
             request.from = from
             request.to = to
-            var problems: [(line: Int, field: String, message: String)] = []
+            var problems: [ImportFile.Problem] = []
             for record in records.dropFirst() {
                 func value(_ key: String) -> String { columns[key].flatMap { $0 < record.fields.count ? record.fields[$0].trimmed : nil } ?? "" }
                 var slot = Pingan_Duty_V1_RotaSlot()
@@ -63,20 +63,10 @@ struct ImportRotaCommand: AsyncParsableCommand {
                 slot.ends = value("ends")
                 request.slots.append(slot)
             }
-            guard problems.isEmpty else {
-                gateway.print(Report(command: "import rota", sections: [Section(id: "import.errors", title: Text("错误行", "Rows refused"), table: Table(
-                    columns: ImportFile.errorColumns, rows: problems.map { [.int($0.line), .text($0.field), .text("FORMAT"), .text($0.message)] }))]))
-                throw GatewayExit.refused(Text("文件有错误，未排任何班次", "the file has bad rows, nothing assigned")(gateway.language))
-            }
+            guard problems.isEmpty else { try ImportFile.refuse(problems, command: "import rota", gateway) }
             let key = try idempotencyKey ?? ContentBatchID.make(prefix: "rota", parts: [post, from, to], contents: ImportFile.contents(file))
-            let lines = records.dropFirst().map(\.line)
-            let result: Pingan_Duty_V1_RotaResult
-            do {
-                result = try await gateway.duty().assignRota(request, options: gateway.options(idempotencyKey: key))
-            } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
-                gateway.print(Report(command: "import rota", sections: [Section(
-                    id: "import.errors", title: Text("错误行", "Rows refused"), table: ImportFile.violationTable(error, lines: lines, array: "slots", firstIndex: 0))]))
-                throw GatewayExit.refused(Text("排班被拒，未排任何班次", "rota refused, nothing assigned")(gateway.language) + ": \(error.message)")
+            let result = try await ImportFile.send(command: "import rota", lines: records.dropFirst().map(\.line), array: "slots", firstIndex: 0, gateway) {
+                try await gateway.duty().assignRota(request, options: gateway.options(idempotencyKey: key))
             }
             gateway.print(Report(command: "import rota", sections: [Section(id: "import.rota", title: Text("排班结果", "Assigned"), fields: [
                 Field("post", Text("岗位", "Post"), .text(result.postCode)), Field("assigned", Text("班次数", "Shifts"), .int(result.assigned)),
