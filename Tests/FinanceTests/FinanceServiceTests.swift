@@ -38,6 +38,10 @@ struct FinanceServiceTests {
         grant.transferID = 1
         #expect(try await finance.grant(grant).result == "created")
         #expect(try await finance.grant(grant).result == "exists")
+        var long = grant
+        long.transferID = 2
+        long.memo = String(repeating: "预", count: 201)
+        #expect(await Self.refusal { _ = try await finance.grant(long) }?.code == .invalidArgument, "a memo is bounded like a transfer's")
 
         var rate = Pingan_Finance_V1_AddRateRequest()
         rate.kind = "activity_subsidy"

@@ -47,6 +47,7 @@ public struct FinanceService: RPCService {
     func grant(_ request: Pingan_Finance_V1_GrantRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_TransferOutcome {
         let category = try RPCError.choice(request.category, field: "category", as: BudgetCategory.self)
         guard request.transferID > 0 else { throw RPCError(.invalidArgument, "transfer_id: must be above 0") }
+        guard request.memo.count <= 200 else { throw RPCError(.invalidArgument, "memo: at most 200 characters") }
         let outcome = try await store.grant(Money(fen: request.amountFen), funder: request.funder, year: Int(request.year), category: category,
                                             transferID: request.transferID, memo: request.memo, actor: context.actor, requestID: context.requestID)
         return Self.message(outcome, id: request.transferID)
