@@ -47,23 +47,9 @@ extension DutyStore {
 
     /// The rounds of a volunteer's or a post's patrol shifts overlapping the days, in `scope`.
     public func rounds(volunteerID: Int64?, postCode: String?, from: CalendarDay, to: CalendarDay, scope: String?) async throws -> [RoundRecord] {
-        try await writer.read { db in
-            var conditions = ["p.project = 'patrol'", "s.status = 'assigned'", "s.ends_at > ?", "s.starts_at < ?"]
-            var arguments: StatementArguments = ["\(from) 00:00", "\(to.next) 00:00"]
-            if let volunteerID {
-                conditions.append("s.volunteer_id = ?")
-                arguments += [volunteerID]
-            }
-            if let postCode {
-                conditions.append("p.code = ?")
-                arguments += [postCode]
-            }
-            if let scope {
-                conditions.append("p.unit_code = ?")
-                arguments += [scope]
-            }
-            return try Self.rounds(db, of: Self.shifts(db, where: conditions.joined(separator: " AND "), arguments))
-        }
+        let (condition, arguments) = Self.shiftFilter(volunteerID: volunteerID, postCode: postCode, from: from, to: to, scope: scope,
+                                                      also: ["p.project = 'patrol'", "s.status = 'assigned'"])
+        return try await writer.read { db in try Self.rounds(db, of: Self.shifts(db, where: condition, arguments)) }
     }
 
     /// The rounds that may have a checkpoint whose grace ends in [`after`, `before`): patrol

@@ -61,27 +61,25 @@ extension DutyStore {
     /// Shifts of a volunteer or of a post, overlapping the days from `from` to `to` (either
     /// bound may be nil), in time order.
     public func shifts(volunteerID: Int64?, postCode: String?, from: CalendarDay?, to: CalendarDay?) async throws -> [ShiftRecord] {
-        try await writer.read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let volunteerID {
-                conditions.append("s.volunteer_id = ?")
-                arguments += [volunteerID]
-            }
-            if let postCode {
-                conditions.append("p.code = ?")
-                arguments += [postCode]
-            }
-            if let from {
-                conditions.append("s.ends_at > ?")
-                arguments += ["\(from) 00:00"]
-            }
-            if let to {
-                conditions.append("s.starts_at < ?")
-                arguments += ["\(to.next) 00:00"]
-            }
-            return try Self.shifts(db, where: conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND "), arguments)
+        let (condition, arguments) = Self.shiftFilter(volunteerID: volunteerID, postCode: postCode, from: from, to: to)
+        return try await writer.read { db in try Self.shifts(db, where: condition, arguments) }
+    }
+
+    /// The SQL condition on `s` (shifts) and `p` (posts) for a volunteer's or a post's shifts
+    /// overlapping the days from `from` to `to`, in `scope`; nil leaves a part out.
+    static func shiftFilter(volunteerID: Int64?, postCode: String?, from: CalendarDay?, to: CalendarDay?, scope: String? = nil,
+                            also extra: [String] = []) -> (String, StatementArguments) {
+        var conditions = extra
+        var arguments: StatementArguments = []
+        let parts: [(String, (any DatabaseValueConvertible)?)] = [
+            ("s.volunteer_id = ?", volunteerID), ("p.code = ?", postCode), ("s.ends_at > ?", from.map { "\($0) 00:00" }),
+            ("s.starts_at < ?", to.map { "\($0.next) 00:00" }), ("p.unit_code = ?", scope),
+        ]
+        for case let (condition, value?) in parts {
+            conditions.append(condition)
+            arguments += [value]
         }
+        return (conditions.isEmpty ? "1 = 1" : conditions.joined(separator: " AND "), arguments)
     }
 
     /// The units whose patrol posts had an assigned shift on each day of the period.
