@@ -13,7 +13,7 @@ let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
     ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
     ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts"]),
-    ("Finance", ["PinganCampaign", "PinganFinanceContracts"]),
+    ("Finance", ["PinganCampaign", "PinganFinanceContracts", "PinganDutyContracts"]),
 ]
 
 /// What every service library and executable is built on.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A moment on the campaign's local clock (Asia/Shanghai) to the minute: when a training
 /// session or a duty shift starts or ends. Written "YYYY-MM-DD HH:MM", which also sorts as text.
 public struct LocalTime: Sendable, Hashable, Comparable, CustomStringConvertible {
@@ -56,5 +58,15 @@ extension LocalTime {
     /// True if [a, b) and [c, d) share a minute: touching ends do not overlap.
     public static func overlap(_ a: (LocalTime, LocalTime), _ b: (LocalTime, LocalTime)) -> Bool {
         a.0 < b.1 && b.0 < a.1
+    }
+}
+
+extension LocalTime {
+    /// The wall clock in Asia/Shanghai to the minute, whatever the machine's zone.
+    public static func shanghaiNow() -> LocalTime {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
+        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
+        return LocalTime(day: CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)!, minute: parts.hour! * 60 + parts.minute!)!
     }
 }

@@ -9,7 +9,8 @@ public enum ServiceCatalog {
                      peers: [.registry]),
         ServiceEntry(name: .duty, defaultPort: 7403, summary: "projects, posts and routes, shifts, activities, hazards, disputes",
                      peers: [.registry, .training]),
-        ServiceEntry(name: .finance, defaultPort: 7404, summary: "funders, budgets, the ledger, equipment, allowances"),
+        ServiceEntry(name: .finance, defaultPort: 7404, summary: "funders, budgets, the ledger, equipment, allowances",
+                     peers: [.duty]),
     ]
 
     /// The entry of `name`; every `ServiceName` constant has one.

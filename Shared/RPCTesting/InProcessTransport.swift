@@ -116,12 +116,12 @@ extension InProcessTransport {
     /// identity, called as that identity: `role`, scoped to `unit` if given. Refused calls go to
     /// `denials` when given, as the host sends them to the service's audit log.
     public static func serving(
-        _ services: [any RPCService], as role: Role, unit: String? = nil, denials: (any DenialRecorder)? = nil
+        _ services: [any RPCService], as role: Role, unit: String? = nil, person: String? = nil, denials: (any DenialRecorder)? = nil
     ) -> InProcessTransport {
         var router = Router()
         for service in services { service.register(with: &router) }
         if let denials { router.denials.recordDenials(with: denials) }
-        let name = "tester-\(role.rawValue)-\(unit ?? "town")"
+        let name = person ?? "tester-\(role.rawValue)-\(unit ?? "town")"
         var list = AccessControlList()
         // A fixed, valid entry: the add cannot fail.
         try? list.add(match: "cn:\(name)", caller: Caller(role: role, unitScope: unit, matchedBy: "cn:\(name)"))

@@ -9,7 +9,7 @@ import Testing
 @Suite("Finance service")
 struct FinanceServiceTests {
     static func client(_ store: FinanceStore, _ role: Role) -> FinanceClient {
-        FinanceClient(InProcessTransport.serving([FinanceService(store: store)], as: role))
+        FinanceClient(InProcessTransport.serving([FinanceService(store: store, months: ServedMonthTable([:]))], as: role))
     }
 
     static func refusal(_ body: () async throws -> Void) async -> RPCError? {

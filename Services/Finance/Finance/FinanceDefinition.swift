@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import PinganCatalog
+import PinganDutyContracts
 import PinganRPC
 import PinganServiceKit
 
@@ -11,7 +12,8 @@ public enum FinanceDefinition: ServiceDefinition {
 
     public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try FinanceStore.open(path: settings.database)
-        return ServiceParts(services: [FinanceService(store: store)], store: store.handle)
+        let months = DutyServedMonths(duty: DutyClient(peers.transport(.duty)))
+        return ServiceParts(services: [FinanceService(store: store, months: months)], store: store.handle)
     }
 }
 

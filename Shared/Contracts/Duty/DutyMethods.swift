@@ -29,7 +29,7 @@ public enum DutyMethods {
         service: service, method: "WatchMissedCheckpoints", kind: .serverStreaming, isIdempotent: true,
         access: .only(.admin, .auditor, .coordinator, .clerk))
     public static let streamMonthService = MethodDescriptor(
-        service: service, method: "StreamMonthService", kind: .serverStreaming, isIdempotent: true, access: .only(.finance, .admin, .auditor))
+        service: service, method: "StreamMonthService", kind: .serverStreaming, isIdempotent: true, access: .only(.finance, .admin, .auditor, .service))
     public static let getCommendation = MethodDescriptor(service: service, method: "GetCommendation", isIdempotent: true, access: .anyRole)
     // Disputes and key persons: personal and sensitive; no clerk, auditor or service reads them.
     public static let openDispute = MethodDescriptor(service: service, method: "OpenDispute", access: .only(.admin, .coordinator))

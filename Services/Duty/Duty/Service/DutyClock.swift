@@ -1,4 +1,3 @@
-import Foundation
 import PinganCampaign
 
 /// Duty's "now" on the campaign clock, and how often the missed-checkpoint stream looks again.
@@ -14,10 +13,5 @@ public struct DutyClock: Sendable {
 
     /// The wall clock in Asia/Shanghai, whatever the machine's zone; the stream looks every 5 s
     /// (a checkpoint is judged to the minute).
-    public static let shanghai = DutyClock(now: {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600)!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: Date())
-        return LocalTime(day: CalendarDay(year: parts.year!, month: parts.month!, day: parts.day!)!, minute: parts.hour! * 60 + parts.minute!)!
-    }, watchInterval: .seconds(5))
+    public static let shanghai = DutyClock(now: { LocalTime.shanghaiNow() }, watchInterval: .seconds(5))
 }

@@ -43,6 +43,10 @@ public struct TransferDraft: Sendable, Hashable {
     /// The expense standard the amount was computed with, kept with the transfer.
     public var rateID: Int64?
 
+    /// Ids from here up are the service's own (allowance reservations and their resolution):
+    /// a caller's transfer id is 1 ..< firstServiceID.
+    public static let firstServiceID: Int64 = 1 << 62
+
     public init(id: Int64, debitAccount: String, creditAccount: String, amount: Money, kind: TransferKind = .posted, reverses: Int64? = nil,
                 memo: String, linked: Bool = false, rateID: Int64? = nil) {
         self.id = id

@@ -9,9 +9,15 @@ import PinganRules
 /// per transfer.
 public struct FinanceService: RPCService {
     let store: FinanceStore
+    /// The month's service allowances are computed from: duty, or a test's table.
+    let months: any ServedMonths
+    /// Today on the campaign's clock: a month is paid once it is over.
+    let today: @Sendable () -> CalendarDay
 
-    public init(store: FinanceStore) {
+    public init(store: FinanceStore, months: any ServedMonths, today: @escaping @Sendable () -> CalendarDay = { LocalTime.shanghaiNow().day }) {
         self.store = store
+        self.months = months
+        self.today = today
     }
 
     public func register(with router: inout Router) {
@@ -35,18 +41,25 @@ public struct FinanceService: RPCService {
             answer.unexplainedAccounts = try await store.unexplainedBalances()
             return answer
         }
+        registerAllowances(with: &router)
+        registerStock(with: &router)
     }
 
     func openFunder(_ request: Pingan_Finance_V1_OpenFunderRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_Account {
         let kind = try RPCError.choice(request.kind, field: "kind", as: FunderKind.self)
         guard !request.name.trimmed.isEmpty, request.name.count <= 100 else { throw RPCError(.invalidArgument, "name: must be 1-100 characters") }
-        return Self.message(try await store.openFunder(code: request.code, name: request.name.trimmed, kind: kind, actor: context.actor,
-                                                       requestID: context.requestID))
+        guard request.paysForUnits.count <= 100 else { throw RPCError(.invalidArgument, "pays_for_units: at most 100 units") }
+        guard request.paysForUnits.isEmpty || kind == .village else {
+            throw RPCError(.invalidArgument, "pays_for_units: only a village pays for its units' patrols")
+        }
+        let funder = try await store.openFunder(code: request.code, name: request.name.trimmed, kind: kind, actor: context.actor, requestID: context.requestID)
+        try await store.assignUnits(request.paysForUnits, to: request.code, actor: context.actor, requestID: context.requestID)
+        return Self.message(funder)
     }
 
     func grant(_ request: Pingan_Finance_V1_GrantRequest, _ context: ServerContext) async throws -> Pingan_Finance_V1_TransferOutcome {
         let category = try RPCError.choice(request.category, field: "category", as: BudgetCategory.self)
-        guard request.transferID > 0 else { throw RPCError(.invalidArgument, "transfer_id: must be above 0") }
+        try Self.checkCallerID(request.transferID, field: "transfer_id")
         guard request.memo.count <= 200 else { throw RPCError(.invalidArgument, "memo: at most 200 characters") }
         let outcome = try await store.grant(Money(fen: request.amountFen), funder: request.funder, year: Int(request.year), category: category,
                                             transferID: request.transferID, memo: request.memo, actor: context.actor, requestID: context.requestID)
@@ -91,7 +104,9 @@ public struct FinanceService: RPCService {
                                         message: "'\(transfer.kind.prefix(32))' is not posted, pending, post_pending or void_pending"))
                 kind = .posted
             }
-            if transfer.id <= 0 { rules.append(BrokenRule(field: "transfers[\(index)].id", rule: "TRANSFER_ID", message: "must be above 0")) }
+            if !Self.callerIDs.contains(transfer.id) {
+                rules.append(BrokenRule(field: "transfers[\(index)].id", rule: "TRANSFER_ID", message: Self.callerIDRule))
+            }
             if transfer.memo.count > 200 { rules.append(BrokenRule(field: "transfers[\(index)].memo", rule: "MEMO", message: "at most 200 characters")) }
             return TransferDraft(id: transfer.id, debitAccount: transfer.debitAccount, creditAccount: transfer.creditAccount, amount: Money(fen: transfer.amountFen),
                                  kind: kind, reverses: transfer.reversesID == 0 ? nil : transfer.reversesID, memo: transfer.memo, linked: transfer.linked,
@@ -104,46 +119,11 @@ public struct FinanceService: RPCService {
         return response
     }
 
-    static func message(_ outcome: TransferOutcome, id: Int64) -> Pingan_Finance_V1_TransferOutcome {
-        var message = Pingan_Finance_V1_TransferOutcome()
-        message.id = id
-        switch outcome {
-        case .created: message.result = "created"
-        case .exists: message.result = "exists"
-        case .linkedEventFailed: message.result = "linked_event_failed"
-        case .refused(let rule, let text):
-            message.result = "refused"
-            message.rule = rule
-            message.message = text
-        }
-        return message
-    }
+    /// Transfer ids a caller may choose; the rest are the service's own.
+    static let callerIDs: Range<Int64> = 1..<TransferDraft.firstServiceID
+    static let callerIDRule = "must be 1-\(TransferDraft.firstServiceID - 1) (ids above are the service's own)"
 
-    static func message(_ account: AccountRecord) -> Pingan_Finance_V1_Account {
-        var message = Pingan_Finance_V1_Account()
-        message.code = account.code
-        message.name = account.name
-        message.kind = account.kind
-        message.limit = switch account.limit {
-        case .none: "none"
-        case .debitsWithinCredits: "debits_within_credits"
-        case .creditsWithinDebits: "credits_within_debits"
-        }
-        message.debitsPostedFen = account.debitsPosted.fen
-        message.creditsPostedFen = account.creditsPosted.fen
-        message.debitsPendingFen = account.debitsPending.fen
-        message.creditsPendingFen = account.creditsPending.fen
-        message.availableFen = account.available.fen
-        return message
-    }
-
-    static func message(_ rate: RateRecord) -> Pingan_Finance_V1_Rate {
-        var message = Pingan_Finance_V1_Rate()
-        message.id = rate.id
-        message.kind = rate.kind.rawValue
-        message.amountFen = rate.amount.fen
-        message.validFrom = rate.validFrom.description
-        message.note = rate.note
-        return message
+    static func checkCallerID(_ id: Int64, field: String) throws {
+        guard callerIDs.contains(id) else { throw RPCError(.invalidArgument, "\(field): \(callerIDRule)") }
     }
 }

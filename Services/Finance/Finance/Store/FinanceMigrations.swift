@@ -10,6 +10,7 @@ enum FinanceMigrations {
         migrator.registerMigration("v2: the ledger - accounts and immutable transfers", migrate: v2)
         migrator.registerMigration("v3: expense standards, and the rate each transfer used", migrate: v3)
         migrator.registerMigration("v4: insignia and equipment stock", migrate: v4)
+        migrator.registerMigration("v5: monthly allowance batches, and the units each village pays for", migrate: v5)
         return migrator
     }
 
@@ -180,6 +181,59 @@ enum FinanceMigrations {
                 UPDATE stock SET on_hand = on_hand + (CASE WHEN NEW.kind IN ('purchase', 'return') THEN NEW.quantity ELSE -NEW.quantity END)
                     WHERE item = NEW.item AND room = NEW.room;
             END;
+            """)
+    }
+
+    /// Monthly allowance batches: one per month and funder while not rejected (a month is paid
+    /// once), approved by someone other than who computed it (a CHECK), moved only forward
+    /// (a trigger); their lines are immutable and each names the pending transfer that
+    /// reserves it. `funder_units`: the units whose patrols a village pays, at most one each.
+    static func v5(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE funder_units (
+                unit_code TEXT PRIMARY KEY NOT NULL,
+                funder TEXT NOT NULL
+            );
+            CREATE TABLE allowance_batches (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                month TEXT NOT NULL,
+                funder TEXT NOT NULL,
+                status TEXT NOT NULL CHECK (status IN ('reserved', 'approved', 'posted', 'rejected')),
+                total INTEGER NOT NULL CHECK (total > 0),
+                computed_by TEXT NOT NULL,
+                computed_at TEXT NOT NULL,
+                approved_by TEXT,
+                approved_at TEXT,
+                posted_by TEXT,
+                posted_at TEXT,
+                rejected_by TEXT,
+                rejected_at TEXT,
+                reason TEXT,
+                CHECK (approved_by IS NULL OR approved_by != computed_by),
+                CHECK (status NOT IN ('approved', 'posted') OR approved_by IS NOT NULL)
+            );
+            CREATE UNIQUE INDEX allowance_batches_paid_once ON allowance_batches(month, funder) WHERE status != 'rejected';
+            CREATE TRIGGER allowance_batches_no_delete BEFORE DELETE ON allowance_batches
+                BEGIN SELECT RAISE(ABORT, 'allowance batches are never deleted'); END;
+            CREATE TRIGGER allowance_batches_forward BEFORE UPDATE ON allowance_batches
+                WHEN NEW.month != OLD.month OR NEW.funder != OLD.funder OR NEW.total != OLD.total OR NEW.computed_by != OLD.computed_by
+                  OR NOT ((OLD.status = 'reserved' AND NEW.status IN ('approved', 'rejected')) OR (OLD.status = 'approved' AND NEW.status IN ('posted', 'rejected')))
+                BEGIN SELECT RAISE(ABORT, 'an allowance batch only moves forward: reserved, approved, posted (or rejected)'); END;
+            CREATE TABLE allowance_lines (
+                batch_id INTEGER NOT NULL REFERENCES allowance_batches(id),
+                volunteer_id INTEGER NOT NULL,
+                unit_code TEXT NOT NULL,
+                rate_id INTEGER NOT NULL REFERENCES rates(id),
+                quantity INTEGER NOT NULL CHECK (quantity > 0),
+                amount INTEGER NOT NULL CHECK (amount > 0),
+                transfer_id INTEGER NOT NULL UNIQUE REFERENCES transfers(id),
+                PRIMARY KEY (batch_id, volunteer_id, rate_id)
+            );
+            CREATE INDEX allowance_lines_volunteer ON allowance_lines(volunteer_id);
+            CREATE TRIGGER allowance_lines_no_update BEFORE UPDATE ON allowance_lines
+                BEGIN SELECT RAISE(ABORT, 'allowance lines are immutable'); END;
+            CREATE TRIGGER allowance_lines_no_delete BEFORE DELETE ON allowance_lines
+                BEGIN SELECT RAISE(ABORT, 'allowance lines are never deleted'); END;
             """)
     }
 }

@@ -35,37 +35,54 @@ extension FinanceStore {
     ///
     /// - Throws: a `Refusal` (STOCK_SHORT, naming what is on hand) when the room has too few.
     public func moveStock(_ item: InsigniaItem, quantity: Int, room: String, kind: StockMovement, note: String,
-                          actor: String, requestID: String) async throws {
+                          actor: String, requestID: String, idempotency: IdempotencyKey? = nil) async throws {
         guard quantity > 0, quantity <= 100_000 else {
             throw Refusal("stock", BrokenRule(field: "quantity", rule: "QUANTITY", message: "\(quantity) is not 1-100,000"))
         }
         try await writer.write { db in
-            var volunteer: Int64?, team: Int64?
-            switch kind.holder {
-            case .volunteer(let id)?: volunteer = id
-            case .team(let id)?: team = id
-            case nil: break
+            try IdempotencyKey.once(db, idempotency, encode: { "moved" }, decode: { _ in () }) {
+                try Self.move(item, quantity: quantity, room: room, kind: kind, note: note, db, actor: actor, requestID: requestID)
             }
-            if case .giveBack = kind {
-                let held = try Int.fetchOne(db, sql: """
-                    SELECT COALESCE(SUM(CASE kind WHEN 'issue' THEN quantity ELSE -quantity END), 0) FROM stock_movements
-                    WHERE item = ? AND kind IN ('issue', 'return') AND (volunteer_id = ? OR team_id = ?)
-                    """, arguments: [item.rawValue, volunteer, team]) ?? 0
-                guard held >= quantity else {
-                    throw Refusal("stock", BrokenRule(field: "quantity", rule: "NOT_HELD", kind: .state,
-                                                      message: "\(held) \(item.rawValue) issued and not returned; \(quantity) cannot come back"))
-                }
+        }
+    }
+
+    static func move(_ item: InsigniaItem, quantity: Int, room: String, kind: StockMovement, note: String, _ db: Database,
+                     actor: String, requestID: String) throws {
+        var volunteer: Int64?, team: Int64?
+        switch kind.holder {
+        case .volunteer(let id)?: volunteer = id
+        case .team(let id)?: team = id
+        case nil: break
+        }
+        if case .giveBack = kind {
+            let held = try Int.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(CASE kind WHEN 'issue' THEN quantity ELSE -quantity END), 0) FROM stock_movements
+                WHERE item = ? AND kind IN ('issue', 'return') AND (volunteer_id = ? OR team_id = ?)
+                """, arguments: [item.rawValue, volunteer, team]) ?? 0
+            guard held >= quantity else {
+                throw Refusal("stock", BrokenRule(field: "quantity", rule: "NOT_HELD", kind: .state,
+                                                  message: "\(held) \(item.rawValue) issued and not returned; \(quantity) cannot come back"))
             }
-            do {
-                try db.execute(sql: """
-                    INSERT INTO stock_movements (item, room, kind, quantity, volunteer_id, team_id, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [item.rawValue, room, kind.column, quantity, volunteer, team, note, actor, ServiceDatabase.timestamp()])
-            } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-                let onHand = try Int.fetchOne(db, sql: "SELECT on_hand FROM stock WHERE item = ? AND room = ?", arguments: [item.rawValue, room]) ?? 0
-                throw Refusal("stock", BrokenRule(field: "quantity", rule: "STOCK_SHORT", kind: .state,
-                                                  message: "\(room) has \(onHand) \(item.rawValue) on hand; \(quantity) asked"))
+        }
+        do {
+            try db.execute(sql: """
+                INSERT INTO stock_movements (item, room, kind, quantity, volunteer_id, team_id, note, actor, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [item.rawValue, room, kind.column, quantity, volunteer, team, note, actor, ServiceDatabase.timestamp()])
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
+            let onHand = try Int.fetchOne(db, sql: "SELECT on_hand FROM stock WHERE item = ? AND room = ?", arguments: [item.rawValue, room]) ?? 0
+            throw Refusal("stock", BrokenRule(field: "quantity", rule: "STOCK_SHORT", kind: .state,
+                                              message: "\(room) has \(onHand) \(item.rawValue) on hand; \(quantity) asked"))
+        }
+        try AuditLog.append(db, actor: actor, action: "finance.stock.\(kind.column)", target: "\(item.rawValue) × \(quantity) \(room)", requestID: requestID)
+
+    }
+
+    /// On hand per room and item (nil: every room).
+    public func stock(room: String?) async throws -> [StockLevel] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT room, item, on_hand FROM stock WHERE ? IS NULL OR room = ? ORDER BY room, item", arguments: [room, room]).compactMap { row in
+                InsigniaItem(rawValue: row[1]).map { StockLevel(room: row[0], item: $0, onHand: row[2]) }
             }
-            try AuditLog.append(db, actor: actor, action: "finance.stock.\(kind.column)", target: "\(item.rawValue) × \(quantity) \(room)", requestID: requestID)
         }
     }
 
@@ -93,6 +110,13 @@ extension FinanceStore {
             return kit
         }
     }
+}
+
+/// What a room has of an item.
+public struct StockLevel: Sendable, Hashable {
+    public var room: String
+    public var item: InsigniaItem
+    public var onHand: Int
 }
 
 /// A movement of stock other than a purchase.

@@ -130,7 +130,7 @@ public struct DutyClient: Sendable {
         try await transport.serverStreaming(DutyMethods.watchMissedCheckpoints, request, options: options)
     }
 
-    /// Method: /pingan.duty.v1.Duty/StreamMonthService - finance, admin, auditor. Server stream for
+    /// Method: /pingan.duty.v1.Duty/StreamMonthService - finance, admin, auditor, service (pingan-finance). Server stream for
     /// allowance batches: per volunteer with anything in the month, in id order, the activities and
     /// hours recorded and the shifts served (assigned, not cancelled, ended by now) with their
     /// hours. Read a page of volunteers at a time, so memory stays bounded whatever the town's

@@ -50,4 +50,77 @@ public struct FinanceClient: Sendable {
     public func getTrialBalance(_ request: Pingan_Finance_V1_GetTrialBalanceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_TrialBalance {
         try await transport.unary(FinanceMethods.getTrialBalance, request, options: options)
     }
+
+    /// Method: /pingan.finance.v1.Finance/ComputeAllowances - admin, finance. Reads the month's
+    /// service from duty (StreamMonthService), applies the standard in force on each day (an
+    /// activity subsidy per activity, a transport and meal allowance per shift), and reserves one
+    /// batch per funder with a line per volunteer and standard: the town pays activity subsidies
+    /// and shifts, a village pays its units' shifts from its village-patrol line. All batches or
+    /// none. Refused: a month not over (FAILED_PRECONDITION MONTH_NOT_OVER), computed before and
+    /// not rejected (ALREADY_EXISTS MONTH_ALREADY_COMPUTED), a day without a standard
+    /// (NO_RATE_IN_FORCE), a budget line short (EXCEEDS_CREDITS, with what is available and
+    /// needed) or missing. Honours idempotency-key.
+    public func computeAllowances(_ request: Pingan_Finance_V1_ComputeAllowancesRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_BatchList {
+        try await transport.unary(FinanceMethods.computeAllowances, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/ApproveBatch - admin, finance. A reserved batch is
+    /// approved by someone other than who computed it (else PERMISSION_DENIED FOUR_EYES).
+    public func approveBatch(_ request: Pingan_Finance_V1_BatchRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_Batch {
+        try await transport.unary(FinanceMethods.approveBatch, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/PostBatch - admin, finance. An approved batch is paid:
+    /// every reservation posted in one transaction. Again: answered as it is.
+    public func postBatch(_ request: Pingan_Finance_V1_BatchRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_Batch {
+        try await transport.unary(FinanceMethods.postBatch, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/RejectBatch - admin, finance. A batch not yet posted:
+    /// its reservations voided, its month free to be computed again.
+    public func rejectBatch(_ request: Pingan_Finance_V1_RejectBatchRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_Batch {
+        try await transport.unary(FinanceMethods.rejectBatch, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/ListBatches - admin, finance, auditor.
+    public func listBatches(_ request: Pingan_Finance_V1_ListBatchesRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_BatchList {
+        try await transport.unary(FinanceMethods.listBatches, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/GetBatchLines - admin, finance, auditor. A batch's lines.
+    public func getBatchLines(_ request: Pingan_Finance_V1_BatchRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_AllowanceLineList {
+        try await transport.unary(FinanceMethods.getBatchLines, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/GetBudgetReport - admin, finance, auditor. Granted,
+    /// spent, reserved and remaining per budget line and per funder, and allowances per month,
+    /// unit and funder.
+    public func getBudgetReport(_ request: Pingan_Finance_V1_GetBudgetReportRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_BudgetReport {
+        try await transport.unary(FinanceMethods.getBudgetReport, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/GetVolunteerFinance - admin, finance, auditor. A
+    /// volunteer's kit (issued and not returned) and allowances (reserved and paid).
+    public func getVolunteerFinance(_ request: Pingan_Finance_V1_GetVolunteerFinanceRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_VolunteerFinance {
+        try await transport.unary(FinanceMethods.getVolunteerFinance, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/PurchaseStock - admin, finance. Items bought into a
+    /// store room, paid from the funder's equipment line for the year in the same transaction;
+    /// transfer_id makes a retry harmless.
+    public func purchaseStock(_ request: Pingan_Finance_V1_PurchaseStockRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_TransferOutcome {
+        try await transport.unary(FinanceMethods.purchaseStock, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/MoveStock - admin, finance. An issue to a volunteer or
+    /// a team, a return (only of what was issued), or a loss; never below zero (FAILED_PRECONDITION
+    /// STOCK_SHORT with what is on hand). Honours idempotency-key.
+    public func moveStock(_ request: Pingan_Finance_V1_MoveStockRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_StockList {
+        try await transport.unary(FinanceMethods.moveStock, request, options: options)
+    }
+
+    /// Method: /pingan.finance.v1.Finance/GetStock - admin, finance, auditor. On hand per room and item.
+    public func getStock(_ request: Pingan_Finance_V1_GetStockRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_StockList {
+        try await transport.unary(FinanceMethods.getStock, request, options: options)
+    }
 }

@@ -38,6 +38,10 @@ public nonisolated struct Pingan_Finance_V1_OpenFunderRequest: Sendable {
   /// town, village, unit
   public var kind: String = String()
 
+  /// A village: the units (its own code, its village groups) whose shifts it pays from its
+  /// village_patrol line. Added to those named before; a unit has one payer.
+  public var paysForUnits: [String] = []
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -287,13 +291,380 @@ public nonisolated struct Pingan_Finance_V1_TrialBalance: Sendable {
   public init() {}
 }
 
+public nonisolated struct Pingan_Finance_V1_ComputeAllowancesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "YYYY-MM".
+  public var month: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_BatchRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_RejectBatchRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  /// 1-200 characters.
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_ListBatchesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// "YYYY-MM"; empty: every month.
+  public var month: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_Batch: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var id: Int64 = 0
+
+  public var month: String = String()
+
+  public var funder: String = String()
+
+  /// reserved, approved, posted, rejected
+  public var status: String = String()
+
+  public var totalFen: Int64 = 0
+
+  public var lines: Int32 = 0
+
+  public var volunteers: Int32 = 0
+
+  public var computedBy: String = String()
+
+  public var approvedBy: String = String()
+
+  public var postedBy: String = String()
+
+  public var rejectedBy: String = String()
+
+  public var reason: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_BatchList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var batches: [Pingan_Finance_V1_Batch] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_AllowanceLine: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var batchID: Int64 = 0
+
+  public var month: String = String()
+
+  public var funder: String = String()
+
+  /// The batch's status: reserved, approved, posted.
+  public var status: String = String()
+
+  public var volunteerID: Int64 = 0
+
+  public var unitCode: String = String()
+
+  /// The standard applied: activity_subsidy (per activity) or transport_meal (per shift).
+  public var rate: Pingan_Finance_V1_Rate {
+    get {_rate ?? Pingan_Finance_V1_Rate()}
+    set {_rate = newValue}
+  }
+  /// Returns true if `rate` has been explicitly set.
+  public var hasRate: Bool {self._rate != nil}
+  /// Clears the value of `rate`. Subsequent reads from it will return its default value.
+  public mutating func clearRate() {self._rate = nil}
+
+  public var quantity: Int32 = 0
+
+  public var amountFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+
+  fileprivate var _rate: Pingan_Finance_V1_Rate? = nil
+}
+
+public nonisolated struct Pingan_Finance_V1_AllowanceLineList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lines: [Pingan_Finance_V1_AllowanceLine] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_GetBudgetReportRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// 0: every year.
+  public var year: Int32 = 0
+
+  /// "YYYY-MM" for the allowances per unit; empty: every month.
+  public var month: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_BudgetLineUse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var code: String = String()
+
+  public var funder: String = String()
+
+  public var year: Int32 = 0
+
+  public var category: String = String()
+
+  public var grantedFen: Int64 = 0
+
+  public var spentFen: Int64 = 0
+
+  public var reservedFen: Int64 = 0
+
+  public var remainingFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_UnitMonthUse: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var month: String = String()
+
+  public var unitCode: String = String()
+
+  public var funder: String = String()
+
+  public var volunteers: Int32 = 0
+
+  public var reservedFen: Int64 = 0
+
+  public var paidFen: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_BudgetReport: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var lines: [Pingan_Finance_V1_BudgetLineUse] = []
+
+  /// The lines summed per funder (category and code empty).
+  public var funders: [Pingan_Finance_V1_BudgetLineUse] = []
+
+  public var units: [Pingan_Finance_V1_UnitMonthUse] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_GetVolunteerFinanceRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_KitItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// armband, vest, t_shirt, badge, sun_hat, small_flag
+  public var item: String = String()
+
+  public var quantity: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_VolunteerFinance: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var volunteerID: Int64 = 0
+
+  public var kit: [Pingan_Finance_V1_KitItem] = []
+
+  public var allowances: [Pingan_Finance_V1_AllowanceLine] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_PurchaseStockRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var item: String = String()
+
+  public var quantity: Int32 = 0
+
+  /// 1-32 characters.
+  public var room: String = String()
+
+  public var unitPriceFen: Int64 = 0
+
+  public var funder: String = String()
+
+  public var year: Int32 = 0
+
+  public var transferID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_MoveStockRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var item: String = String()
+
+  public var quantity: Int32 = 0
+
+  public var room: String = String()
+
+  /// issue, return, loss
+  public var kind: String = String()
+
+  /// issue and return: exactly one of volunteer_id and team_id.
+  public var volunteerID: Int64 = 0
+
+  public var teamID: Int64 = 0
+
+  public var note: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_GetStockRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// Empty: every room.
+  public var room: String = String()
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_StockItem: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var room: String = String()
+
+  public var item: String = String()
+
+  public var onHand: Int32 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct Pingan_Finance_V1_StockList: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var items: [Pingan_Finance_V1_StockItem] = []
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 // MARK: - Code below here is support for the SwiftProtobuf runtime.
 
 fileprivate nonisolated let _protobuf_package = "pingan.finance.v1"
 
 nonisolated extension Pingan_Finance_V1_OpenFunderRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OpenFunderRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}name\0\u{1}kind\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}name\0\u{1}kind\0\u{3}pays_for_units\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -304,6 +675,7 @@ nonisolated extension Pingan_Finance_V1_OpenFunderRequest: SwiftProtobuf.Message
       case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.name) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 4: try { try decoder.decodeRepeatedStringField(value: &self.paysForUnits) }()
       default: break
       }
     }
@@ -319,6 +691,9 @@ nonisolated extension Pingan_Finance_V1_OpenFunderRequest: SwiftProtobuf.Message
     if !self.kind.isEmpty {
       try visitor.visitSingularStringField(value: self.kind, fieldNumber: 3)
     }
+    if !self.paysForUnits.isEmpty {
+      try visitor.visitRepeatedStringField(value: self.paysForUnits, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -326,6 +701,7 @@ nonisolated extension Pingan_Finance_V1_OpenFunderRequest: SwiftProtobuf.Message
     if lhs.code != rhs.code {return false}
     if lhs.name != rhs.name {return false}
     if lhs.kind != rhs.kind {return false}
+    if lhs.paysForUnits != rhs.paysForUnits {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -885,6 +1261,870 @@ nonisolated extension Pingan_Finance_V1_TrialBalance: SwiftProtobuf.Message, Swi
     if lhs.debitsFen != rhs.debitsFen {return false}
     if lhs.creditsFen != rhs.creditsFen {return false}
     if lhs.unexplainedAccounts != rhs.unexplainedAccounts {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_ComputeAllowancesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ComputeAllowancesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_ComputeAllowancesRequest, rhs: Pingan_Finance_V1_ComputeAllowancesRequest) -> Bool {
+    if lhs.month != rhs.month {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_BatchRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BatchRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_BatchRequest, rhs: Pingan_Finance_V1_BatchRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_RejectBatchRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".RejectBatchRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_RejectBatchRequest, rhs: Pingan_Finance_V1_RejectBatchRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_ListBatchesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ListBatchesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_ListBatchesRequest, rhs: Pingan_Finance_V1_ListBatchesRequest) -> Bool {
+    if lhs.month != rhs.month {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_Batch: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".Batch"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{1}month\0\u{1}funder\0\u{1}status\0\u{3}total_fen\0\u{1}lines\0\u{1}volunteers\0\u{3}computed_by\0\u{3}approved_by\0\u{3}posted_by\0\u{3}rejected_by\0\u{1}reason\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.funder) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.totalFen) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.lines) }()
+      case 7: try { try decoder.decodeSingularInt32Field(value: &self.volunteers) }()
+      case 8: try { try decoder.decodeSingularStringField(value: &self.computedBy) }()
+      case 9: try { try decoder.decodeSingularStringField(value: &self.approvedBy) }()
+      case 10: try { try decoder.decodeSingularStringField(value: &self.postedBy) }()
+      case 11: try { try decoder.decodeSingularStringField(value: &self.rejectedBy) }()
+      case 12: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if !self.funder.isEmpty {
+      try visitor.visitSingularStringField(value: self.funder, fieldNumber: 3)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 4)
+    }
+    if self.totalFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.totalFen, fieldNumber: 5)
+    }
+    if self.lines != 0 {
+      try visitor.visitSingularInt32Field(value: self.lines, fieldNumber: 6)
+    }
+    if self.volunteers != 0 {
+      try visitor.visitSingularInt32Field(value: self.volunteers, fieldNumber: 7)
+    }
+    if !self.computedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.computedBy, fieldNumber: 8)
+    }
+    if !self.approvedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.approvedBy, fieldNumber: 9)
+    }
+    if !self.postedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.postedBy, fieldNumber: 10)
+    }
+    if !self.rejectedBy.isEmpty {
+      try visitor.visitSingularStringField(value: self.rejectedBy, fieldNumber: 11)
+    }
+    if !self.reason.isEmpty {
+      try visitor.visitSingularStringField(value: self.reason, fieldNumber: 12)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_Batch, rhs: Pingan_Finance_V1_Batch) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.funder != rhs.funder {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.totalFen != rhs.totalFen {return false}
+    if lhs.lines != rhs.lines {return false}
+    if lhs.volunteers != rhs.volunteers {return false}
+    if lhs.computedBy != rhs.computedBy {return false}
+    if lhs.approvedBy != rhs.approvedBy {return false}
+    if lhs.postedBy != rhs.postedBy {return false}
+    if lhs.rejectedBy != rhs.rejectedBy {return false}
+    if lhs.reason != rhs.reason {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_BatchList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BatchList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}batches\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.batches) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.batches.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.batches, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_BatchList, rhs: Pingan_Finance_V1_BatchList) -> Bool {
+    if lhs.batches != rhs.batches {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_AllowanceLine: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AllowanceLine"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}batch_id\0\u{1}month\0\u{1}funder\0\u{1}status\0\u{3}volunteer_id\0\u{3}unit_code\0\u{1}rate\0\u{1}quantity\0\u{3}amount_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.batchID) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.funder) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.status) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 6: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 7: try { try decoder.decodeSingularMessageField(value: &self._rate) }()
+      case 8: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.amountFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if self.batchID != 0 {
+      try visitor.visitSingularInt64Field(value: self.batchID, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    if !self.funder.isEmpty {
+      try visitor.visitSingularStringField(value: self.funder, fieldNumber: 3)
+    }
+    if !self.status.isEmpty {
+      try visitor.visitSingularStringField(value: self.status, fieldNumber: 4)
+    }
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 5)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 6)
+    }
+    try { if let v = self._rate {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 7)
+    } }()
+    if self.quantity != 0 {
+      try visitor.visitSingularInt32Field(value: self.quantity, fieldNumber: 8)
+    }
+    if self.amountFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.amountFen, fieldNumber: 9)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_AllowanceLine, rhs: Pingan_Finance_V1_AllowanceLine) -> Bool {
+    if lhs.batchID != rhs.batchID {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.funder != rhs.funder {return false}
+    if lhs.status != rhs.status {return false}
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs._rate != rhs._rate {return false}
+    if lhs.quantity != rhs.quantity {return false}
+    if lhs.amountFen != rhs.amountFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_AllowanceLineList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".AllowanceLineList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lines\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_AllowanceLineList, rhs: Pingan_Finance_V1_AllowanceLineList) -> Bool {
+    if lhs.lines != rhs.lines {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_GetBudgetReportRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetBudgetReportRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}year\0\u{1}month\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 1)
+    }
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_GetBudgetReportRequest, rhs: Pingan_Finance_V1_GetBudgetReportRequest) -> Bool {
+    if lhs.year != rhs.year {return false}
+    if lhs.month != rhs.month {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_BudgetLineUse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BudgetLineUse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}code\0\u{1}funder\0\u{1}year\0\u{1}category\0\u{3}granted_fen\0\u{3}spent_fen\0\u{3}reserved_fen\0\u{3}remaining_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.code) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.funder) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.category) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.grantedFen) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.spentFen) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.reservedFen) }()
+      case 8: try { try decoder.decodeSingularInt64Field(value: &self.remainingFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.code.isEmpty {
+      try visitor.visitSingularStringField(value: self.code, fieldNumber: 1)
+    }
+    if !self.funder.isEmpty {
+      try visitor.visitSingularStringField(value: self.funder, fieldNumber: 2)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 3)
+    }
+    if !self.category.isEmpty {
+      try visitor.visitSingularStringField(value: self.category, fieldNumber: 4)
+    }
+    if self.grantedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.grantedFen, fieldNumber: 5)
+    }
+    if self.spentFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.spentFen, fieldNumber: 6)
+    }
+    if self.reservedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.reservedFen, fieldNumber: 7)
+    }
+    if self.remainingFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.remainingFen, fieldNumber: 8)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_BudgetLineUse, rhs: Pingan_Finance_V1_BudgetLineUse) -> Bool {
+    if lhs.code != rhs.code {return false}
+    if lhs.funder != rhs.funder {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.category != rhs.category {return false}
+    if lhs.grantedFen != rhs.grantedFen {return false}
+    if lhs.spentFen != rhs.spentFen {return false}
+    if lhs.reservedFen != rhs.reservedFen {return false}
+    if lhs.remainingFen != rhs.remainingFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_UnitMonthUse: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".UnitMonthUse"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}unit_code\0\u{1}funder\0\u{1}volunteers\0\u{3}reserved_fen\0\u{3}paid_fen\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.funder) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.volunteers) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.reservedFen) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.paidFen) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.month.isEmpty {
+      try visitor.visitSingularStringField(value: self.month, fieldNumber: 1)
+    }
+    if !self.unitCode.isEmpty {
+      try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 2)
+    }
+    if !self.funder.isEmpty {
+      try visitor.visitSingularStringField(value: self.funder, fieldNumber: 3)
+    }
+    if self.volunteers != 0 {
+      try visitor.visitSingularInt32Field(value: self.volunteers, fieldNumber: 4)
+    }
+    if self.reservedFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.reservedFen, fieldNumber: 5)
+    }
+    if self.paidFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.paidFen, fieldNumber: 6)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_UnitMonthUse, rhs: Pingan_Finance_V1_UnitMonthUse) -> Bool {
+    if lhs.month != rhs.month {return false}
+    if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.funder != rhs.funder {return false}
+    if lhs.volunteers != rhs.volunteers {return false}
+    if lhs.reservedFen != rhs.reservedFen {return false}
+    if lhs.paidFen != rhs.paidFen {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_BudgetReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".BudgetReport"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lines\0\u{1}funders\0\u{1}units\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.funders) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.units) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.lines.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 1)
+    }
+    if !self.funders.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.funders, fieldNumber: 2)
+    }
+    if !self.units.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.units, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_BudgetReport, rhs: Pingan_Finance_V1_BudgetReport) -> Bool {
+    if lhs.lines != rhs.lines {return false}
+    if lhs.funders != rhs.funders {return false}
+    if lhs.units != rhs.units {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_GetVolunteerFinanceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetVolunteerFinanceRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_GetVolunteerFinanceRequest, rhs: Pingan_Finance_V1_GetVolunteerFinanceRequest) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_KitItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".KitItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}item\0\u{1}quantity\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.item) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.item.isEmpty {
+      try visitor.visitSingularStringField(value: self.item, fieldNumber: 1)
+    }
+    if self.quantity != 0 {
+      try visitor.visitSingularInt32Field(value: self.quantity, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_KitItem, rhs: Pingan_Finance_V1_KitItem) -> Bool {
+    if lhs.item != rhs.item {return false}
+    if lhs.quantity != rhs.quantity {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_VolunteerFinance: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".VolunteerFinance"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}kit\0\u{1}allowances\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 2: try { try decoder.decodeRepeatedMessageField(value: &self.kit) }()
+      case 3: try { try decoder.decodeRepeatedMessageField(value: &self.allowances) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 1)
+    }
+    if !self.kit.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.kit, fieldNumber: 2)
+    }
+    if !self.allowances.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.allowances, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_VolunteerFinance, rhs: Pingan_Finance_V1_VolunteerFinance) -> Bool {
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.kit != rhs.kit {return false}
+    if lhs.allowances != rhs.allowances {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_PurchaseStockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".PurchaseStockRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}item\0\u{1}quantity\0\u{1}room\0\u{3}unit_price_fen\0\u{1}funder\0\u{1}year\0\u{3}transfer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.item) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      case 4: try { try decoder.decodeSingularInt64Field(value: &self.unitPriceFen) }()
+      case 5: try { try decoder.decodeSingularStringField(value: &self.funder) }()
+      case 6: try { try decoder.decodeSingularInt32Field(value: &self.year) }()
+      case 7: try { try decoder.decodeSingularInt64Field(value: &self.transferID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.item.isEmpty {
+      try visitor.visitSingularStringField(value: self.item, fieldNumber: 1)
+    }
+    if self.quantity != 0 {
+      try visitor.visitSingularInt32Field(value: self.quantity, fieldNumber: 2)
+    }
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 3)
+    }
+    if self.unitPriceFen != 0 {
+      try visitor.visitSingularInt64Field(value: self.unitPriceFen, fieldNumber: 4)
+    }
+    if !self.funder.isEmpty {
+      try visitor.visitSingularStringField(value: self.funder, fieldNumber: 5)
+    }
+    if self.year != 0 {
+      try visitor.visitSingularInt32Field(value: self.year, fieldNumber: 6)
+    }
+    if self.transferID != 0 {
+      try visitor.visitSingularInt64Field(value: self.transferID, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_PurchaseStockRequest, rhs: Pingan_Finance_V1_PurchaseStockRequest) -> Bool {
+    if lhs.item != rhs.item {return false}
+    if lhs.quantity != rhs.quantity {return false}
+    if lhs.room != rhs.room {return false}
+    if lhs.unitPriceFen != rhs.unitPriceFen {return false}
+    if lhs.funder != rhs.funder {return false}
+    if lhs.year != rhs.year {return false}
+    if lhs.transferID != rhs.transferID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_MoveStockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".MoveStockRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}item\0\u{1}quantity\0\u{1}room\0\u{1}kind\0\u{3}volunteer_id\0\u{3}team_id\0\u{1}note\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.item) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.quantity) }()
+      case 3: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.kind) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
+      case 6: try { try decoder.decodeSingularInt64Field(value: &self.teamID) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.note) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.item.isEmpty {
+      try visitor.visitSingularStringField(value: self.item, fieldNumber: 1)
+    }
+    if self.quantity != 0 {
+      try visitor.visitSingularInt32Field(value: self.quantity, fieldNumber: 2)
+    }
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 3)
+    }
+    if !self.kind.isEmpty {
+      try visitor.visitSingularStringField(value: self.kind, fieldNumber: 4)
+    }
+    if self.volunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.volunteerID, fieldNumber: 5)
+    }
+    if self.teamID != 0 {
+      try visitor.visitSingularInt64Field(value: self.teamID, fieldNumber: 6)
+    }
+    if !self.note.isEmpty {
+      try visitor.visitSingularStringField(value: self.note, fieldNumber: 7)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_MoveStockRequest, rhs: Pingan_Finance_V1_MoveStockRequest) -> Bool {
+    if lhs.item != rhs.item {return false}
+    if lhs.quantity != rhs.quantity {return false}
+    if lhs.room != rhs.room {return false}
+    if lhs.kind != rhs.kind {return false}
+    if lhs.volunteerID != rhs.volunteerID {return false}
+    if lhs.teamID != rhs.teamID {return false}
+    if lhs.note != rhs.note {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_GetStockRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetStockRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}room\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_GetStockRequest, rhs: Pingan_Finance_V1_GetStockRequest) -> Bool {
+    if lhs.room != rhs.room {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_StockItem: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StockItem"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}room\0\u{1}item\0\u{3}on_hand\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularStringField(value: &self.room) }()
+      case 2: try { try decoder.decodeSingularStringField(value: &self.item) }()
+      case 3: try { try decoder.decodeSingularInt32Field(value: &self.onHand) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.room.isEmpty {
+      try visitor.visitSingularStringField(value: self.room, fieldNumber: 1)
+    }
+    if !self.item.isEmpty {
+      try visitor.visitSingularStringField(value: self.item, fieldNumber: 2)
+    }
+    if self.onHand != 0 {
+      try visitor.visitSingularInt32Field(value: self.onHand, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_StockItem, rhs: Pingan_Finance_V1_StockItem) -> Bool {
+    if lhs.room != rhs.room {return false}
+    if lhs.item != rhs.item {return false}
+    if lhs.onHand != rhs.onHand {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension Pingan_Finance_V1_StockList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".StockList"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}items\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.items) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.items.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.items, fieldNumber: 1)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_StockList, rhs: Pingan_Finance_V1_StockList) -> Bool {
+    if lhs.items != rhs.items {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
