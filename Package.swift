@@ -353,6 +353,7 @@ let package = Package(
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganWire", "PinganTestSupport",
                 "PinganProtocolContracts", "PinganRegistryContracts", "Registry", "PinganPersonalData",
                 "PinganTrainingContracts", "Training", "PinganCampaign", "PinganRules", "PinganServiceHost", "PinganCatalog", "PinganServiceKit",
+                "PinganDutyContracts", "PinganFinanceContracts",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),

@@ -2,8 +2,8 @@ import Foundation
 import PinganTLS
 
 /// Certificates made once per test process by make-test-certs.sh (through deploy/pki.sh) into
-/// a temporary folder: a CA, a server and client it signed, an expired client, a server for
-/// another host name, and a client from another CA.
+/// a temporary folder: a CA, a server and client it signed, a second person (finance-li), an
+/// expired client, a server for another host name, and a client from another CA.
 public enum TestCertificates {
     /// The folder holding `NAME.pem` / `NAME.key`.
     public static let directory: String = {

@@ -10,3 +10,4 @@ pki="$(cd "$(dirname "$0")/../.." && pwd)/deploy/pki.sh"
 "$pki" issue "$dir" elsewhere-server --cn elsewhere --dns elsewhere.example
 "$pki" ca "$dir" --name other-ca
 "$pki" issue "$dir" other-client --cn intruder --ca other-ca
+"$pki" issue "$dir" finance-client --cn finance-li --uri spiffe://pingan/user/finance-li
