@@ -246,7 +246,7 @@ let package = Package(
             name: "PinganBench",
             dependencies: [
                 "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganServiceHost", "PinganRegistryContracts", "Registry",
-                "PinganTrainingContracts", "PinganProtocolContracts", "PinganDutyContracts", "PinganCampaign", "Finance", "PinganStore",
+                "PinganTrainingContracts", "PinganProtocolContracts", "PinganDutyContracts", "PinganCampaign", "Finance", "PinganFinanceContracts", "PinganStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,5 +1,6 @@
 @testable import Finance
 import PinganCampaign
+import PinganFinanceContracts
 import PinganRules
 import Testing
 

@@ -2,6 +2,7 @@
 import Foundation
 import GRDB
 import PinganCampaign
+import PinganFinanceContracts
 import PinganRules
 import Testing
 

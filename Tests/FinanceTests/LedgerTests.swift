@@ -1,6 +1,7 @@
 @testable import Finance
 import Foundation
 import GRDB
+import PinganFinanceContracts
 import PinganRules
 import PinganStore
 import Testing
@@ -107,6 +108,21 @@ struct LedgerTests {
         #expect(try await store.createTransfers([Self.spend(22, 1_000, kind: .void(pendingID: 20))], actor: "t", requestID: "r") == [.created])
         #expect(try await store.account(code: "LINE/TOWN/2010/equipment")?.available == Money(fen: 4_500))
         #expect(try await store.unexplainedBalances().isEmpty)
+    }
+
+    @Test("a post or void naming only the reservation takes its accounts, and its amount for a void or a post of 0")
+    func resolveByReservationAlone() async throws {
+        let fixture = try await Self.fixture()
+        let store = fixture.store
+        _ = try await store.createTransfers([Self.spend(40, 3_000, kind: .pending(expiresAt: nil)), Self.spend(41, 2_000, kind: .pending(expiresAt: nil))],
+                                            actor: "t", requestID: "r")
+        let bare = [Self.transfer(42, "", "", 0, kind: .post(pendingID: 40)), Self.transfer(43, "", "", 0, kind: .void(pendingID: 41))]
+        #expect(try await store.createTransfers(bare, actor: "t", requestID: "r") == [.created, .created])
+        #expect(try await store.createTransfers(bare, actor: "t", requestID: "r") == [.exists, .exists], "a retry of the same bare resolution")
+        let line = try #require(try await store.account(code: "LINE/TOWN/2010/equipment"))
+        #expect(line.debitsPosted == Money(fen: 3_000) && line.debitsPending == Money(fen: 0))
+        let unknown = try await store.createTransfers([Self.transfer(44, "", "", 0, kind: .post(pendingID: 999))], actor: "t", requestID: "r")
+        #expect(unknown.first.map { if case .refused("PENDING_TRANSFER_NOT_FOUND", _) = $0 { true } else { false } } == true)
     }
 
     @Test("a linked chain succeeds or fails as one; the events after it are applied on their own")

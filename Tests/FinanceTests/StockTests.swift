@@ -1,6 +1,7 @@
 @testable import Finance
 import Foundation
 import GRDB
+import PinganFinanceContracts
 import PinganRules
 import Testing
 

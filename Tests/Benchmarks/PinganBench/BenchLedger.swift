@@ -2,6 +2,7 @@ import ArgumentParser
 import Finance
 import Foundation
 import GRDB
+import PinganFinanceContracts
 import PinganStore
 
 /// Measures finance's ledger on this machine's disk with `synchronous = FULL`: postings one

@@ -1,4 +1,5 @@
 import PinganCampaign
+import PinganFinanceContracts
 import PinganRules
 
 /// What a volunteer did on one day of a month, as duty reports it.

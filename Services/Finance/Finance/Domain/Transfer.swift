@@ -1,3 +1,5 @@
+import PinganFinanceContracts
+
 /// What a transfer does, after TigerBeetle's transfer kinds.
 public enum TransferKind: Sendable, Hashable {
     /// Moves the amount now.

@@ -1,5 +1,6 @@
 import GRDB
 import PinganCampaign
+import PinganFinanceContracts
 import PinganRules
 import PinganStore
 

@@ -1,4 +1,5 @@
 import GRDB
+import PinganFinanceContracts
 import PinganRules
 import PinganStore
 
@@ -131,6 +132,19 @@ extension FinanceStore {
     }
 
     static func applyOne(_ draft: TransferDraft, _ db: Database, now: String, actor: String) throws -> TransferOutcome {
+        var draft = draft
+        if let pendingID = draft.kind.pendingID, draft.debitAccount.isEmpty, draft.creditAccount.isEmpty {
+            // As TigerBeetle: a post or void may leave the accounts (and a post its amount) to the reservation.
+            guard let pending = try Row.fetchOne(db, sql: """
+                SELECT d.code, c.code, t.amount FROM transfers t JOIN accounts d ON d.id = t.debit_account_id JOIN accounts c ON c.id = t.credit_account_id
+                WHERE t.id = ? AND t.kind = 'pending'
+                """, arguments: [pendingID]) else {
+                return .refused(rule: "PENDING_TRANSFER_NOT_FOUND", message: "no pending transfer \(pendingID)")
+            }
+            draft.debitAccount = pending[0]
+            draft.creditAccount = pending[1]
+            if draft.amount.fen == 0 || draft.kind.column == "void_pending" { draft.amount = Money(fen: pending[2]) }
+        }
         guard let debit = try account(db, code: draft.debitAccount) else {
             return .refused(rule: "DEBIT_ACCOUNT_NOT_FOUND", message: "no account \(draft.debitAccount)")
         }

@@ -1,4 +1,5 @@
 import GRDB
+import PinganFinanceContracts
 
 /// A budget line's use: granted, spent (posted), reserved (pending) and what remains.
 public struct BudgetLineUse: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import GRDB
+import PinganFinanceContracts
 import PinganRules
 import PinganStore
 

@@ -1,4 +1,5 @@
 import GRDB
+import PinganFinanceContracts
 import PinganStore
 
 /// The finance service's SQLite database. It owns its file: nothing else opens it.

@@ -172,7 +172,9 @@ public nonisolated struct Pingan_Finance_V1_Transfer: Sendable {
   /// posted (default), pending, post_pending, void_pending
   public var kind: String = String()
 
-  /// post_pending, void_pending: the reservation resolved.
+  /// post_pending, void_pending: the reservation resolved. With debit_account and
+  /// credit_account empty they are the reservation's, and so is the amount of a void or of a
+  /// post with amount_fen 0 (a post of less releases the rest).
   public var pendingID: Int64 = 0
 
   /// pending: ISO 8601 UTC from which it can only be voided; empty: never.
