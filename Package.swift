@@ -229,7 +229,8 @@ let package = Package(
             name: "Gateway",
             dependencies: [
                 "COpenSSL", "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
-                "PinganRegistryContracts", "PinganTrainingContracts", "PinganDutyContracts", .product(name: "NIOPosix", package: "swift-nio"),
+                "PinganRegistryContracts", "PinganTrainingContracts", "PinganDutyContracts", "PinganFinanceContracts",
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway/Gateway",

@@ -63,10 +63,11 @@ struct ConnectionLifecycleTests {
         let server = try await TestServer.start()
         var configuration = RPCClientConfiguration()
         configuration.keepaliveInterval = .milliseconds(50)
-        configuration.keepaliveTimeout = .seconds(1)
+        configuration.keepaliveTimeout = .seconds(2)
         let connection = try await server.connect(configuration: configuration)
-        // Unanswered pings would close the connection about 1.05 s in.
-        try await Task.sleep(for: .milliseconds(1500))
+        // Unanswered pings would close the connection about 2.05 s in (2 s: the suite runs many
+        // services on two cores, and a loaded loop may answer a ping late but not that late).
+        try await Task.sleep(for: .milliseconds(2500))
         #expect(connection.isUsable)
         let response: TestService.Response = try await connection.unary(TestService.echo, TestService.request("alive"))
         #expect(response.server == "alive")

@@ -9,25 +9,28 @@ import Testing
 /// The real `pingan` against real registry, training and duty executables on loopback.
 @Suite("Gateway CLI end to end")
 struct GatewayIntegrationTests {
-    /// One town: a registry, a training and a duty service, with `volunteers` registered in
+    /// One town: a registry, a training, a duty and a finance service, with `volunteers` registered in
     /// DEPT-ZZB (ids from `first`), a pre-job course, and `trained` of them through it on
     /// 2009-11-20.
     struct Stack {
         var registry: RunningProcess
         var training: RunningProcess
         var duty: RunningProcess
+        var finance: RunningProcess
         var registryPort: Int
         var trainingPort: Int
         var dutyPort: Int
+        var financePort: Int
         var first: Int64
 
         /// Service name to port, for a gateway config.
-        var services: [String: Int] { ["registry": registryPort, "training": trainingPort, "duty": dutyPort] }
+        var services: [String: Int] { ["registry": registryPort, "training": trainingPort, "duty": dutyPort, "finance": financePort] }
 
         func kill() {
             registry.kill()
             training.kill()
             duty.kill()
+            finance.kill()
         }
     }
 
@@ -69,17 +72,19 @@ struct GatewayIntegrationTests {
             "--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL), "--database", dutyDatabase,
             "--peer", "registry=127.0.0.1:\(registryPort)", "--peer", "training=127.0.0.1:\(trainingPort)",
         ])
-        return Stack(registry: registry, training: training, duty: duty, registryPort: registryPort, trainingPort: trainingPort,
-                     dutyPort: dutyPort, first: batch.firstVolunteerID)
+        let financeDatabase = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-finance-\(UUID()).sqlite").path
+        let (finance, financePort) = try await FinanceIntegrationTests.startFinance(database: financeDatabase, dutyPort: dutyPort)
+        return Stack(registry: registry, training: training, duty: duty, finance: finance, registryPort: registryPort, trainingPort: trainingPort,
+                     dutyPort: dutyPort, financePort: financePort, first: batch.firstVolunteerID)
     }
 
-    /// A gateway config file for these towns (code to its services).
-    static func config(_ towns: [(code: String, services: [String: Int])]) throws -> String {
+    /// A gateway config file for these towns (code to its services), presenting `identity`'s certificate.
+    static func config(_ towns: [(code: String, services: [String: Int])], identity: String = "client") throws -> String {
         let townsJSON = towns.map { town -> String in
             let services = town.services.map { "\"\($0.key)\": \"127.0.0.1:\($0.value)\"" as String }.joined(separator: ", ")
             return #"{"code": "\#(town.code)", "name": "\#(town.code)镇", "services": {\#(services)}}"#
         }.joined(separator: ", ")
-        let json = #"{"client": {"cert": "\#(TestCertificates.path("client.pem"))", "key": "\#(TestCertificates.path("client.key"))", "ca": "\#(TestCertificates.path("ca.pem"))"}, "towns": [\#(townsJSON)]}"#
+        let json = #"{"client": {"cert": "\#(TestCertificates.path("\(identity).pem"))", "key": "\#(TestCertificates.path("\(identity).key"))", "ca": "\#(TestCertificates.path("ca.pem"))"}, "towns": [\#(townsJSON)]}"#
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-gateway-\(UUID()).json").path
         try Data(json.utf8).write(to: URL(fileURLWithPath: path))
         return path
@@ -104,7 +109,7 @@ struct GatewayIntegrationTests {
         return socket
     }
 
-    @Test("volunteer show merges registry, training and duty; with each service missing in turn the others still print and the exit says partial")
+    @Test("volunteer show merges registry, training, duty and finance; with each service missing in turn the others still print and the exit says partial")
     func mergeWithEachServiceMissing() async throws {
         let stack = try await Self.stack(volunteers: 5, trained: 3)
         defer { stack.kill() }
@@ -115,12 +120,13 @@ struct GatewayIntegrationTests {
         let merged = try Self.json(all)
         #expect(merged["partial"] as? Bool == false)
         #expect(Self.statuses(merged) == ["registry.volunteer": "ok", "registry.history": "ok", "training.courses": "ok", "training.sessions": "ok",
-                                          "duty.posts": "ok", "duty.shifts": "ok", "duty.activities": "ok", "duty.standing": "ok"])
+                                          "duty.posts": "ok", "duty.shifts": "ok", "duty.activities": "ok", "duty.standing": "ok",
+                                          "finance.kit": "ok", "finance.allowances": "ok"])
         let registrySection = (merged["sections"] as? [[String: Any]])?.first
         #expect((registrySection?["fields"] as? [String: Any])?["name"] as? String == "队员1")
 
         let dead = try Self.deadPort()
-        for missing in ["registry", "training", "duty"] {
+        for missing in ["registry", "training", "duty", "finance"] {
             var services = stack.services
             services[missing] = dead
             let result = try await Self.pingan(["volunteer", "show", id, "--json", "--config", try Self.config([("a", services)])])
@@ -341,8 +347,9 @@ struct GatewayIntegrationTests {
         // Every row has a wrong check digit and a phone number that is not one: 20,000 violations.
         let rows = (1...10_000).map { "职工\($0),\(RegistryFixtures.badIDNumber(sequence: $0)),123" }
         try Data(("name,id_number,phone\n" + rows.joined(separator: "\n") + "\n").utf8).write(to: file)
-        let refused = try await Self.pingan(["import", "batch", file.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config],
-                                            timeout: .seconds(60))
+        // A generous deadline: the whole suite shares two cores with this test's services.
+        let refused = try await Self.pingan(["import", "batch", file.path, "--unit", "DEPT-ZZB", "--category", "1", "--json", "--config", config,
+                                             "--timeout", "50"], timeout: .seconds(60))
         #expect(refused.status == 3, "\(refused.standardError)")
         #expect(!refused.standardError.contains("connection lost"))
         let errors = try #require(((try Self.json(refused))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])

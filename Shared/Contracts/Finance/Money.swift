@@ -28,15 +28,23 @@ public struct Money: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// "¥1,234.50".
     public var description: String {
-        let magnitude = fen.magnitude
-        let yuan = String(magnitude / 100)
+        let yuan = String(fen.magnitude / 100)
         var grouped = ""
         for (index, digit) in yuan.enumerated() {
             if index > 0 && (yuan.count - index) % 3 == 0 { grouped.append(",") }
             grouped.append(digit)
         }
-        let cents = magnitude % 100
-        return "\(fen < 0 ? "-" : "")¥\(grouped).\(cents < 10 ? "0" : "")\(cents)"
+        return "\(fen < 0 ? "-" : "")¥\(grouped).\(cents)"
+    }
+
+    /// "1234.50": what `init(yuan:)` reads, for files and spreadsheets.
+    public var plainYuan: String {
+        "\(fen < 0 ? "-" : "")\(fen.magnitude / 100).\(cents)"
+    }
+
+    private var cents: String {
+        let cents = fen.magnitude % 100
+        return "\(cents < 10 ? "0" : "")\(cents)"
     }
 
     public static func < (lhs: Money, rhs: Money) -> Bool { lhs.fen < rhs.fen }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PinganCatalog
 import PinganDutyContracts
+import PinganFinanceContracts
 import PinganRegistryContracts
 import PinganRPC
 import PinganTrainingContracts
@@ -48,6 +49,9 @@ extension GatewaySession {
 
     /// The selected town's duty service.
     func duty() throws -> DutyClient { DutyClient(try client(.duty)) }
+
+    /// The selected town's finance service.
+    func finance() throws -> FinanceClient { FinanceClient(try client(.finance)) }
 
     var options: CallOptions { CallOptions(deadline: deadline) }
 

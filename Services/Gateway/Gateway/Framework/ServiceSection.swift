@@ -40,7 +40,7 @@ extension ServiceSection {
 
 /// Every service's part, in the order they print.
 public enum GatewaySections {
-    public static let all: [any ServiceSection] = [RegistrySection(), TrainingSection(), DutySection()]
+    public static let all: [any ServiceSection] = [RegistrySection(), TrainingSection(), DutySection(), FinanceSection()]
 }
 
 /// What the dashboard is asked for: the day it is read on (the week and month of duty's figures

@@ -1,4 +1,5 @@
 import Foundation
+import PinganFinanceContracts
 
 /// How a report is printed.
 public enum OutputFormat: String, Sendable, CaseIterable {
@@ -69,6 +70,7 @@ public enum Renderer {
         case .percent(let part, let whole): whole == 0 ? NSNull() : ((Double(part) / Double(whole)) * 10_000).rounded() / 10_000
         case .fraction(let part, let whole): ["part": part, "whole": whole]
         case .bool(let flag): flag
+        case .money(let fen): fen
         case .none: NSNull()
         }
     }
@@ -98,6 +100,7 @@ public enum Renderer {
         switch value {
         case .percent(let part, let whole): whole == 0 ? "" : String(((Double(part) / Double(whole)) * 10_000).rounded() / 10_000)
         case .fraction(let part, let whole): "\(part)/\(whole)"
+        case .money(let fen): Money(fen: fen).plainYuan
         case .none: ""
         default: value.display(.en)
         }

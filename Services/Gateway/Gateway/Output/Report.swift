@@ -1,3 +1,5 @@
+import PinganFinanceContracts
+
 /// What a command answers, before it is rendered as a table, JSON or CSV. Sections come from
 /// services (or towns); each either answered or is unavailable with the reason.
 public struct Report: Sendable {
@@ -84,6 +86,8 @@ public enum Value: Sendable, Hashable {
     /// Both numbers and the share, "4139/6249 66%"; JSON `{"part", "whole"}`.
     case fraction(part: Int64, whole: Int64)
     case bool(Bool)
+    /// An amount in fen, shown as yuan ("¥1,234.50"); JSON keeps the integer fen, CSV "1234.50".
+    case money(fen: Int64)
     case none
 
     public static func int(_ value: some BinaryInteger) -> Value { .integer(Int64(value)) }
@@ -96,6 +100,7 @@ public enum Value: Sendable, Hashable {
         case .percent(let part, let whole): whole == 0 ? "-" : "\(Int((Double(part) * 100 / Double(whole)).rounded()))%"
         case .fraction(let part, let whole): "\(part)/\(whole) \(Value.percent(part: part, whole: whole).display(language))"
         case .bool(let flag): language == .zh ? (flag ? "是" : "否") : (flag ? "yes" : "no")
+        case .money(let fen): Money(fen: fen).description
         case .none: "-"
         }
     }
