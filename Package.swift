@@ -42,6 +42,7 @@ let package = Package(
         .executable(name: "pingan-registry-demo", targets: ["RegistryDemo"]),
         .executable(name: "pingan-training-demo", targets: ["TrainingDemo"]),
         .executable(name: "pingan-duty-demo", targets: ["DutyDemo"]),
+        .executable(name: "pingan-finance-demo", targets: ["FinanceDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -216,6 +217,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Duty/DutyDemo", swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "FinanceDemo",
+            dependencies: [
+                "PinganDutyContracts", "PinganFinanceContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Services/Finance/FinanceDemo", swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "TrainingDemo",

@@ -40,10 +40,14 @@ if [ ! -f "$run/pki/ca.pem" ]; then
   done
   deploy/pki.sh issue "$run/pki" town-office --cn town-office --uri spiffe://pingan/user/town-office
 fi
+# The finance office: a second person, who approves the allowances the town office computes.
+[ -f "$run/pki/finance-office.pem" ] ||
+  deploy/pki.sh issue "$run/pki" finance-office --cn finance-office --uri spiffe://pingan/user/finance-office
 
-# Dev ACL: the town office is admin, each service may call the others.
+# Dev ACL: the town office is admin, the finance office finance, each service may call the others.
 {
   printf '{"identities": [\n  {"match": "uri:spiffe://pingan/user/town-office", "role": "admin"}'
+  printf ',\n  {"match": "uri:spiffe://pingan/user/finance-office", "role": "finance"}'
   for entry in "${services[@]}"; do
     printf ',\n  {"match": "uri:spiffe://pingan/service/%s", "role": "service"}' "${entry%%:*}"
   done
@@ -87,10 +91,12 @@ for _ in $(seq 50); do
 done
 "$bin/pingan" health
 echo
-echo "Loading the town plan's units, a synthetic corps and its pre-job training (idempotent):"
+echo "Loading the town plan's units, a synthetic corps, its training, a month of duty and its allowances (idempotent):"
 "$bin/pingan-registry-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 "$bin/pingan-training-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
 "$bin/pingan-duty-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA"
+"$bin/pingan-finance-demo" --cert "$PINGAN_CLIENT_CERT" --key "$PINGAN_CLIENT_KEY" --ca "$PINGAN_CA" \
+  --approver-cert "$run/pki/finance-office.pem" --approver-key "$run/pki/finance-office.key"
 echo
 "$bin/pingan" dashboard --on 2010-04-30
 echo

@@ -155,13 +155,14 @@ extension FinanceStore {
     }
 
     /// Approves a reserved batch. The approver is not the person who computed it; approving
-    /// again by the same approver answers the batch as it is.
+    /// again by the same approver (even once it is posted) answers the batch as it is.
     ///
     /// - Throws: a `Refusal`: FOUR_EYES (PERMISSION_DENIED), BATCH_NOT_FOUND, BATCH_STATE.
     public func approveBatch(_ id: Int64, actor: String, requestID: String) async throws -> AllowanceBatch {
         try await writer.write { db in
             let batch = try Self.batch(db, id)
-            if batch.status == .approved, batch.approvedBy == actor { return batch }
+            // A retry: the same approver's approval stands, whatever happened since.
+            if batch.approvedBy == actor { return batch }
             guard batch.status == .reserved else { throw Self.stateRefusal(batch, "approved") }
             guard batch.computedBy != actor else {
                 throw Refusal("batch", BrokenRule(field: "id", rule: "FOUR_EYES", kind: .forbidden,
