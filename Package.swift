@@ -213,7 +213,8 @@ let package = Package(
         .executableTarget(
             name: "DutyDemo",
             dependencies: [
-                "PinganCampaign", "PinganDutyContracts", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "PinganCampaign", "PinganCatalog", "PinganDutyContracts", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport",
+                "PinganTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Duty/DutyDemo", swiftSettings: swiftSettings
@@ -221,7 +222,7 @@ let package = Package(
         .executableTarget(
             name: "FinanceDemo",
             dependencies: [
-                "PinganDutyContracts", "PinganFinanceContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "PinganCatalog", "PinganDutyContracts", "PinganFinanceContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Finance/FinanceDemo", swiftSettings: swiftSettings
@@ -229,7 +230,7 @@ let package = Package(
         .executableTarget(
             name: "TrainingDemo",
             dependencies: [
-                "PinganCampaign", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
+                "PinganCampaign", "PinganCatalog", "PinganRegistryContracts", "PinganTrainingContracts", "PinganRPC", "PinganRPCTransport", "PinganTLS",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Training/TrainingDemo", swiftSettings: swiftSettings

@@ -80,15 +80,6 @@ struct AllowanceTests {
         return request
     }
 
-    static func refusal(_ body: () async throws -> Void) async -> RPCError? {
-        do {
-            try await body()
-            return nil
-        } catch {
-            return error as? RPCError
-        }
-    }
-
     @Test("computed by one person, approved by another, posted once: the budget lines pay, a withdrawn volunteer is paid for what they did, the month is never paid twice")
     func monthPaidOnce() async throws {
         let store = try FinanceStore.inMemory()
@@ -107,9 +98,9 @@ struct AllowanceTests {
         let townLine = try #require(try await store.account(code: "LINE/TOWN/2010/activity_subsidy"))
         #expect(townLine.debitsPending.fen == town.totalFen && townLine.available.fen == 100_000 - town.totalFen)
 
-        let own = await Self.refusal { _ = try await clerk.approveBatch(Self.batch(town.id)) }
+        let own = await FinanceServiceTests.refusal { _ = try await clerk.approveBatch(Self.batch(town.id)) }
         #expect(own?.code == .permissionDenied && own?.details?.fieldViolations.first?.rule == "FOUR_EYES")
-        let early = await Self.refusal { _ = try await approver.postBatch(Self.batch(town.id)) }
+        let early = await FinanceServiceTests.refusal { _ = try await approver.postBatch(Self.batch(town.id)) }
         #expect(early?.code == .failedPrecondition && early?.details?.fieldViolations.first?.rule == "BATCH_STATE")
 
         for batch in batches {
@@ -123,7 +114,7 @@ struct AllowanceTests {
         #expect(paidLine.debitsPosted.fen == town.totalFen && paidLine.debitsPending.fen == 0)
         #expect(try await store.account(code: "LINE/VC-01/2010/village_patrol")?.debitsPosted.fen == 5_000)
 
-        let again = await Self.refusal { _ = try await clerk.computeAllowances(Self.month("2010-04")) }
+        let again = await FinanceServiceTests.refusal { _ = try await clerk.computeAllowances(Self.month("2010-04")) }
         #expect(again?.code == .alreadyExists && again?.details?.fieldViolations.first?.rule == "MONTH_ALREADY_COMPUTED")
 
         var who = Pingan_Finance_V1_GetVolunteerFinanceRequest()
@@ -152,12 +143,12 @@ struct AllowanceTests {
     func refusals() async throws {
         let store = try FinanceStore.inMemory()
         try await Self.setUp(store, townBudgetFen: 5_000)
-        let early = await Self.refusal { _ = try await Self.client(store, person: "a", today: "2010-04-30").computeAllowances(Self.month("2010-04")) }
+        let early = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a", today: "2010-04-30").computeAllowances(Self.month("2010-04")) }
         #expect(early?.code == .failedPrecondition && early?.details?.fieldViolations.first?.rule == "MONTH_NOT_OVER")
-        let bad = await Self.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-4")) }
+        let bad = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-4")) }
         #expect(bad?.code == .invalidArgument && bad?.message.contains("month") == true)
 
-        let short = await Self.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-04")) }
+        let short = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-04")) }
         #expect(short?.code == .failedPrecondition)
         let violation = try #require(short?.details?.fieldViolations.first)
         #expect(violation.rule == "EXCEEDS_CREDITS" && violation.description.contains("50.00 available") && violation.description.contains("130.00"))
@@ -165,9 +156,9 @@ struct AllowanceTests {
         #expect(try await store.account(code: "LINE/VC-01/2010/village_patrol")?.debitsPending.fen == 0, "the village's batch was not reserved either")
 
         let before = ServedMonthTable(["2009-11": [ServedMonth(volunteerID: 7, unitCode: "JC-017", days: [ServedDay(day: Self.day("2009-11-11"), activities: 1, shifts: 0)])]])
-        let norate = await Self.refusal { _ = try await Self.client(store, person: "a", months: before).computeAllowances(Self.month("2009-11")) }
+        let norate = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a", months: before).computeAllowances(Self.month("2009-11")) }
         #expect(norate?.code == .failedPrecondition && norate?.details?.fieldViolations.first?.rule == "NO_RATE_IN_FORCE")
-        let empty = await Self.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-03")) }
+        let empty = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a").computeAllowances(Self.month("2010-03")) }
         #expect(empty?.details?.fieldViolations.first?.rule == "NOTHING_TO_PAY")
     }
 
@@ -195,7 +186,7 @@ struct AllowanceTests {
         _ = try await approver.approveBatch(Self.batch(second[0].id))
         _ = try await approver.postBatch(Self.batch(second[0].id))
         reject.id = second[0].id
-        let posted = await Self.refusal { _ = try await clerk.rejectBatch(reject) }
+        let posted = await FinanceServiceTests.refusal { _ = try await clerk.rejectBatch(reject) }
         #expect(posted?.code == .failedPrecondition && posted?.details?.fieldViolations.first?.rule == "BATCH_STATE")
 
         var listing = Pingan_Finance_V1_ListBatchesRequest()
@@ -231,7 +222,7 @@ struct AllowanceTests {
         transfer.creditAccount = "EXPENSE/activity_subsidy"
         transfer.amountFen = 1
         request.transfers = [transfer]
-        let refused = await Self.refusal { _ = try await Self.client(store, person: "a").createTransfers(request) }
+        let refused = await FinanceServiceTests.refusal { _ = try await Self.client(store, person: "a").createTransfers(request) }
         #expect(refused?.code == .invalidArgument && refused?.details?.fieldViolations.first?.rule == "TRANSFER_ID")
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import PinganCampaign
+import PinganCatalog
 import PinganDutyContracts
 import PinganRegistryContracts
 import PinganRPC
@@ -254,11 +255,9 @@ struct DutyDemo: AsyncParsableCommand {
         return cases.count
     }
 
-    static func connect(_ address: String, _ tls: TLSContext) async throws -> RPCConnection {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("'\(address)' is not host:port")
-        }
-        return try await RPCConnection.connect(host: String(address[..<colon]), port: port, tls: tls)
+    static func connect(_ text: String, _ tls: TLSContext) async throws -> RPCConnection {
+        guard let address = ServiceAddress(text) else { throw ValidationError("'\(text)' is not host:port") }
+        return try await RPCConnection.connect(host: address.host, port: address.port, tls: tls)
     }
 
     static func key(_ name: String) -> CallOptions {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PinganCatalog
 import PinganDutyContracts
 import PinganFinanceContracts
 import PinganRPC
@@ -154,11 +155,9 @@ struct FinanceDemo: AsyncParsableCommand {
         return volunteers.count
     }
 
-    static func connect(_ address: String, _ tls: TLSContext) async throws -> RPCConnection {
-        guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]) else {
-            throw ValidationError("'\(address)' is not host:port")
-        }
-        return try await RPCConnection.connect(host: String(address[..<colon]), port: port, tls: tls)
+    static func connect(_ text: String, _ tls: TLSContext) async throws -> RPCConnection {
+        guard let address = ServiceAddress(text) else { throw ValidationError("'\(text)' is not host:port") }
+        return try await RPCConnection.connect(host: address.host, port: address.port, tls: tls)
     }
 
     static func key(_ name: String) -> CallOptions {

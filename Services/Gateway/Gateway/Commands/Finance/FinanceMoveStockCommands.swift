@@ -9,29 +9,34 @@ struct MoveOptions: ParsableArguments {
     @Option var note: String = ""
     @Option(help: "Retries with the same key act once.") var idempotencyKey: String?
 
-    func send(_ session: GatewaySession, kind: String, volunteer: Int64 = 0, team: Int64 = 0, command: String) async throws {
+    func send(_ session: GatewaySession, kind: String, to holder: HolderOptions? = nil, command: String) async throws {
         var request = Pingan_Finance_V1_MoveStockRequest()
         request.item = item
         request.quantity = quantity
         request.room = room
         request.kind = kind
-        request.volunteerID = volunteer
-        request.teamID = team
+        request.volunteerID = holder?.volunteer ?? 0
+        request.teamID = holder?.team ?? 0
         request.note = note
         let stock = try await session.finance().moveStock(request, options: session.options(idempotencyKey: idempotencyKey))
         session.print(Report(command: command, sections: [FinanceSection.stockSection(stock)]))
     }
 }
 
+/// Whom an issue or a return names: one volunteer or one team.
+struct HolderOptions: ParsableArguments {
+    @Option var volunteer: Int64 = 0
+    @Option var team: Int64 = 0
+}
+
 struct FinanceIssueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "issue", abstract: "Issue insignia to a volunteer or a team.")
     @OptionGroup var options: GatewayOptions
     @OptionGroup var move: MoveOptions
-    @Option var volunteer: Int64 = 0
-    @Option var team: Int64 = 0
+    @OptionGroup var holder: HolderOptions
 
     func run() async throws {
-        try await runGateway(options) { session in try await move.send(session, kind: "issue", volunteer: volunteer, team: team, command: "finance issue") }
+        try await runGateway(options) { session in try await move.send(session, kind: "issue", to: holder, command: "finance issue") }
     }
 }
 
@@ -39,11 +44,10 @@ struct FinanceReturnCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "return", abstract: "Take back insignia a volunteer or a team was issued.")
     @OptionGroup var options: GatewayOptions
     @OptionGroup var move: MoveOptions
-    @Option var volunteer: Int64 = 0
-    @Option var team: Int64 = 0
+    @OptionGroup var holder: HolderOptions
 
     func run() async throws {
-        try await runGateway(options) { session in try await move.send(session, kind: "return", volunteer: volunteer, team: team, command: "finance return") }
+        try await runGateway(options) { session in try await move.send(session, kind: "return", to: holder, command: "finance return") }
     }
 }
 
