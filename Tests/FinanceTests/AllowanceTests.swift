@@ -171,6 +171,8 @@ struct AllowanceTests {
         options.metadata.idempotencyKey = "allowances-2010-04"
         let first = try await clerk.computeAllowances(Self.month("2010-04"), options: options).batches
         #expect(try await clerk.computeAllowances(Self.month("2010-04"), options: options).batches.map(\.id) == first.map(\.id))
+        let reused = await FinanceServiceTests.refusal { _ = try await clerk.computeAllowances(Self.month("2010-03"), options: options) }
+        #expect(reused?.details?.fieldViolations.first?.rule == "IDEMPOTENCY_KEY_REUSED", "the same key for another month")
 
         var reject = Pingan_Finance_V1_RejectBatchRequest()
         reject.id = first[0].id
