@@ -317,7 +317,7 @@ let package = Package(
         .testTarget(
             name: "ServiceHostTests",
             dependencies: ["PinganServiceHost", "PinganServiceKit", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTestSupport", "Duty",
-                           "PinganProtocolContracts", .product(name: "Logging", package: "swift-log")],
+                           "PinganProtocolContracts", .product(name: "Logging", package: "swift-log"), .product(name: "NIOPosix", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import Metrics
+import NIOPosix
 import Prometheus
 import PinganCatalog
 import PinganRPC
@@ -86,14 +87,20 @@ public enum ServiceHost {
             try await application.checkDatabase()
             return
         }
-        try await application.start()
+        let port = try await application.start()
         let metrics = try await MetricsEndpoint.start(host: "127.0.0.1", port: settings.metricsPort, registry: registry, logger: logger)
+        // Listening, and the database migrated (in build): systemd may start what depends on us.
+        let systemd = SystemdNotifier()
+        systemd.notify("READY=1\nSTATUS=serving on port \(port)")
+        let watchdog = systemd.keepAlive(MultiThreadedEventLoopGroup.singleton)
 
         let reloads = Task {
             for await _ in Signals.stream(SIGHUP) { application.reloadACL() }
         }
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
+        systemd.notify("STOPPING=1\nSTATUS=draining calls in flight")
+        watchdog?.cancel()
         reloads.cancel()
         await application.shutdown(gracePeriod: .seconds(settings.drainSeconds))
         try? await metrics.close()

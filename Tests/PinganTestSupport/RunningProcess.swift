@@ -6,10 +6,12 @@ public final class RunningProcess: Sendable {
     private let process: Process
     private let collected = NIOLockedValueBox("")
 
-    public init(_ executable: String, _ arguments: [String]) throws {
+    /// Starts `executable`; `environment` is added to this process's own.
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe
