@@ -24,18 +24,37 @@ struct SystemdNotifierTests {
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "100000"])
         let pings = try #require(notifier.keepAlive(group))
         defer { pings.cancel() }
-        let healthy = await socket.collect(within: .seconds(1)) { _ in false }
-        #expect(healthy.count(where: { $0 == "WATCHDOG=1" }) >= 5, "pings every 50 ms: \(healthy.count)")
+        let counter = PingCounter()
+        let healthy = await socket.collect(within: .seconds(10)) { counter.count($0) >= 3 }
+        #expect(healthy.count(where: { $0 == "WATCHDOG=1" }) >= 3, "\(healthy)")
 
-        // Wedge one loop for 1.5 s: no ping may arrive meanwhile.
-        let wedged = group.next().submit { Thread.sleep(forTimeInterval: 1.5) }
-        try await Task.sleep(for: .milliseconds(150))
-        _ = await socket.collect(within: .milliseconds(100)) { _ in false }  // pings sent before the wedge
-        let during = await socket.collect(within: .milliseconds(1000)) { _ in false }
-        #expect(during.isEmpty, "pings while a loop was wedged: \(during)")
+        // Wedge one loop until released. A round already past it may still ping once; after
+        // that none may come, where a healthy service pings every 50 ms.
+        let started = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let wedged = group.next().submit {
+            started.signal()
+            release.wait()
+        }
+        await withCheckedContinuation { continuation in Thread.detachNewThread { started.wait(); continuation.resume() } }
+        let during = await socket.collect(within: .milliseconds(1500)) { _ in false }
+        #expect(during.count(where: { $0 == "WATCHDOG=1" }) <= 1, "pings while a loop was wedged: \(during)")
+        release.signal()
         try await wedged.get()
-        let after = await socket.collect(within: .seconds(2)) { $0 == "WATCHDOG=1" }
+        let after = await socket.collect(within: .seconds(10)) { $0 == "WATCHDOG=1" }
         #expect(after.contains("WATCHDOG=1"), "pings resume once the loop runs again")
         try await group.shutdownGracefully()
+    }
+}
+
+/// Counts the pings `collect` has seen so far.
+final class PingCounter: @unchecked Sendable {
+    private var seen = 0
+    private let lock = NSLock()
+
+    func count(_ message: String) -> Int {
+        lock.withLock {
+            if message == "WATCHDOG=1" { seen += 1 }
+            return seen
+        }
     }
 }
