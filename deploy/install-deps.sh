@@ -2,7 +2,7 @@
 # Installs the system packages Pingan builds and tests with, if any is missing (Debian/Ubuntu).
 # Needs root when something is missing; does nothing otherwise.
 set -euo pipefail
-packages=(libssl-dev libsqlite3-dev openssl python3 python3-pip make curl)
+packages=(libssl-dev libsqlite3-dev sqlite3 systemd openssl python3 python3-pip make curl)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -75,13 +75,36 @@ public enum ServiceHost {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        if let directory = options.backup {
+            guard let database = Definition.databasePath(resolved) else { throw ValidationError("--backup: \(Definition.name) has no database") }
+            let (path, manifest) = try DatabaseBackup.write(service: Definition.name.rawValue, database: database, into: directory, keep: options.keep)
+            print("backup of \(database) written to \(path) (\(manifest.bytes) bytes, integrity \(manifest.integrity), \(manifest.migrations.count) migrations)")
+            return
+        }
+        var restored: DatabaseBackup.RestoredSwap?
+        if let backup = options.restore {
+            guard let database = Definition.databasePath(resolved) else { throw ValidationError("--restore: \(Definition.name) has no database") }
+            _ = try DatabaseBackup.manifest(of: backup, for: Definition.name.rawValue)
+            restored = try DatabaseBackup.swapIn(backup, at: database)
+        }
         if try await Definition.maintain(resolved, logger: logger) { return }
         let application: ServiceApplication
         do {
             application = try await build(definition, settings: settings, own: resolved, logger: logger)
-        } catch let error as StoreError where error.damaged && options.checkDatabase {
-            print("database damaged:\n  \(error)")  // damaged beyond opening
-            throw ExitCode(1)
+        } catch {
+            // A restored backup that does not open (newer than this binary, another key) is
+            // taken out again: the database it replaced goes back.
+            restored?.undo()
+            if let error = error as? StoreError, error.damaged, options.checkDatabase {
+                print("database damaged:\n  \(error)")  // damaged beyond opening
+                throw ExitCode(1)
+            }
+            throw error
+        }
+        if let restored {
+            try await application.checkDatabase()
+            print("restored \(options.restore ?? "") into \(restored.database); the database it replaced is at \(restored.aside)")
+            return
         }
         if options.checkDatabase {
             try await application.checkDatabase()

@@ -46,6 +46,15 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Flag(help: "Check the whole database (SQLite's integrity check), print what it found and exit: 0 intact, 1 damaged. Run it after a restore.")
     public var checkDatabase = false
 
+    @Option(help: "Write an online backup of the database into this directory (checked, with a manifest), keep the newest --keep, and exit; safe while the service runs.")
+    public var backup: String?
+
+    @Option(help: "With --backup: how many of the service's backups the directory keeps (default 14).")
+    public var keep: Int = 14
+
+    @Option(help: "Restore this backup in place of the database and exit: refused for another service's backup, a damaged one, or one from a newer version. Stop the service first.")
+    public var restore: String?
+
     public init() {}
 
     /// The config keys these options read.
@@ -57,6 +66,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
         for (name, value) in [("--port", port), ("--metrics-port", metricsPort)] {
             if let value, !(0...65535).contains(value) { throw ValidationError("\(name) \(value) is outside 0-65535") }
         }
+        guard keep >= 1 else { throw ValidationError("--keep \(keep) must be at least 1") }
+        guard backup == nil || restore == nil else { throw ValidationError("--backup and --restore: give one") }
     }
 
     /// The sources behind the flags, for a service whose own settings read `ownKeys`.

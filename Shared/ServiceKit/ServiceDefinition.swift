@@ -24,6 +24,10 @@ public protocol ServiceDefinition {
     /// A maintenance action its settings ask for, run instead of serving (a data key
     /// rotation); true when it ran one, and the executable then exits.
     static func maintain(_ settings: Settings.Resolved, logger: Logger) async throws -> Bool
+
+    /// The database file its settings name, for backups and restores; nil for a service
+    /// without a store.
+    static func databasePath(_ settings: Settings.Resolved) -> String?
 }
 
 /// What a service definition builds: its RPC services and, for a service with a store, the
@@ -45,6 +49,9 @@ extension ServiceDefinition {
 
     /// No maintenance actions.
     public static func maintain(_ settings: Settings.Resolved, logger: Logger) async throws -> Bool { false }
+
+    /// No store.
+    public static func databasePath(_ settings: Settings.Resolved) -> String? { nil }
 }
 
 /// Clients of the services a service calls, by name.

@@ -13,6 +13,8 @@ public enum DutyDefinition: ServiceDefinition {
     public typealias Settings = DutySettings
     public static let name = ServiceName.duty
 
+    public static func databasePath(_ settings: DutySettings.Resolved) -> String? { settings.database }
+
     public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let cipher = try settings.dataKey.map { path in PersonalDataCipher(key: try PersonalDataKey(contentsOf: path)) }
         let store = try DutyStore.open(path: settings.database, cipher: cipher)

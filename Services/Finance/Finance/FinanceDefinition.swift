@@ -10,6 +10,8 @@ public enum FinanceDefinition: ServiceDefinition {
     public typealias Settings = FinanceSettings
     public static let name = ServiceName.finance
 
+    public static func databasePath(_ settings: FinanceSettings.Resolved) -> String? { settings.database }
+
     public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try FinanceStore.open(path: settings.database)
         let months = DutyServedMonths(duty: DutyClient(peers.transport(.duty)))

@@ -10,6 +10,8 @@ public enum RegistryDefinition: ServiceDefinition {
     public typealias Settings = RegistrySettings
     public static let name = ServiceName.registry
 
+    public static func databasePath(_ settings: RegistrySettings.Resolved) -> String? { settings.database }
+
     public static func makeServices(_ settings: RegistrySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let key = try PersonalDataKey(contentsOf: settings.dataKey)
         let store = try RegistryStore.open(path: settings.database, cipher: PersonalDataCipher(key: key))

@@ -11,6 +11,8 @@ public enum TrainingDefinition: ServiceDefinition {
     public typealias Settings = TrainingSettings
     public static let name = ServiceName.training
 
+    public static func databasePath(_ settings: TrainingSettings.Resolved) -> String? { settings.database }
+
     public static func makeServices(_ settings: TrainingSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try TrainingStore.open(path: settings.database)
         let registry = RegistryDirectory(RegistryClient(peers.transport(.registry)))
