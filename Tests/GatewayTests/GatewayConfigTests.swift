@@ -79,3 +79,15 @@ struct GatewayConfigTests {
         }
     }
 }
+
+@Suite("deploy/examples/district-gateway.json")
+struct DistrictExampleTests {
+    @Test("the documented district config loads: three towns, each with all four services")
+    func districtExample() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../deploy/examples/district-gateway.json").standardized.path
+        let config = try GatewayConfig.load(path: path, environment: [:])
+        #expect(config.towns.map(\.code) == ["xinqiao", "sijing", "jiuting"])
+        #expect(config.towns.allSatisfy { Set($0.services.keys) == Set(ServiceCatalog.all.map(\.name)) })
+        #expect(config.cert == "/etc/pingan/district/district-office.pem")
+    }
+}
