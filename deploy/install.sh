@@ -87,6 +87,10 @@ for name in $names; do
     note "issued $etc/$name.pem"
   fi
 done
+if [ ! -f "$etc/pki/crl.pem" ]; then
+  "$here/pki.sh" crl "$etc/pki" >/dev/null
+  note "wrote the revocation list $etc/pki/crl.pem (pki.sh revoke rewrites it; systemctl reload pingan.target loads it)"
+fi
 if [ ! -f "$etc/pki/town-office.pem" ]; then
   "$here/pki.sh" issue "$etc/pki" town-office --cn town-office --uri spiffe://pingan/user/town-office >/dev/null
   note "issued the town office's client certificate $etc/pki/town-office.pem"
@@ -136,6 +140,7 @@ while IFS='|' read -r name _ port peers _; do
   "key": "$etc/$name.key",
   "ca": "$etc/ca.pem",
   "acl": "$etc/acl.json",
+  "crl": "$etc/pki/crl.pem",
   "peers": {$peer_json},
   "drain_seconds": 10,
   "log_level": "info",
@@ -146,9 +151,10 @@ JSON
   note "wrote $config"
 done < <(tr '\t' '|' <<<"$catalog")
 for campaign in "$here"/campaigns/*.json; do put "$campaign" "$docdir/deploy/campaigns/$(basename "$campaign")" 0644; done
-chmod 0700 "$etc/pki"
+# The services may open the revocation list in pki/ and nothing else there.
+chmod 0710 "$etc/pki"
 if [ -z "$stage" ]; then
-  chown root:pingan "$etc" "$etc"/*.json "$etc"/*.pem "$etc"/registry.key "$etc"/training.key "$etc"/duty.key "$etc"/finance.key
+  chown root:pingan "$etc" "$etc/pki" "$etc"/*.json "$etc"/*.pem "$etc"/registry.key "$etc"/training.key "$etc"/duty.key "$etc"/finance.key
 fi
 
 echo "systemd units:"

@@ -10,13 +10,22 @@
 #       --days N         validity in days (default 825)
 #       --expired        valid only in January 2020 (for tests of expiry handling)
 #       --ca NAME        sign with DIR/NAME.pem and DIR/NAME.key instead of DIR/ca.*
+#       --role ROLE      print the ACL entry for it (admin, clerk, trainer, coordinator, finance,
+#                        auditor, service), matched by its first --uri (else its CN)
+#       --unit CODE      with --role: the unit the entry is scoped to (a clerk of JC-017)
+#   pki.sh revoke DIR FILE               revokes DIR/FILE.pem and rewrites DIR/crl.pem
+#   pki.sh crl DIR                       rewrites DIR/crl.pem (valid 365 days: run it before then)
+#   pki.sh expiring DIR [--days N]       lists certificates in DIR that expire within N days (30);
+#                                        renew one by issuing it again with the same options
 #
+# Services given `crl` (DIR/crl.pem) refuse a revoked certificate at the handshake, and load a
+# new list on SIGHUP (systemctl reload) without a restart.
 # Every certificate may act as TLS server and client: services call each other.
 # Keys are written 0600. Existing files are overwritten.
 set -euo pipefail
 
 die() { echo "pki.sh: $*" >&2; exit 2; }
-[ $# -ge 2 ] || die "usage: pki.sh ca DIR [--name NAME] | pki.sh issue DIR FILE [options]"
+[ $# -ge 2 ] || die "usage: pki.sh ca DIR [--name NAME] | issue DIR FILE [options] | revoke DIR FILE | crl DIR | expiring DIR [--days N]"
 command -v openssl >/dev/null || die "openssl is not installed (apt-get install -y openssl)"
 
 action=$1 dir=$2
@@ -25,6 +34,30 @@ mkdir -p "$dir"
 umask 077
 
 new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1" 2>/dev/null; }
+
+# The CA's record of revocations (DIR/crl-db) and a config for `openssl ca` over it.
+crl_config() {
+  mkdir -p "$dir/crl-db"
+  touch "$dir/crl-db/index.txt"
+  [ -f "$dir/crl-db/crlnumber" ] || echo 1000 > "$dir/crl-db/crlnumber"
+  cat > "$dir/crl-db/openssl.cnf" <<CNF
+[ca]
+default_ca = pingan
+[pingan]
+database = $dir/crl-db/index.txt
+crlnumber = $dir/crl-db/crlnumber
+certificate = $dir/ca.pem
+private_key = $dir/ca.key
+default_md = sha256
+default_crl_days = 365
+CNF
+}
+
+write_crl() {
+  crl_config
+  openssl ca -batch -config "$dir/crl-db/openssl.cnf" -gencrl -out "$dir/crl.pem" 2>"$dir/crl-db/last.log" || { cat "$dir/crl-db/last.log" >&2; exit 1; }
+  chmod 0644 "$dir/crl.pem"
+}
 
 case "$action" in
 ca)
@@ -44,7 +77,7 @@ ca)
 issue)
   [ $# -ge 1 ] || die "issue needs a FILE name"
   file=$1; shift
-  cn=$file days=825 ca=ca expired=0 sans=()
+  cn=$file days=825 ca=ca expired=0 sans=() role= unit=
   while [ $# -gt 0 ]; do
     case "$1" in
       --cn) cn=$2; shift 2 ;;
@@ -54,6 +87,8 @@ issue)
       --days) days=$2; shift 2 ;;
       --expired) expired=1; shift ;;
       --ca) ca=$2; shift 2 ;;
+      --role) role=$2; shift 2 ;;
+      --unit) unit=$2; shift 2 ;;
       *) die "unknown option '$1' for 'issue'" ;;
     esac
   done
@@ -94,8 +129,34 @@ issue)
     -cert "$dir/$ca.pem" -keyfile "$dir/$ca.key" "${dates[@]}" \
     -in "$work/req.csr" -out "$dir/$file.pem" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; exit 1; }
   chmod 0644 "$dir/$file.pem"
+  if [ -n "$role" ]; then
+    match="cn:$cn"
+    for san in "${sans[@]}"; do case $san in URI:*) match="uri:${san#URI:}"; break ;; esac; done
+    echo "ACL entry: {\"match\": \"$match\", \"role\": \"$role\"${unit:+, \"unit\": \"$unit\"}}"
+  fi
+  ;;
+revoke)
+  [ $# -ge 1 ] || die "revoke needs a FILE name"
+  [ -f "$dir/$1.pem" ] || die "no certificate $dir/$1.pem"
+  crl_config
+  openssl ca -batch -config "$dir/crl-db/openssl.cnf" -revoke "$dir/$1.pem" 2>"$dir/crl-db/last.log" || { cat "$dir/crl-db/last.log" >&2; exit 1; }
+  write_crl
+  echo "revoked $dir/$1.pem; $dir/crl.pem rewritten: reload the services (systemctl reload pingan.target)"
+  ;;
+crl)
+  write_crl
+  echo "$dir/crl.pem rewritten"
+  ;;
+expiring)
+  days=30
+  [ "${1:-}" = --days ] && days=$2
+  for cert in "$dir"/*.pem; do
+    [ "$(basename "$cert")" = crl.pem ] && continue
+    openssl x509 -in "$cert" -noout -checkend $((days * 86400)) >/dev/null 2>&1 ||
+      echo "$(basename "$cert" .pem): expires $(openssl x509 -in "$cert" -noout -enddate | cut -d= -f2)"
+  done
   ;;
 *)
-  die "unknown action '$action' (ca or issue)"
+  die "unknown action '$action' (ca, issue, revoke, crl or expiring)"
   ;;
 esac

@@ -19,6 +19,22 @@ void COpenSSL_SSL_CTX_apply_hardening(SSL_CTX *ctx) {
     SSL_CTX_set_num_tickets(ctx, 0);
 }
 
+int COpenSSL_SSL_CTX_load_crls(SSL_CTX *ctx, const char *path) {
+    BIO *file = BIO_new_file(path, "r");
+    if (file == NULL) return -1;
+    X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+    int added = 0;
+    X509_CRL *crl;
+    while ((crl = PEM_read_bio_X509_CRL(file, NULL, NULL, NULL)) != NULL) {
+        if (X509_STORE_add_crl(store, crl) == 1) added++;
+        X509_CRL_free(crl);
+    }
+    ERR_clear_error();  // the read that ends the loop leaves "no start line"
+    BIO_free(file);
+    if (added > 0) X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK | X509_V_FLAG_CRL_CHECK_ALL);
+    return added;
+}
+
 int COpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
     return (int)SSL_set_tlsext_host_name(ssl, name);
 }

@@ -10,16 +10,28 @@ import PinganWire
 public final class RPCServer: Sendable {
     private let serverChannel: any Channel
     private let connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>
+    /// What new connections' handshakes use; replaced on reload, never for open connections.
+    private let tlsContext: NIOLockedValueBox<TLSContext>
     private let logger: Logger
+
+    /// Loads `configuration` (certificate, key, trust roots, revocation list) for the
+    /// connections accepted from now on. A file that does not load throws, and the context in
+    /// force stays.
+    public func replaceTLS(_ configuration: TLSConfiguration) throws {
+        let context = try TLSContext(configuration: configuration)
+        tlsContext.withLockedValue { $0 = context }
+    }
 
     /// The port actually bound (useful when the configuration asked for port 0).
     public var port: Int { serverChannel.localAddress?.port ?? 0 }
     /// The address actually bound.
     public var localAddress: SocketAddress? { serverChannel.localAddress }
 
-    private init(serverChannel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>, logger: Logger) {
+    private init(serverChannel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>,
+                 tlsContext: NIOLockedValueBox<TLSContext>, logger: Logger) {
         self.serverChannel = serverChannel
         self.connections = connections
+        self.tlsContext = tlsContext
         self.logger = logger
     }
 
@@ -33,7 +45,7 @@ public final class RPCServer: Sendable {
         group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
         logger: Logger
     ) async throws -> RPCServer {
-        let tlsContext = try TLSContext(configuration: configuration.tls)
+        let tlsContext = NIOLockedValueBox(try TLSContext(configuration: configuration.tls))
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
         let limits = configuration.limits
         let admission = NIOLockedValueBox(ConnectionAdmission(
@@ -62,7 +74,7 @@ public final class RPCServer: Sendable {
                 }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.addHandler(TLSHandler(context: tlsContext))
+                    try pipeline.addHandler(TLSHandler(context: tlsContext.withLockedValue { $0 }))
                     try pipeline.addHandler(AdmissionHandler(admission: admission, id: id, address: address, refusals: refusals))
                     try pipeline.addHandler(ByteToMessageHandler(FrameDecoder(limits: limits)))
                     try pipeline.addHandler(ServerConnectionHandler(
@@ -72,7 +84,7 @@ public final class RPCServer: Sendable {
             .bind(host: configuration.host, port: configuration.port)
             .get()
         logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
-        return RPCServer(serverChannel: channel, connections: connections, logger: logger)
+        return RPCServer(serverChannel: channel, connections: connections, tlsContext: tlsContext, logger: logger)
     }
 
     /// Connections open now.

@@ -58,9 +58,7 @@ public final class ServiceApplication: Sendable {
                                       + "restore it from a backup and check it with --check-database before starting")
             }
         }
-        var tls = TLSConfiguration(role: .server, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca)
-        tls.handshakeTimeout = .seconds(10)
-        let configuration = RPCServerConfiguration(host: settings.host, port: settings.port, tls: tls)
+        let configuration = RPCServerConfiguration(host: settings.host, port: settings.port, tls: serverTLS)
         let started = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
         server.withLock { $0 = started }
         serving.set(true)
@@ -88,6 +86,27 @@ public final class ServiceApplication: Sendable {
             print("database damaged:")
             problems.forEach { print("  \($0)") }
             throw ExitCode(1)
+        }
+    }
+
+    /// What the server presents and checks: the certificate, key, CA and revocation list.
+    var serverTLS: TLSConfiguration {
+        var tls = TLSConfiguration(role: .server, certificateChainPath: settings.cert, privateKeyPath: settings.key, trustRootsPath: settings.ca)
+        tls.handshakeTimeout = .seconds(10)
+        tls.revocationListPath = settings.crl
+        return tls
+    }
+
+    /// SIGHUP: the ACL, then the certificate, key, CA and revocation list for new connections.
+    /// A file that does not load is refused, says why, and what was in force stays.
+    public func reload() {
+        reloadACL()
+        guard let running = server.withLock({ $0 }) else { return }
+        do {
+            try running.replaceTLS(serverTLS)
+            logger.info("certificates reloaded", metadata: ["cert": "\(settings.cert)", "crl": "\(settings.crl ?? "none")"])
+        } catch {
+            logger.error("certificate reload refused; the certificates in force stay", metadata: ["error": "\(error)"])
         }
     }
 

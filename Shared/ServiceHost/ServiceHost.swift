@@ -14,7 +14,7 @@ import PinganTLS
 
 /// What every Pingan executable does between parsing its options and exiting: build the service
 /// from its definition, log to stdout, serve its methods plus Health and Reflection over mutual
-/// TLS, export metrics, reload the ACL on SIGHUP, drain and stop on SIGTERM or SIGINT.
+/// TLS, export metrics, reload the ACL and certificates on SIGHUP, drain and stop on SIGTERM or SIGINT.
 public enum ServiceHost {
     /// The Pingan release, reported by Health/Check.
     public static let version = PinganVersion.current
@@ -118,7 +118,7 @@ public enum ServiceHost {
         let watchdog = systemd.keepAlive(MultiThreadedEventLoopGroup.singleton)
 
         let reloads = Task {
-            for await _ in Signals.stream(SIGHUP) { application.reloadACL() }
+            for await _ in Signals.stream(SIGHUP) { application.reload() }
         }
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])

@@ -30,6 +30,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     @Option(help: "ACL file mapping caller identities to roles and units; reloaded on SIGHUP (env PINGAN_ACL, config \"acl\").")
     public var acl: String?
 
+    @Option(help: "PEM certificate revocation list of the CA: revoked peers are refused at the handshake; reloaded on SIGHUP with the certificate (env PINGAN_CRL, config \"crl\").")
+    public var crl: String?
+
     @Option(help: "Prometheus /metrics port on 127.0.0.1; 0 picks a free one (env PINGAN_METRICS_PORT, config \"metrics_port\"; default: port + 2000).")
     public var metricsPort: Int?
 
@@ -58,7 +61,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The config keys these options read.
-    public static let configKeys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "metrics_port", "drain_seconds", "peers", "log_level"]
+    public static let configKeys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "crl", "metrics_port", "drain_seconds", "peers", "log_level"]
 
     /// Checks the flags themselves; what depends on the environment and the config file is
     /// checked when `settings` resolves them.
@@ -95,6 +98,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             key: try source.required(key, "key"),
             ca: try source.required(ca, "ca"),
             acl: try source.required(acl, "acl"),
+            crl: try source.text(crl, "crl"),
             metricsPort: metricsPort,
             drainSeconds: drain,
             peers: try peerAddresses(for: service, source: source),
@@ -136,13 +140,15 @@ public struct ServiceSettings: Sendable, Hashable {
     public var key: String
     public var ca: String
     public var acl: String
+    /// The CA's revocation list, if revocation is checked.
+    public var crl: String?
     public var metricsPort: Int
     public var drainSeconds: Int
     /// Where each service this one calls listens.
     public var peers: [ServiceName: ServiceAddress]
     public var logLevel: Logger.Level
 
-    public init(host: String = "127.0.0.1", port: Int, cert: String, key: String, ca: String, acl: String, metricsPort: Int = 0,
+    public init(host: String = "127.0.0.1", port: Int, cert: String, key: String, ca: String, acl: String, crl: String? = nil, metricsPort: Int = 0,
                 drainSeconds: Int = 10, peers: [ServiceName: ServiceAddress] = [:], logLevel: Logger.Level = .info) {
         self.host = host
         self.port = port
@@ -150,6 +156,7 @@ public struct ServiceSettings: Sendable, Hashable {
         self.key = key
         self.ca = ca
         self.acl = acl
+        self.crl = crl
         self.metricsPort = metricsPort
         self.drainSeconds = drainSeconds
         self.peers = peers

@@ -26,6 +26,9 @@ public struct TLSConfiguration: Sendable, Hashable {
     public var tls13CipherSuites: String?
     /// How long a peer has to complete the handshake before the connection is closed.
     public var handshakeTimeout: Duration = .seconds(10)
+    /// A PEM file of certificate revocation lists (the deployment CA's): a peer whose
+    /// certificate is on it is refused at the handshake. Nil: no revocation checks.
+    public var revocationListPath: String?
 
     public init(
         role: Role,

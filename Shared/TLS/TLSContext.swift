@@ -50,6 +50,12 @@ public final class TLSContext: @unchecked Sendable {
         guard SSL_CTX_load_verify_locations(context, configuration.trustRootsPath, nil) == 1 else {
             throw failure("cannot load trust roots from \(configuration.trustRootsPath)")
         }
+        if let path = configuration.revocationListPath {
+            // Every CA of a chain then needs a CRL: a deployment has one CA, whose list this is.
+            guard COpenSSL_SSL_CTX_load_crls(context, path) > 0 else {
+                throw failure("cannot load a certificate revocation list from \(path)")
+            }
+        }
         // Both roles insist on a verified peer certificate: that is what mutual TLS means here.
         SSL_CTX_set_verify(context, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nil)
     }

@@ -54,7 +54,7 @@ struct DeployTests {
         let etc = "\(stage)/etc/pingan"
         func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int) ?? -1 }
         #expect(try mode("\(etc)/registry-data.key") == 0o600 && mode("\(etc)/duty-data.key") == 0o600)
-        #expect(try mode("\(etc)/finance.key") == 0o640 && mode("\(etc)/finance.json") == 0o640 && mode("\(etc)/pki") == 0o700)
+        #expect(try mode("\(etc)/finance.key") == 0o640 && mode("\(etc)/finance.json") == 0o640 && mode("\(etc)/pki") == 0o710)
         let certificate = try await Subprocess.run("/usr/bin/openssl", ["x509", "-in", "\(etc)/duty.pem", "-noout", "-ext", "subjectAltName"], timeout: .seconds(10))
         #expect(certificate.text.contains("DNS:pingan.example") && certificate.text.contains("URI:spiffe://pingan/service/duty"), "\(certificate.text)")
 

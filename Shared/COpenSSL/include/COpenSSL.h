@@ -10,6 +10,7 @@
 #include <openssl/x509v3.h>
 #include <openssl/rand.h>
 #include <openssl/evp.h>
+#include <openssl/pem.h>
 
 /// Kinds of subject alternative name reported by `COpenSSL_general_name_at`.
 enum {
@@ -27,6 +28,11 @@ int COpenSSL_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version);
 void COpenSSL_SSL_CTX_apply_hardening(SSL_CTX *ctx);
 
 int COpenSSL_SSL_set_tlsext_host_name(SSL *ssl, const char *name);
+
+/// Adds every CRL in the PEM file at `path` to the context's trust store and turns on
+/// revocation checks for the whole chain. Returns how many were added; 0 for a file holding
+/// none, -1 for one that cannot be read.
+int COpenSSL_SSL_CTX_load_crls(SSL_CTX *ctx, const char *path);
 
 /// Makes certificate verification require `ip` (dotted or colon form) in the peer's SANs.
 int COpenSSL_SSL_set_expected_ip(SSL *ssl, const char *ip);
