@@ -96,7 +96,7 @@ public final class RPCConnection: ClientTransport {
         connectTimeout: Duration, eventLoop: any EventLoop
     ) -> ClientBootstrap {
         ClientBootstrap(group: eventLoop)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(TimeAmount(connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {

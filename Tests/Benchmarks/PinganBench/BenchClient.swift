@@ -38,7 +38,7 @@ struct BenchClient: AsyncParsableCommand {
         var open: [RPCConnection] = []
         for index in 0..<connections {
             let connection = try await RPCConnection.connect(host: host, port: port, tls: context)
-            let noDelay = try await connection.channel.getOption(.socketOption(.tcp_nodelay)).get()
+            let noDelay = try await connection.channel.getOption(.tcpOption(.tcp_nodelay)).get()
             printError("pingan-bench client: conn \(index) tcp_nodelay=\(noDelay)")
             let _: Pingan_Bench_V1_EchoResponse = try await connection.unary(BenchServer.echo, request)  // priming
             open.append(connection)
