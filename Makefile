@@ -1,5 +1,5 @@
 # The two commands of the quick start, and a few more for development.
-.PHONY: run stop test bench generate fuzz
+.PHONY: run stop test bench generate fuzz systemd-test
 
 ## Bring the whole system up locally and show it answering.
 run:
@@ -18,6 +18,12 @@ test:
 ## Measure the protocol against the reference peers in ../shared/bench (release build).
 bench:
 	Tests/Benchmarks/run.sh
+
+## The operator's path on a real systemd (PID 1 of a namespace): installs into THIS host's
+## /usr/local, /etc/pingan and /etc/systemd/system and removes it again. Disposable hosts only.
+systemd-test:
+	swift build
+	Tests/Deploy/systemd-host.sh --disposable-host
 
 ## Regenerate the Swift code for the .proto files.
 generate:

@@ -171,8 +171,9 @@ if [ "$systemctl" = 1 ] && [ -z "$stage" ]; then
   done
   systemctl is-enabled --quiet pingan.target || { systemctl enable --quiet pingan.target; note "enabled pingan.target"; }
   if [ "$binaries_changed" -gt 0 ] && systemctl is-active --quiet pingan.target; then
-    # An upgrade: stop, then start; each service migrates its database as it starts.
-    systemctl stop pingan.target
+    # An upgrade: stop every service, then start them in order; each migrates its database
+    # as it starts.
+    systemctl stop $(for name in $names; do echo "pingan-$name.service"; done)
     systemctl start pingan.target
     note "restarted pingan.target on the new binaries"
   elif ! systemctl is-active --quiet pingan.target; then
