@@ -15,8 +15,10 @@
 #       --unit CODE      with --role: the unit the entry is scoped to (a clerk of JC-017)
 #   pki.sh revoke DIR FILE               revokes DIR/FILE.pem and rewrites DIR/crl.pem
 #   pki.sh crl DIR                       rewrites DIR/crl.pem (valid 365 days: run it before then)
-#   pki.sh expiring DIR [--days N]       lists certificates in DIR that expire within N days (30);
-#                                        renew one by issuing it again with the same options
+#   pki.sh expiring DIR [--days N]       lists certificates in DIR that expire within N days (30)
+#   pki.sh renew DIR FILE [--days N]     issues DIR/FILE.pem again (a new key) with the same name
+#                                        and SANs, valid N days (825); the old one (kept in
+#                                        DIR/renewed/) stays valid until it expires
 #
 # Services given `crl` (DIR/crl.pem) refuse a revoked certificate at the handshake, and load a
 # new list on SIGHUP (systemctl reload) without a restart.
@@ -25,7 +27,7 @@
 set -euo pipefail
 
 die() { echo "pki.sh: $*" >&2; exit 2; }
-[ $# -ge 2 ] || die "usage: pki.sh ca DIR [--name NAME] | issue DIR FILE [options] | revoke DIR FILE | crl DIR | expiring DIR [--days N]"
+[ $# -ge 2 ] || die "usage: pki.sh ca DIR [--name NAME] | issue DIR FILE [options] | revoke DIR FILE | crl DIR | expiring DIR [--days N] | renew DIR FILE [--days N]"
 command -v openssl >/dev/null || die "openssl is not installed (apt-get install -y openssl)"
 
 action=$1 dir=$2
@@ -147,6 +149,30 @@ crl)
   write_crl
   echo "$dir/crl.pem rewritten"
   ;;
+renew)
+  [ $# -ge 1 ] || die "renew needs a FILE name"
+  file=$1; shift
+  [ -f "$dir/$file.pem" ] || die "no certificate $dir/$file.pem"
+  days=825
+  [ "${1:-}" = --days ] && days=$2
+  cn=$(openssl x509 -in "$dir/$file.pem" -noout -subject -nameopt RFC2253 | sed -n 's/^subject=.*CN=\([^,]*\).*/\1/p')
+  args=(--cn "$cn" --days "$days")
+  sans=$(openssl x509 -in "$dir/$file.pem" -noout -ext subjectAltName 2>/dev/null | tail -n +2 | tr ',' '\n' | sed 's/^ *//')
+  while IFS= read -r san; do
+    case $san in
+      DNS:*) args+=(--dns "${san#DNS:}") ;;
+      "IP Address:"*) args+=(--ip "${san#IP Address:}") ;;
+      URI:*) args+=(--uri "${san#URI:}") ;;
+    esac
+  done <<<"$sans"
+  mkdir -p "$dir/renewed"
+  cp "$dir/$file.pem" "$dir/renewed/$file-$(date -u +%Y%m%dT%H%M%SZ).pem"
+  cp "$dir/$file.key" "$dir/renewed/$file-$(date -u +%Y%m%dT%H%M%SZ).key"
+  "$0" issue "$dir" "$file" "${args[@]}"
+  # The old certificate is not revoked: what still presents it (a peer's outgoing calls until
+  # its restart) keeps working until it expires.
+  echo "renewed $dir/$file.pem (valid $days days): install it, then systemctl reload (or restart) what uses it"
+  ;;
 expiring)
   days=30
   [ "${1:-}" = --days ] && days=$2
@@ -157,6 +183,6 @@ expiring)
   done
   ;;
 *)
-  die "unknown action '$action' (ca, issue, revoke, crl or expiring)"
+  die "unknown action '$action' (ca, issue, revoke, crl, expiring or renew)"
   ;;
 esac

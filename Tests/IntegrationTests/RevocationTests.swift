@@ -21,7 +21,7 @@ struct RevocationTests {
                                   "--key", "\(dir)/\(identity).key", "--ca", ca ?? "\(dir)/ca.pem"], timeout: .seconds(30))
     }
 
-    @Test("a certificate pki.sh issues is accepted; once revoked and the services reloaded it is refused; a bad list keeps the old one; another CA's is refused")
+    @Test("a certificate pki.sh issues is accepted; once revoked and the services reloaded it is refused; a bad list keeps the old one; one renewed is accepted; another CA's is refused")
     func revokeAndReload() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-pki-\(UUID().uuidString.prefix(8))").path
         _ = try await Self.pki(["ca", dir])
@@ -52,6 +52,15 @@ struct RevocationTests {
         _ = try await service.waitForOutput(containing: "certificate reload refused", within: .seconds(10))
         #expect(try await Self.health(port: port, dir: dir, identity: "clerk").status != 0, "the old list stays in force")
         #expect(try await Self.health(port: port, dir: dir, identity: "office").status == 0)
+
+        // Renewal: what expires soon is listed; renewed, it keeps its name and SANs and is accepted.
+        _ = try await Self.pki(["issue", dir, "trainer", "--cn", "trainer-zhou", "--uri", "spiffe://pingan/user/trainer-zhou", "--days", "10"])
+        #expect(try await Self.pki(["expiring", dir, "--days", "30"]).text.contains("trainer: expires"))
+        _ = try await Self.pki(["renew", dir, "trainer"])
+        #expect(!(try await Self.pki(["expiring", dir, "--days", "30"]).text.contains("trainer")), "renewed for 825 days")
+        let renewed = try await Subprocess.run("/usr/bin/openssl", ["x509", "-in", "\(dir)/trainer.pem", "-noout", "-ext", "subjectAltName"], timeout: .seconds(10))
+        #expect(renewed.text.contains("URI:spiffe://pingan/user/trainer-zhou"))
+        #expect(try await Self.health(port: port, dir: dir, identity: "trainer").status == 0, "a renewed certificate is accepted")
 
         let stranger = try await Subprocess.run(try BuiltExecutables.path("pingan"), [
             "health", "--endpoint", "registry=127.0.0.1:\(port)", "--timeout", "5", "--cert", TestCertificates.path("other-client.pem"),
