@@ -52,11 +52,7 @@ struct BackupIntegrationTests {
         let database = Self.temporary("finance") + ".sqlite"
         let (process, finance) = try await Self.finance(database)
         defer { process.kill() }
-        var funder = Pingan_Finance_V1_OpenFunderRequest()
-        funder.code = "TOWN"
-        funder.name = "镇财政"
-        funder.kind = "town"
-        _ = try await finance.openFunder(funder)
+        try await FinanceIntegrationTests.openTown(finance)
 
         let acknowledged = Counter()
         let writer = Task {
@@ -96,11 +92,7 @@ struct BackupIntegrationTests {
         do {
             let (process, finance) = try await Self.finance(database)
             defer { process.kill() }
-            var funder = Pingan_Finance_V1_OpenFunderRequest()
-            funder.code = "TOWN"
-            funder.name = "镇财政"
-            funder.kind = "town"
-            _ = try await finance.openFunder(funder)
+            try await FinanceIntegrationTests.openTown(finance)
             _ = try await finance.grant(Self.grant(1))
         }
         let directory = Self.temporary("backups")

@@ -29,12 +29,17 @@ struct FinanceIntegrationTests {
 
     /// The town with its activity-subsidy line, and the standards: the activity subsidy raised
     /// on 15 April 2010, transport and meals from January.
-    static func budget(_ finance: FinanceClient, fen: Int64) async throws {
+    /// The town's finance as a funder.
+    static func openTown(_ finance: FinanceClient) async throws {
         var funder = Pingan_Finance_V1_OpenFunderRequest()
         funder.code = "TOWN"
         funder.name = "镇财政"
         funder.kind = "town"
         _ = try await finance.openFunder(funder)
+    }
+
+    static func budget(_ finance: FinanceClient, fen: Int64) async throws {
+        try await openTown(finance)
         var grant = Pingan_Finance_V1_GrantRequest()
         grant.funder = "TOWN"
         grant.year = 2010
