@@ -83,7 +83,7 @@ public struct Router: Sendable {
     ) {
         precondition(method.kind == .serverStreaming, "\(method) is not declared server-streaming")
         add(method, Request.self, Response.self, .streaming { io, context in
-            guard let payload = try await io.receive() else {
+            guard let payload = try await io.receive()?.first else {
                 throw RPCError(.invalidArgument, "\(method) ended without a request message")
             }
             try await handler(Request(rpcPayload: payload), ServerStreamWriter(io), context)

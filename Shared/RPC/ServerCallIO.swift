@@ -4,8 +4,10 @@ import SwiftProtobuf
 /// The message flow of one streaming call on the server, as the transport provides it. Both
 /// operations apply flow control: `send` waits for credit, `receive` grants it back.
 public protocol ServerCallIO: Sendable {
-    /// The next request message, or nil once the client has ended its stream.
-    func receive() async throws -> ByteBuffer?
+    /// Every request message that has arrived and not been taken (at least one, waiting for it
+    /// if need be), or nil once the client has ended its stream. Taking them all at once spares
+    /// a handler a hop to the event loop and back per message.
+    func receive() async throws -> [ByteBuffer]?
     /// Sends a response message, waiting while the client has granted no credit.
     func send(_ payload: ByteBuffer) async throws
 }
@@ -35,10 +37,18 @@ public struct RequestStream<Message: SwiftProtobuf.Message>: AsyncSequence, Send
 
     public struct AsyncIterator: AsyncIteratorProtocol {
         fileprivate let io: any ServerCallIO
+        /// Messages taken from the transport and not yet returned: at most the call's window.
+        fileprivate var taken: [ByteBuffer] = []
+        fileprivate var next = 0
 
         public mutating func next() async throws -> Message? {
-            guard let payload = try await io.receive() else { return nil }
-            return try Message(rpcPayload: payload)
+            if next == taken.count {
+                guard let batch = try await io.receive() else { return nil }
+                taken = batch
+                next = 0
+            }
+            defer { next += 1 }
+            return try Message(rpcPayload: taken[next])
         }
     }
 

@@ -13,8 +13,11 @@ final class BufferedCallIO: ServerCallIO {
         self.responses = responses
     }
 
-    func receive() async throws -> ByteBuffer? {
-        requests.withLock { $0.popFirst() }
+    func receive() async throws -> [ByteBuffer]? {
+        requests.withLock { pending in
+            defer { pending = [] }
+            return pending.isEmpty ? nil : Array(pending)
+        }
     }
 
     func send(_ payload: ByteBuffer) async throws {

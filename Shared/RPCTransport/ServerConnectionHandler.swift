@@ -39,7 +39,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var sending = SendWindow()
         var inbound = CircularBuffer<ByteBuffer>()
         var inboundEnded = false
-        var pendingReceive: CheckedContinuation<ByteBuffer?, any Error>?
+        var pendingReceive: CheckedContinuation<[ByteBuffer]?, any Error>?
         var consumedSinceGrant = 0
 
         /// Wakes whatever the handler waits on with `error`; the call is over.
@@ -307,7 +307,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         if let waiting = call.stream?.pendingReceive {
             call.stream?.pendingReceive = nil
             call.stream?.consumedSinceGrant += 1
-            waiting.resume(returning: payload)
+            waiting.resume(returning: [payload])
         } else {
             call.stream?.inbound.append(payload)
         }
@@ -332,14 +332,15 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     /// The handler asks for the next request message.
-    fileprivate func streamReceive(_ callID: UInt32, _ continuation: CheckedContinuation<ByteBuffer?, any Error>) {
+    fileprivate func streamReceive(_ callID: UInt32, _ continuation: CheckedContinuation<[ByteBuffer]?, any Error>) {
         guard let call = calls[callID], call.stream != nil else {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
         }
-        if let payload = call.stream?.inbound.popFirst() {
-            call.stream?.consumedSinceGrant += 1
-            continuation.resume(returning: payload)
+        if let inbound = call.stream?.inbound, !inbound.isEmpty {
+            call.stream?.inbound.removeAll(keepingCapacity: true)
+            call.stream?.consumedSinceGrant += inbound.count
+            continuation.resume(returning: Array(inbound))
             grantCreditIfDue(callID)
         } else if call.stream?.inboundEnded == true {
             continuation.resume(returning: nil)
@@ -488,7 +489,7 @@ private struct StreamIO: ServerCallIO {
     let handler: NIOLoopBound<ServerConnectionHandler>
     let callID: UInt32
 
-    func receive() async throws -> ByteBuffer? {
+    func receive() async throws -> [ByteBuffer]? {
         try await withCheckedThrowingContinuation { continuation in
             onLoop { $0.streamReceive(callID, continuation) }
         }

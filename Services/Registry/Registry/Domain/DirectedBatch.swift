@@ -85,7 +85,8 @@ extension DirectedBatch {
         for row in rows {
             var rowErrors: [BrokenRule] = []
             let name = row.name.trimmed
-            if name.isEmpty || name.count > 64 {
+            // At most 64 bytes is at most 64 characters: count them only past that.
+            if name.isEmpty || (name.utf8.count > 64 && name.count > 64) {
                 rowErrors.append(BrokenRule.row(row.number, "name", rule: "NAME", message: "must be 1-64 characters"))
             }
             var parsed: ResidentID?
@@ -127,7 +128,7 @@ extension DirectedBatch {
     }
 
     static func isMobileNumber(_ text: String) -> Bool {
-        text.count == 11 && text.first == "1" && text.allSatisfy { $0.isASCII && $0.isNumber }
+        text.utf8.count == 11 && text.utf8.first == UInt8(ascii: "1") && text.utf8.allSatisfy { (48...57).contains($0) }
     }
 }
 

@@ -17,6 +17,13 @@ public enum Masking {
     }
 
     private static func keep(first: Int, last: Int, of value: String) -> String {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) {
+            // ASCII, as ID and phone numbers are: bytes are characters.
+            let bytes = Array(value.utf8)
+            guard bytes.count > first + last else { return String(repeating: "*", count: bytes.count) }
+            return String(decoding: bytes[..<first] + Array(repeating: UInt8(ascii: "*"), count: bytes.count - first - last) + bytes[(bytes.count - last)...],
+                          as: UTF8.self)
+        }
         let characters = Array(value)
         guard characters.count > first + last else { return String(repeating: "*", count: characters.count) }
         return String(characters.prefix(first)) + String(repeating: "*", count: characters.count - first - last) + String(characters.suffix(last))

@@ -37,23 +37,35 @@ public struct ResidentID: Sendable, Hashable, CustomStringConvertible {
     private static let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
     private static let checkCharacters: [Character] = ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"]
 
-    /// Validates `text`, throwing the first problem found.
+    /// Validates `text`, throwing the first problem found. Works on the UTF-8 bytes: a valid
+    /// number is 18 ASCII bytes, and this runs once per row of every import.
     public init(_ text: String) throws(Problem) {
-        let characters = Array(text.uppercased())
-        guard characters.count == 18 else { throw .length(characters.count) }
-        var digits: [Int] = []
-        for (index, character) in characters.prefix(17).enumerated() {
-            guard let digit = character.wholeNumberValue, character.isASCII else { throw .notDigit(position: index + 1) }
-            digits.append(digit)
+        var bytes = Array(text.utf8)
+        guard bytes.count == 18 else {
+            // Not 18 bytes: either not 18 characters, or some are not ASCII.
+            let characters = Array(text)
+            guard characters.count == 18 else { throw .length(characters.count) }
+            let digit = { (character: Character) in character.isASCII && character.isNumber }
+            let position = characters.indices.first { $0 < 17 ? !digit(characters[$0]) : !(digit(characters[$0]) || "xX".contains(characters[$0])) }
+            throw .notDigit(position: (position ?? 17) + 1)
         }
-        let last = characters[17]
-        guard last == "X" || (last.isASCII && last.isNumber) else { throw .notDigit(position: 18) }
-        let birth = String(characters[6..<14])
-        guard let year = Int(birth.prefix(4)), let month = Int(birth.dropFirst(4).prefix(2)), let day = Int(birth.suffix(2)),
-              let date = CalendarDay(year: year, month: month, day: day) else { throw .birthDate(birth) }
-        let expected = Self.checkCharacter(for: digits)
-        guard expected == last else { throw .checkDigit(expected: expected, found: last) }
-        self.value = String(characters)
+        var sum = 0
+        for index in 0..<17 {
+            let digit = Int(bytes[index]) - 48
+            guard (0...9).contains(digit) else { throw .notDigit(position: index + 1) }
+            sum += digit * Self.weights[index]
+        }
+        if bytes[17] == UInt8(ascii: "x") { bytes[17] = UInt8(ascii: "X") }
+        let last = bytes[17]
+        guard last == UInt8(ascii: "X") || (48...57).contains(last) else { throw .notDigit(position: 18) }
+        func number(_ range: Range<Int>) -> Int { bytes[range].reduce(0) { $0 * 10 + Int($1) - 48 } }
+        guard let date = CalendarDay(year: number(6..<10), month: number(10..<12), day: number(12..<14)) else {
+            throw .birthDate(String(decoding: bytes[6..<14], as: UTF8.self))
+        }
+        let expected = Self.checkCharacters[sum % 11]
+        let found = Character(Unicode.Scalar(last))
+        guard expected == found else { throw .checkDigit(expected: expected, found: found) }
+        self.value = String(decoding: bytes, as: UTF8.self)
         self.birthDate = date
     }
 
