@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import PinganCatalog
 import PinganRPC
@@ -107,6 +108,25 @@ public final class ServiceApplication: Sendable {
             logger.info("certificates reloaded", metadata: ["cert": "\(settings.cert)", "crl": "\(settings.crl ?? "none")"])
         } catch {
             logger.error("certificate reload refused; the certificates in force stay", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Keeps the change feed to its retention: now, then every hour. Nil for a store without one.
+    public func pruneFeedHourly() -> Task<Void, Never>? {
+        guard let feed = store?.feed else { return nil }
+        let days = settings.feedRetentionDays
+        let logger = self.logger
+        return Task {
+            while !Task.isCancelled {
+                let cutoff = Date(timeIntervalSinceNow: -Double(days) * 86_400).formatted(.iso8601)
+                do {
+                    let removed = try await feed.prune(olderThan: cutoff)
+                    if removed > 0 { logger.info("change feed pruned", metadata: ["events": "\(removed)", "retention.days": "\(days)"]) }
+                } catch {
+                    logger.error("change feed could not be pruned", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: .seconds(3600))
+            }
         }
     }
 

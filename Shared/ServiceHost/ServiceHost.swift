@@ -47,6 +47,7 @@ public enum ServiceHost {
             AuditService(trail: store.auditTrail).register(with: &router)
             router.denials.recordDenials(with: AuditedDenials(trail: store.auditTrail, logger: logger))
             router.gate.install(DamageGate(health: store.health, logger: logger))
+            if let feed = store.feed { FeedService(feed: feed).register(with: &router) }
         }
         let serving = ServingFlag()
         let health = parts.store?.health
@@ -120,10 +121,12 @@ public enum ServiceHost {
         let reloads = Task {
             for await _ in Signals.stream(SIGHUP) { application.reload() }
         }
+        let pruning = application.pruneFeedHourly()
         let signal = await TerminationSignal.next()
         logger.info("stopping", metadata: ["signal": "\(signal)"])
         systemd.notify("STOPPING=1\nSTATUS=draining calls in flight")
         watchdog?.cancel()
+        pruning?.cancel()
         reloads.cancel()
         await application.shutdown(gracePeriod: .seconds(settings.drainSeconds))
         try? await metrics.close()

@@ -43,6 +43,9 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             help: "NAME=HOST:PORT of a service this one calls; repeat per peer (env PINGAN_PEERS, comma-separated; config \"peers\": {\"NAME\": \"HOST:PORT\"}).")
     public var peers: [String] = []
 
+    @Option(help: "Days the change feed keeps its events (env PINGAN_FEED_RETENTION_DAYS, config \"feed_retention_days\"; default 30).")
+    public var feedRetentionDays: Int?
+
     @Option(help: "trace, debug, info, notice, warning, error or critical (env PINGAN_LOG_LEVEL, config \"log_level\"; default info).")
     public var logLevel: String?
 
@@ -61,7 +64,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
     public init() {}
 
     /// The config keys these options read.
-    public static let configKeys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "crl", "metrics_port", "drain_seconds", "peers", "log_level"]
+    public static let configKeys: Set<String> = ["host", "port", "cert", "key", "ca", "acl", "crl", "metrics_port", "drain_seconds", "peers", "log_level", "feed_retention_days"]
 
     /// Checks the flags themselves; what depends on the environment and the config file is
     /// checked when `settings` resolves them.
@@ -88,6 +91,8 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             throw ValidationError("\(name) \(value) is outside 0-65535")
         }
         guard (0...600).contains(drain) else { throw ValidationError("drain seconds \(drain) is outside 0-600") }
+        let retention = try source.number(feedRetentionDays, "feed_retention_days") ?? 30
+        guard (1...3650).contains(retention) else { throw ValidationError("feed retention days \(retention) is outside 1-3650") }
         guard let logLevel = Logger.Level(rawValue: level) else {
             throw ValidationError("log level '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
         }
@@ -101,6 +106,7 @@ public struct ServiceOptions: ParsableArguments, Sendable {
             crl: try source.text(crl, "crl"),
             metricsPort: metricsPort,
             drainSeconds: drain,
+            feedRetentionDays: retention,
             peers: try peerAddresses(for: service, source: source),
             logLevel: logLevel)
     }
@@ -144,12 +150,14 @@ public struct ServiceSettings: Sendable, Hashable {
     public var crl: String?
     public var metricsPort: Int
     public var drainSeconds: Int
+    /// Days the change feed keeps its events.
+    public var feedRetentionDays: Int
     /// Where each service this one calls listens.
     public var peers: [ServiceName: ServiceAddress]
     public var logLevel: Logger.Level
 
     public init(host: String = "127.0.0.1", port: Int, cert: String, key: String, ca: String, acl: String, crl: String? = nil, metricsPort: Int = 0,
-                drainSeconds: Int = 10, peers: [ServiceName: ServiceAddress] = [:], logLevel: Logger.Level = .info) {
+                drainSeconds: Int = 10, feedRetentionDays: Int = 30, peers: [ServiceName: ServiceAddress] = [:], logLevel: Logger.Level = .info) {
         self.host = host
         self.port = port
         self.cert = cert
@@ -159,6 +167,7 @@ public struct ServiceSettings: Sendable, Hashable {
         self.crl = crl
         self.metricsPort = metricsPort
         self.drainSeconds = drainSeconds
+        self.feedRetentionDays = feedRetentionDays
         self.peers = peers
         self.logLevel = logLevel
     }

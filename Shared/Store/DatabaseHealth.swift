@@ -73,9 +73,12 @@ public final class DatabaseHealth: Sendable {
 public struct StoreHandle: Sendable {
     public var auditTrail: AuditTrail
     public var health: DatabaseHealth
+    /// The change feed, for a store whose schema has one.
+    public var feed: ChangeFeedReader?
 
     public init(_ writer: any DatabaseWriter, health: DatabaseHealth) {
         self.auditTrail = AuditTrail(writer)
         self.health = health
+        self.feed = ChangeFeedReader(writer)
     }
 }

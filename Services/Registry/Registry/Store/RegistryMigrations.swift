@@ -11,6 +11,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v4: teams, transfers, staff roles, search indexes", migrate: v4)
         migrator.registerMigration("v5: data key check and key rotation", migrate: v5)
         migrator.registerMigration("v6: birth dates sealed, birth years, shorter ID masks", migrate: v6)
+        migrator.registerMigration("v7: the change feed", migrate: v7)
         return migrator
     }
 
@@ -203,6 +204,28 @@ enum RegistryMigrations {
             CREATE INDEX volunteers_plain_birth_date ON volunteers(id) WHERE birth_date != '';
             UPDATE volunteers SET id_masked = substr(id_masked, 1, 2) || substr('********************', 1, length(id_masked) - 4) || substr(id_masked, -2)
                 WHERE length(id_masked) > 4;
+            """)
+    }
+
+    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    static func v7(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE change_feed (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                unit_code TEXT,
+                state_type TEXT NOT NULL,
+                state BLOB NOT NULL
+            );
+            CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
+            CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
+                BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
+            CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
+            INSERT INTO change_feed_pruned (through) VALUES (0);
             """)
     }
 }

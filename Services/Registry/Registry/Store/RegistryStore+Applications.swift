@@ -109,6 +109,7 @@ extension RegistryStore {
         try db.execute(sql: """
             INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
+        try feedVolunteer(db, id: volunteer, action: from == nil ? "applied" : "status_changed", actor: actor)
     }
 }
 

@@ -54,6 +54,7 @@ extension RegistryStore {
                 }
                 if let leader, leader.teamID == nil {
                     try Self.move(db, volunteer: leader.id, from: nil, to: teamID, actor: actor, reason: "named leader of team \(teamID)", requestID: requestID)
+                    try Self.feedVolunteer(db, id: leader.id, action: "joined_team", actor: actor)
                 }
                 try Self.audit(db, actor: actor, action: id == nil ? "registry.createTeam" : "registry.updateTeam",
                                target: "team \(teamID) \(name.trimmed) in \(unitCode), leader \(leaderID.map(String.init) ?? "none")", requestID: requestID)
@@ -91,6 +92,7 @@ extension RegistryStore {
                 if team.unitCode != member.unitCode {
                     try db.execute(sql: "UPDATE volunteers SET unit_code = ? WHERE id = ?", arguments: [team.unitCode, volunteerID])
                 }
+                try Self.feedVolunteer(db, id: volunteerID, action: "transferred", actor: actor)
                 try Self.audit(db, actor: actor, action: "registry.transfer",
                                target: "volunteer \(volunteerID): team \(member.teamID.map(String.init) ?? "none") -> \(teamID) (\(member.unitCode) -> \(team.unitCode))",
                                requestID: requestID)

@@ -142,7 +142,9 @@ public struct RegistryStore: Sendable {
                     batch.unitCode, batch.category, validated.row.subcategory,
                     batch.batchID, now,
                 ])
-                if firstID == 0 { firstID = db.lastInsertedRowID }
+                let id = db.lastInsertedRowID
+                if firstID == 0 { firstID = id }
+                try Self.feedVolunteer(db, id: id, action: "registered", actor: actor)
             }
             try db.execute(sql: "UPDATE registration_batches SET first_volunteer_id = ? WHERE batch_id = ?",
                            arguments: [firstID, batch.batchID])

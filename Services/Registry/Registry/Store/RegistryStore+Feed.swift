@@ -1,0 +1,15 @@
+import Foundation
+import GRDB
+import PinganRegistryContracts
+import PinganStore
+
+extension RegistryStore {
+    /// Records a change of volunteer `id` in the feed, in the caller's transaction, with the
+    /// volunteer as an ordinary (masked) read answers it: the feed never holds a full number.
+    static func feedVolunteer(_ db: Database, id: Int64, action: String, actor: String) throws {
+        guard let record = try fetchVolunteer(db, id: id) else { return }
+        try ChangeFeed.record(db, kind: "volunteer", entityID: String(id), action: action, unitCode: record.unitCode, actor: actor,
+                              stateType: Pingan_Registry_V1_Volunteer.protoMessageName,
+                              state: try RegistryService.message(record).serializedData())
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import PinganProtocolContracts
+import PinganRPC
+import PinganStore
+
+/// `/pingan.feed.v1.Feed/Watch`: the service's change feed as a resumable stream. The host
+/// serves it for every service whose store keeps a feed.
+public struct FeedService: RPCService {
+    public static let watch = MethodDescriptor(
+        service: "pingan.feed.v1.Feed", method: "Watch", kind: .serverStreaming, isIdempotent: true, access: .anyRole)
+    /// Events read from the store at a time.
+    static let pageSize = 500
+
+    let feed: ChangeFeedReader
+    /// How long a caught-up stream waits before looking again.
+    let pollInterval: Duration
+
+    public init(feed: ChangeFeedReader, pollInterval: Duration = .milliseconds(250)) {
+        self.feed = feed
+        self.pollInterval = pollInterval
+    }
+
+    public func register(with router: inout Router) {
+        router.registerServerStreaming(Self.watch) { (request: Pingan_Feed_V1_WatchRequest, writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, context) in
+            try await watch(request, writer, context)
+        }
+    }
+
+    func watch(_ request: Pingan_Feed_V1_WatchRequest, _ writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, _ context: ServerContext) async throws {
+        guard request.after >= 0 else { throw RPCError(.invalidArgument, "after: must not be negative, got \(request.after)") }
+        let pruned = try await feed.prunedThrough()
+        // Events after `after` that are gone would be missed without a word: refuse instead.
+        guard request.after >= pruned else {
+            throw RPCError(.outOfRange, "after: events up to \(pruned) are no longer kept; the oldest kept follows \(pruned): re-export, then watch after \(pruned)")
+        }
+        let unit = context.caller?.unitScope
+        var cursor = request.after
+        while !Task.isCancelled {
+            let events = try await feed.events(after: cursor, limit: Self.pageSize, unit: unit)
+            for event in events {
+                try await writer.write(Self.message(event))
+                cursor = event.sequence
+            }
+            if events.count == Self.pageSize { continue }
+            if request.stopWhenCaughtUp { return }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+
+    static func message(_ event: ChangeEvent) -> Pingan_Feed_V1_ChangeEvent {
+        var message = Pingan_Feed_V1_ChangeEvent()
+        message.sequence = event.sequence
+        message.at = event.at
+        message.actor = event.actor
+        message.kind = event.kind
+        message.entityID = event.entityID
+        message.action = event.action
+        message.unitCode = event.unitCode ?? ""
+        message.stateType = event.stateType
+        message.state = event.state
+        return message
+    }
+}

@@ -1,0 +1,93 @@
+import Foundation
+import GRDB
+
+/// One change as the feed keeps it.
+public struct ChangeEvent: Sendable, Hashable {
+    public var sequence: Int64
+    public var at: String
+    public var actor: String
+    public var kind: String
+    public var entityID: String
+    public var action: String
+    public var unitCode: String?
+    public var stateType: String
+    public var state: Data
+}
+
+/// The change feed's table, written in the transaction of the change it records, so an event
+/// exists if and only if its change committed. Each service's migration creates the tables
+/// with `ChangeFeed.schema` copied as literal SQL (shipped migrations never change).
+public enum ChangeFeed {
+    /// The tables, as a migration creates them: events (never updated; old ones pruned) and
+    /// the sequence up to which events were pruned.
+    public static let schema = """
+        CREATE TABLE change_feed (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity_id TEXT NOT NULL,
+            action TEXT NOT NULL,
+            unit_code TEXT,
+            state_type TEXT NOT NULL,
+            state BLOB NOT NULL
+        );
+        CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
+        CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
+            BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
+        CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
+        INSERT INTO change_feed_pruned (through) VALUES (0);
+        """
+
+    /// Records a change in the caller's transaction.
+    public static func record(_ db: Database, kind: String, entityID: String, action: String, unitCode: String?, actor: String,
+                              stateType: String, state: Data) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [ServiceDatabase.timestamp(), actor, kind, entityID, action, unitCode, stateType, state])
+    }
+}
+
+/// Reading the feed and keeping it to its retention, for the Watch method and the host.
+public struct ChangeFeedReader: Sendable {
+    private let writer: any DatabaseWriter
+
+    /// The feed of the database, or nil for a database without one.
+    public init?(_ writer: any DatabaseWriter) {
+        let present = (try? writer.read { db in try db.tableExists("change_feed") }) ?? false
+        guard present else { return nil }
+        self.writer = writer
+    }
+
+    /// Up to `limit` events after `sequence`, oldest first; only `unit`'s when given.
+    public func events(after sequence: Int64, limit: Int, unit: String?) async throws -> [ChangeEvent] {
+        try await writer.read { db in
+            let sql = """
+                SELECT seq, at, actor, kind, entity_id, action, unit_code, state_type, state FROM change_feed
+                WHERE seq > ? \(unit == nil ? "" : "AND unit_code = ?") ORDER BY seq LIMIT ?
+                """
+            let arguments: StatementArguments = unit.map { [sequence, $0, limit] } ?? [sequence, limit]
+            return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+                ChangeEvent(sequence: row[0], at: row[1], actor: row[2], kind: row[3], entityID: row[4], action: row[5], unitCode: row[6],
+                            stateType: row[7], state: row[8])
+            }
+        }
+    }
+
+    /// The last sequence pruned away: a client must have processed at least that far to resume.
+    public func prunedThrough() async throws -> Int64 {
+        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT through FROM change_feed_pruned") ?? 0 }
+    }
+
+    /// Removes events older than `cutoff` (RFC 3339), remembering how far it went.
+    @discardableResult
+    public func prune(olderThan cutoff: String) async throws -> Int {
+        try await writer.write { db in
+            guard let last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_feed WHERE at < ?", arguments: [cutoff]) else { return 0 }
+            try db.execute(sql: "DELETE FROM change_feed WHERE seq <= ?", arguments: [last])
+            let removed = db.changesCount
+            try db.execute(sql: "UPDATE change_feed_pruned SET through = MAX(through, ?)", arguments: [last])
+            return removed
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import GRDB
+import PinganPersonalData
+import PinganProtocolContracts
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTesting
+import PinganRules
+import PinganServiceKit
+import PinganStore
+import PinganTestSupport
+@testable import Registry
+import Testing
+
+/// The registry's change feed: written with each change, resumable, scoped, pruned with a
+/// clear answer for what is gone.
+@Suite("Registry change feed")
+struct ChangeFeedTests {
+    static func feed(_ store: RegistryStore, as role: Role = .admin, unit: String? = nil) throws -> InProcessTransport {
+        let reader = try #require(store.handle.feed)
+        return InProcessTransport.serving([RegistryService(store: store), FeedService(feed: reader, pollInterval: .milliseconds(20))], as: role, unit: unit)
+    }
+
+    static func events(_ transport: InProcessTransport, after: Int64 = 0) async throws -> [Pingan_Feed_V1_ChangeEvent] {
+        var request = Pingan_Feed_V1_WatchRequest()
+        request.after = after
+        request.stopWhenCaughtUp = true
+        var events: [Pingan_Feed_V1_ChangeEvent] = []
+        for try await event in try await transport.serverStreaming(FeedService.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
+            events.append(event)
+        }
+        return events
+    }
+
+    static func register(_ store: RegistryStore, batch: String, unit: String, range: ClosedRange<Int>) async throws {
+        let rows = range.map { DirectedBatch.Row(number: $0 - range.lowerBound + 1, name: "队员\($0)", idNumber: RegistryFixtures.idNumber(sequence: $0)) }
+        _ = try await store.registerBatch(DirectedBatch(batchID: batch, unitCode: unit, category: 5, rows: rows), plan: .townPlan2010, actor: "office", requestID: "r")
+    }
+
+    @Test("each registration, status change and transfer is an event in order, with the volunteer masked; a refused batch leaves none")
+    func eventsWithChanges() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        try await Self.register(store, batch: "a", unit: "JC-017", range: 1...3)
+        await #expect(throws: Refusal.self) { try await Self.register(store, batch: "dup", unit: "JC-017", range: 3...4) }
+        let team = try await store.saveTeam(id: nil, unitCode: "JC-018", name: "巡逻一队", leaderID: nil, scope: nil, actor: "office", requestID: "r")
+        _ = try await store.transfer(volunteerID: 1, toTeam: team.id, reason: "搬家", scope: nil, actor: "office", requestID: "r")
+
+        let events = try await Self.events(try Self.feed(store))
+        #expect(events.map(\.action) == ["registered", "registered", "registered", "transferred"])
+        #expect(events.map(\.sequence) == events.map(\.sequence).sorted() && Set(events.map(\.sequence)).count == events.count)
+        let first = try Pingan_Registry_V1_Volunteer(serializedBytes: events[0].state)
+        #expect(events[0].stateType == "pingan.registry.v1.Volunteer" && events[0].kind == "volunteer" && events[0].entityID == "1")
+        #expect(first.idNumber.contains("*") && first.idNumber != RegistryFixtures.idNumber(sequence: 1), "masked: \(first.idNumber)")
+        let moved = try Pingan_Registry_V1_Volunteer(serializedBytes: events[3].state)
+        #expect(events[3].unitCode == "JC-018" && moved.unitCode == "JC-018")
+        #expect(try await Self.events(try Self.feed(store), after: events[1].sequence).map(\.sequence) == Array(events.map(\.sequence)[2...]), "resumes after")
+    }
+
+    @Test("a clerk follows only their unit's events; a live watcher gets new events as they commit")
+    func scopedAndLive() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        try await Self.register(store, batch: "a", unit: "JC-017", range: 1...2)
+        try await Self.register(store, batch: "b", unit: "JC-018", range: 3...5)
+        #expect(try await Self.events(try Self.feed(store, as: .clerk, unit: "JC-018")).map(\.entityID) == ["3", "4", "5"])
+
+        let transport = try Self.feed(store)
+        let live = Task { () -> [Int64] in
+            var request = Pingan_Feed_V1_WatchRequest()
+            request.after = 5
+            var seen: [Int64] = []
+            for try await event in try await transport.serverStreaming(FeedService.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
+                seen.append(event.sequence)
+                if seen.count == 2 { break }
+            }
+            return seen
+        }
+        try await Task.sleep(for: .milliseconds(100))
+        try await Self.register(store, batch: "c", unit: "JC-017", range: 6...7)
+        #expect(try await live.value == [6, 7])
+    }
+
+    @Test("events pruned away answer OUT_OF_RANGE naming what is kept; watching from there works")
+    func pruned() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        try await Self.register(store, batch: "a", unit: "JC-017", range: 1...3)
+        let reader = try #require(store.handle.feed)
+        #expect(try await reader.prune(olderThan: "9999-01-01T00:00:00Z") == 3)
+        try await Self.register(store, batch: "b", unit: "JC-017", range: 4...4)
+        await #expect {
+            _ = try await Self.events(try Self.feed(store), after: 1)
+        } throws: { error in
+            guard let error = error as? RPCError else { return false }
+            return error.code == .outOfRange && error.message.contains("events up to 3 are no longer kept")
+        }
+        #expect(try await Self.events(try Self.feed(store), after: 3).map(\.entityID) == ["4"])
+        #expect(throws: (any Error).self, "events are immutable in the file") {
+            try store.writer.writeWithoutTransaction { try $0.execute(sql: "UPDATE change_feed SET action = 'x'") }
+        }
+    }
+}
