@@ -240,7 +240,7 @@ let package = Package(
             dependencies: [
                 "COpenSSL", "PinganCampaign", "PinganCatalog", "PinganRPC", "PinganRPCTransport", "PinganTLS", "PinganProtocolContracts",
                 "PinganRegistryContracts", "PinganTrainingContracts", "PinganDutyContracts", "PinganFinanceContracts",
-                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Services/Gateway/Gateway",

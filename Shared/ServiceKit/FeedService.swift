@@ -6,8 +6,7 @@ import PinganStore
 /// `/pingan.feed.v1.Feed/Watch`: the service's change feed as a resumable stream. The host
 /// serves it for every service whose store keeps a feed.
 public struct FeedService: RPCService {
-    public static let watch = MethodDescriptor(
-        service: "pingan.feed.v1.Feed", method: "Watch", kind: .serverStreaming, isIdempotent: true, access: .anyRole)
+    public static let watch = FeedMethods.watch
     /// Events read from the store at a time.
     static let pageSize = 500
 

@@ -74,7 +74,7 @@ struct ServiceApplicationTests {
         await after.close()
     }
 
-    @Test("pingan-duty, built with the kit, answers Health, ListMethods and its audit log besides its own methods")
+    @Test("pingan-duty, built with the kit, answers Health, ListMethods, its audit log and its change feed besides its own methods")
     func dutyFromTemplate() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-duty-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -90,7 +90,7 @@ struct ServiceApplicationTests {
         let methods: Pingan_Rpc_V1_ListMethodsResponse = try await client.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
         let names = methods.methods.map(\.name)
         #expect(names.filter { !$0.hasPrefix("/pingan.duty.v1.Duty/") } == [
-            "/pingan.audit.v1.Audit/ListEntries", "/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods",
+            "/pingan.audit.v1.Audit/ListEntries", "/pingan.feed.v1.Feed/Watch", "/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods",
         ])
         #expect(names.contains("/pingan.duty.v1.Duty/AssignShift"))
         await client.close()

@@ -11,6 +11,7 @@ enum DutyMigrations {
         migrator.registerMigration("v3: patrol check-ins", migrate: v3)
         migrator.registerMigration("v4: key persons and their assistance, sealed", migrate: v4)
         migrator.registerMigration("v5: dispute cases and their steps, sealed", migrate: v5)
+        migrator.registerMigration("v6: the change feed", migrate: v6)
         return migrator
     }
 
@@ -222,6 +223,28 @@ enum DutyMigrations {
                 BEGIN SELECT RAISE(ABORT, 'dispute_steps is append-only'); END;
             CREATE TRIGGER dispute_steps_no_delete BEFORE DELETE ON dispute_steps
                 BEGIN SELECT RAISE(ABORT, 'dispute_steps is append-only'); END;
+            """)
+    }
+
+    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE change_feed (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                unit_code TEXT,
+                state_type TEXT NOT NULL,
+                state BLOB NOT NULL
+            );
+            CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
+            CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
+                BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
+            CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
+            INSERT INTO change_feed_pruned (through) VALUES (0);
             """)
     }
 }

@@ -68,6 +68,7 @@ extension DutyStore {
         try db.execute(sql: """
             INSERT INTO hazard_history (hazard_id, at, on_day, from_status, to_status, actor, note, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [hazard, ServiceDatabase.timestamp(), day.description, from?.rawValue, to.rawValue, actor, note, requestID])
+        try feedHazard(db, id: hazard, action: to.rawValue, on: day, actor: actor)
     }
 
     static func hazards(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [HazardRecord] {

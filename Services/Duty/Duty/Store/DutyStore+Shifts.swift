@@ -36,6 +36,7 @@ extension DutyStore {
                     throw Refusal("shift", BrokenRule(field: "starts", rule: "OVERLAPPING_SHIFT", kind: .state, message: "the volunteer is already on a shift then"))
                 }
                 let id = db.lastInsertedRowID
+                try Self.feedShift(db, id: id, action: "assigned", actor: actor)
                 try AuditLog.append(db, actor: actor, action: "duty.assignShift",
                                     target: "shift \(id): volunteer \(volunteer.id) on \(postCode) \(window.0)-\(window.1)", requestID: requestID)
                 return id
@@ -53,6 +54,7 @@ extension DutyStore {
             if reason.trimmed.isEmpty { rules.append(BrokenRule(field: "reason", rule: "REASON_REQUIRED", message: "cancelling a shift needs a reason")) }
             guard rules.isEmpty else { throw Refusal("cancellation", rules) }
             try db.execute(sql: "UPDATE shifts SET status = 'cancelled', cancel_reason = ? WHERE id = ?", arguments: [reason.trimmed, id])
+            try Self.feedShift(db, id: id, action: "cancelled", actor: actor)
             try AuditLog.append(db, actor: actor, action: "duty.cancelShift", target: "shift \(id)", requestID: requestID)
             return try Self.shifts(db, where: "s.id = ?", [id]).first
         }
@@ -147,12 +149,14 @@ extension DutyStore {
                     """)
                 let postID: Int64 = post["id"]
                 let now = ServiceDatabase.timestamp()
-                var first: Int64 = 0
+                var first: Int64 = 0, last: Int64 = 0
                 for shift in shifts {
                     try insert.execute(arguments: [postID, shift.volunteerID, shift.starts.description, shift.ends.description, now])
-                    if first == 0 { first = db.lastInsertedRowID }
+                    let id = db.lastInsertedRowID
+                    if first == 0 { first = id }
+                    last = id
+                    try Self.feedShift(db, id: id, action: "assigned", actor: actor)
                 }
-                let last = db.lastInsertedRowID
                 try AuditLog.append(db, actor: actor, action: "duty.assignRota",
                                     target: "rota on \(postCode): \(shifts.count) shifts \(first)-\(last)", requestID: requestID)
                 return (first, last)

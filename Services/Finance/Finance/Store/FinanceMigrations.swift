@@ -11,6 +11,7 @@ enum FinanceMigrations {
         migrator.registerMigration("v3: expense standards, and the rate each transfer used", migrate: v3)
         migrator.registerMigration("v4: insignia and equipment stock", migrate: v4)
         migrator.registerMigration("v5: monthly allowance batches, and the units each village pays for", migrate: v5)
+        migrator.registerMigration("v6: the change feed", migrate: v6)
         return migrator
     }
 
@@ -234,6 +235,28 @@ enum FinanceMigrations {
                 BEGIN SELECT RAISE(ABORT, 'allowance lines are immutable'); END;
             CREATE TRIGGER allowance_lines_no_delete BEFORE DELETE ON allowance_lines
                 BEGIN SELECT RAISE(ABORT, 'allowance lines are never deleted'); END;
+            """)
+    }
+
+    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    static func v6(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE change_feed (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                unit_code TEXT,
+                state_type TEXT NOT NULL,
+                state BLOB NOT NULL
+            );
+            CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
+            CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
+                BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
+            CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
+            INSERT INTO change_feed_pruned (through) VALUES (0);
             """)
     }
 }

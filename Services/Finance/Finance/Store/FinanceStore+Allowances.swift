@@ -147,6 +147,7 @@ extension FinanceStore {
                     """).execute(arguments: [batchID, line.volunteerID, line.unitCode, line.rate.id, line.quantity, line.amount.fen, nextID])
                 nextID += 1
             }
+            try feedBatch(db, id: batchID, actor: actor)
             try AuditLog.append(db, actor: actor, action: "finance.reserveAllowances",
                                 target: "batch \(batchID): \(month) \(draft.funder) \(draft.lines.count) lines \(draft.total)", requestID: requestID)
             ids.append(batchID)
@@ -170,6 +171,7 @@ extension FinanceStore {
             }
             try db.execute(sql: "UPDATE allowance_batches SET status = 'approved', approved_by = ?, approved_at = ? WHERE id = ?",
                            arguments: [actor, ServiceDatabase.timestamp(), id])
+            try Self.feedBatch(db, id: id, actor: actor)
             try AuditLog.append(db, actor: actor, action: "finance.approveBatch", target: "batch \(id): \(batch.month) \(batch.funder) \(batch.total)", requestID: requestID)
             return try Self.batch(db, id)
         }
@@ -217,6 +219,7 @@ extension FinanceStore {
                 try db.execute(sql: "UPDATE allowance_batches SET status = 'rejected', rejected_by = ?, rejected_at = ?, reason = ? WHERE id = ?",
                                arguments: [actor, now, reason, id])
             }
+            try Self.feedBatch(db, id: id, actor: actor)
             try AuditLog.append(db, actor: actor, action: status == .posted ? "finance.postBatch" : "finance.rejectBatch",
                                 target: "batch \(id): \(batch.month) \(batch.funder) \(batch.total) (\(lines.count) lines)", requestID: requestID)
             return try Self.batch(db, id)

@@ -210,6 +210,7 @@ extension FinanceStore {
             }
             return .refused(rule: "EXCEEDS_DEBITS", message: "\(credit.code) may not be credited \(draft.amount) beyond its debits (\(error.message ?? ""))")
         }
+        try feedTransfer(db, draft, actor: actor)
         return .created
     }
 

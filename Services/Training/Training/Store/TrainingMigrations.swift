@@ -6,6 +6,7 @@ enum TrainingMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: courses, sessions, enrollments, attendance, course records", migrate: v1)
+        migrator.registerMigration("v2: the change feed", migrate: v2)
         return migrator
     }
 
@@ -107,6 +108,28 @@ enum TrainingMigrations {
                 response TEXT NOT NULL,
                 created_at TEXT NOT NULL
             );
+            """)
+    }
+
+    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE change_feed (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                at TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                entity_id TEXT NOT NULL,
+                action TEXT NOT NULL,
+                unit_code TEXT,
+                state_type TEXT NOT NULL,
+                state BLOB NOT NULL
+            );
+            CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
+            CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
+                BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
+            CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
+            INSERT INTO change_feed_pruned (through) VALUES (0);
             """)
     }
 }

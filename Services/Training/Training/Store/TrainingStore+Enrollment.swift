@@ -2,6 +2,7 @@ import GRDB
 import PinganCampaign
 import PinganRules
 import PinganStore
+import PinganTrainingContracts
 
 /// A volunteer as the registry described them when asked.
 public struct VolunteerSnapshot: Sendable, Hashable {
@@ -38,6 +39,15 @@ extension TrainingStore {
                     INSERT INTO enrollments (session_id, volunteer_id, status, enrolled_at) VALUES (?, ?, 'enrolled', ?)
                     ON CONFLICT(session_id, volunteer_id) DO UPDATE SET status = 'enrolled', enrolled_at = excluded.enrolled_at
                     """, arguments: [sessionID, volunteer.id, ServiceDatabase.timestamp()])
+                var enrollment = Pingan_Training_V1_Enrollment()
+                enrollment.sessionID = sessionID
+                enrollment.volunteerID = volunteer.id
+                enrollment.volunteerName = volunteer.name
+                enrollment.unitCode = volunteer.unitCode
+                let after = try Self.sessions(db, where: "s.id = ?", [sessionID])[0]
+                enrollment.seatsLeft = Int32(after.capacity - after.enrolled)
+                try ChangeFeed.record(db, kind: "enrollment", entityID: "\(sessionID)/\(volunteer.id)", action: "enrolled", unitCode: volunteer.unitCode,
+                                      actor: actor, stateType: Pingan_Training_V1_Enrollment.protoMessageName, state: try enrollment.serializedData())
                 try AuditLog.append(db, actor: actor, action: "training.enroll", target: "volunteer \(volunteer.id) in session \(sessionID)", requestID: requestID)
                 return sessionID
             }
@@ -93,7 +103,7 @@ extension TrainingStore {
             let course = try Self.courses(db, where: "id = ?", [session.courseID])[0]
             var completed: [Int64] = []
             for row in rows {
-                let (before, after) = try Self.refreshRecord(db, volunteerID: row.volunteerID, course: course)
+                let (before, after) = try Self.refreshRecord(db, volunteerID: row.volunteerID, course: course, actor: actor)
                 if before == nil, after != nil { completed.append(row.volunteerID) }
             }
             try AuditLog.append(db, actor: actor, action: "training.recordAttendance",
@@ -113,7 +123,7 @@ extension TrainingStore {
                 INSERT INTO assessments (course_id, volunteer_id, passed, assessed_on) VALUES (?, ?, ?, ?)
                 ON CONFLICT(course_id, volunteer_id) DO UPDATE SET passed = excluded.passed, assessed_on = excluded.assessed_on
                 """, arguments: [courseID, volunteerID, passed, day.description])
-            _ = try Self.refreshRecord(db, volunteerID: volunteerID, course: course)
+            _ = try Self.refreshRecord(db, volunteerID: volunteerID, course: course, actor: actor)
             try AuditLog.append(db, actor: actor, action: "training.recordAssessment",
                                 target: "volunteer \(volunteerID), course \(course.code): \(passed ? "passed" : "failed") on \(day)", requestID: requestID)
             return (course, try Self.records(db, volunteerIDs: [volunteerID])[volunteerID]?[courseID] ?? CourseRecord())
@@ -123,7 +133,7 @@ extension TrainingStore {
     /// Recomputes a volunteer's record in a course from attendance (in session order) and the
     /// assessment; returns the completion day before and after.
     @discardableResult
-    static func refreshRecord(_ db: Database, volunteerID: Int64, course: Course) throws -> (CalendarDay?, CalendarDay?) {
+    static func refreshRecord(_ db: Database, volunteerID: Int64, course: Course, actor: String) throws -> (CalendarDay?, CalendarDay?) {
         let before = try String.fetchOne(db, sql: "SELECT completed_on FROM course_records WHERE volunteer_id = ? AND course_id = ?",
                                          arguments: [volunteerID, course.id]).flatMap { CalendarDay(iso: $0) }
         var hours = 0.0
@@ -143,6 +153,13 @@ extension TrainingStore {
             ON CONFLICT(volunteer_id, course_id) DO UPDATE SET hours = excluded.hours, assessment_passed = excluded.assessment_passed,
                 completed_on = excluded.completed_on
             """, arguments: [volunteerID, course.id, hours, assessment?.passed, completed?.description])
+        if before != completed {
+            let record = CourseRecord(hours: hours, assessmentPassed: assessment?.passed, completedOn: completed)
+            try ChangeFeed.record(db, kind: "course_record", entityID: "\(volunteerID)/\(course.code)", action: completed == nil ? "completion_withdrawn" : "completed",
+                                  unitCode: try String.fetchOne(db, sql: "SELECT unit_code FROM volunteers WHERE id = ?", arguments: [volunteerID]),
+                                  actor: actor, stateType: Pingan_Training_V1_CourseStatus.protoMessageName,
+                                  state: try TrainingService.message(course, record).serializedData())
+        }
         return (before, completed)
     }
 
