@@ -14,10 +14,13 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get install -y -qq "${missing[@]}"
 fi
 
-# PyPI's protobuf runtime for the Python interop client (Tests/Interop).
-if ! python3 -c 'import google.protobuf' >/dev/null 2>&1; then
-  echo "installing: protobuf (PyPI)" >&2
-  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore protobuf ||
-    # Debian's own python3 refuses pip installs unless told (PEP 668); this is a test-only library.
-    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages protobuf
-fi
+# PyPI's protobuf runtime for the Python clients (Tests/Interop, clients/python), and what
+# pip needs to build clients/python offline (setuptools, wheel).
+for module in google.protobuf:protobuf setuptools:setuptools wheel:wheel; do
+  if ! python3 -c "import ${module%%:*}" >/dev/null 2>&1; then
+    echo "installing: ${module##*:} (PyPI)" >&2
+    python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore "${module##*:}" ||
+      # Debian's own python3 refuses pip installs unless told (PEP 668); these are test-only libraries.
+      python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --break-system-packages "${module##*:}"
+  fi
+done

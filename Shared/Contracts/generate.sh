@@ -39,4 +39,13 @@ python3 Shared/Contracts/generate-clients.py
 # Python messages for the interop client in Tests/Interop (the runtime is PyPI's protobuf).
 rm -rf Tests/Interop/generated/pingan
 (cd Shared/Contracts/Protocol/proto && find . -name '*.proto' | sort | xargs protoc --python_out="$root/Tests/Interop/generated")
+# The Python client library (clients/python): every contract's messages, and a typed client
+# per service.
+rm -rf clients/python/pingan
+for contract in Shared/Contracts/*/proto; do
+  (cd "$contract" && find . -name '*.proto' | sort | xargs protoc --python_out="$root/clients/python")
+done
+find clients/python/pingan -type d -exec touch {}/__init__.py \;
+python3 Shared/Contracts/generate-python.py
+
 echo "generated Swift for $(find Shared/Contracts Tests/Benchmarks -name '*.pb.swift' | wc -l) proto files"
