@@ -54,12 +54,12 @@ struct BackupIntegrationTests {
         defer { process.kill() }
         try await FinanceIntegrationTests.openTown(finance)
 
-        let acknowledged = Counter()
+        let acknowledged = Locked(0)
         let writer = Task {
             var id: Int64 = 1
             while !Task.isCancelled {
                 guard (try? await finance.grant(Self.grant(id)))?.result == "created" else { break }
-                acknowledged.set(id)
+                acknowledged.value = Int(id)
                 id += 1
             }
         }
@@ -145,12 +145,4 @@ struct BackupIntegrationTests {
         #expect(bytes.range(of: keyText) == nil && bytes.range(of: Data(repeating: 0x5a, count: 32)) == nil, "the key, as text or as bytes")
         #expect(bytes.range(of: Data(RegistryFixtures.idNumber(sequence: 1).utf8)) == nil, "the ID number is sealed")
     }
-}
-
-/// The highest id a writer has seen acknowledged.
-final class Counter: @unchecked Sendable {
-    private var current = 0
-    private let lock = NSLock()
-    var value: Int { lock.withLock { current } }
-    func set(_ id: Int64) { lock.withLock { current = Int(id) } }
 }

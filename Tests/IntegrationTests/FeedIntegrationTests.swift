@@ -90,4 +90,70 @@ struct FeedIntegrationTests {
         #expect(events.map(\.entityID) == (1...21).map(String.init), "every grant acknowledged before the kill, and the one after")
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.sequence < $1.sequence })
     }
+
+    @Test("a follower sees every committed change exactly once and in order while another client writes and the service is killed mid-way")
+    func followerAcrossKill() async throws {
+        let database = BackupIntegrationTests.temporary("finance") + ".sqlite"
+        let (first, port) = try await FinanceIntegrationTests.startFinance(database: database, dutyPort: 1)
+        let running = Locked(first)
+        defer { running.value.kill() }
+        let tls = try TestCertificates.context(.client, identity: "client")
+        try await FinanceIntegrationTests.openTown(FinanceClient(RPCClient(host: "127.0.0.1", port: port, tls: tls)))
+
+        let total: Int64 = 60
+        let acknowledged = Locked<Int64>(0)
+        let writer = Task {
+            let finance = FinanceClient(RPCClient(host: "127.0.0.1", port: port, tls: tls))
+            for id in 1...total {
+                // A grant lost with the connection is sent again: its transfer id applies it once.
+                while (try? await finance.grant(BackupIntegrationTests.grant(id)))?.result.isEmpty != false {
+                    try? await Task.sleep(for: .milliseconds(50))
+                }
+                acknowledged.value = id
+            }
+        }
+        let seen = Locked<[Pingan_Feed_V1_ChangeEvent]>([])
+        let follower = Task {
+            while seen.value.count < Int(total), !Task.isCancelled {
+                let client = RPCClient(host: "127.0.0.1", port: port, tls: tls)
+                var request = Pingan_Feed_V1_WatchRequest()
+                request.after = seen.value.last?.sequence ?? 0
+                do {
+                    for try await event in try await client.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
+                        seen.value.append(event)
+                        if seen.value.count == Int(total) { break }
+                    }
+                } catch {
+                    try? await Task.sleep(for: .milliseconds(50))  // the service is restarting: resume after the last event seen
+                }
+                await client.close()
+            }
+        }
+        while acknowledged.value < total / 2 { try await Task.sleep(for: .milliseconds(5)) }
+        running.value.signal(SIGKILL)
+        _ = try await running.value.waitForExit(within: .seconds(10))
+        running.value = try await TrainingIntegrationTests.start("pingan-finance", [
+            "--cert", TestCertificates.path("server.pem"), "--key", TestCertificates.path("server.key"), "--ca", TestCertificates.path("ca.pem"),
+            "--acl", ExecutableTests.aclFile(FinanceIntegrationTests.acl), "--database", database, "--peer", "duty=127.0.0.1:1",
+        ], port: port).0
+        _ = await writer.result
+        for _ in 0..<400 where seen.value.count < Int(total) { try await Task.sleep(for: .milliseconds(25)) }
+        follower.cancel()
+        let events = seen.value
+        #expect(events.map(\.entityID) == (1...total).map(String.init), "every committed grant once, in order: \(events.map(\.entityID))")
+        #expect(zip(events, events.dropFirst()).allSatisfy { $0.sequence < $1.sequence })
+    }
+}
+
+/// A value several tasks read and write.
+final class Locked<Value>: @unchecked Sendable {
+    private var stored: Value
+    private let lock = NSLock()
+
+    init(_ value: Value) { stored = value }
+
+    var value: Value {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
+    }
 }

@@ -10,7 +10,7 @@ import Testing
 struct PythonClientTests {
     static let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../clients/python").standardized.path
 
-    @Test("installs with pip; typed calls, a stream, refusals with their fields, a deadline, a cancelled stream, a reconnect, the feed followed live")
+    @Test("typed calls, a stream, refusals with their fields, a deadline, a cancelled stream, a reconnect, the feed followed live; installed into a fresh venv, its example registers and follows")
     func liveChecks() async throws {
         let (registry, port) = try await TrainingIntegrationTests.start(
             "pingan-registry", ExecutableTests.tlsFlags + ["--acl", ExecutableTests.aclFile(TrainingIntegrationTests.registryACL)] + ExecutableTests.storageFlags())
@@ -29,12 +29,19 @@ struct PythonClientTests {
         let seen = try #require(try JSONSerialization.jsonObject(with: check.standardOutput) as? [String: Any], "\(check.text) \(check.standardError)")
         #expect(seen["ok"] as? Bool == true, "\(seen)")
 
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-pip-\(UUID().uuidString.prefix(8))").path
-        let install = try await Subprocess.run("/usr/bin/env", ["python3", "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                                                                "--disable-pip-version-check", "--target", target, Self.package], timeout: .seconds(120))
+        // A fresh virtual environment (the machine's protobuf, setuptools and wheel visible: no network).
+        let venv = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-venv-\(UUID().uuidString.prefix(8))").path
+        let made = try await Subprocess.run("/usr/bin/env", ["python3", "-m", "venv", "--system-site-packages", venv], timeout: .seconds(120))
+        #expect(made.status == 0, "\(made.standardError)")
+        let install = try await Subprocess.run("\(venv)/bin/python", ["-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+                                                                     "--disable-pip-version-check", Self.package], timeout: .seconds(120))
         #expect(install.status == 0, "\(install.standardError)")
-        let imported = try await Subprocess.run("/usr/bin/env", ["python3", "-c", "import pingan_client, sys; sys.exit(0 if pingan_client.RegistryClient.get_volunteer else 1)"],
-                                                environment: ProcessInfo.processInfo.environment.merging(["PYTHONPATH": target]) { $1 }, timeout: .seconds(30))
-        #expect(imported.status == 0, "installed package imports: \(imported.standardError)")
+        let example = try await Subprocess.run("\(venv)/bin/python", [
+            "\(Self.package)/examples/register_and_follow.py", "--port", "\(port)", "--pki", TestCertificates.directory, "--identity", "client",
+            "--after", "3", "--until-caught-up",
+        ], timeout: .seconds(60))
+        #expect(example.status == 0, "\(example.text) \(example.standardError)")
+        #expect(example.text.contains("batch python-example: 2 registered") && example.text.contains("registered volunteer 林一 (DEPT-ZZB)"),
+                "\(example.text)")
     }
 }

@@ -66,25 +66,28 @@ struct BenchRegistry: AsyncParsableCommand {
         let _: Pingan_Registry_V1_SaveUnitsResponse = try await RegistryClient(connection).saveUnits(units)
         var firstID: Int64 = 0
         for start in stride(from: 0, to: volunteers, by: batchSize) {
-            let count = min(batchSize, volunteers - start)
-            let response: Pingan_Registry_V1_RegisterBatchResponse = try await RegistryClient(connection).registerBatch(options: CallOptions(timeout: .seconds(300))
-            ) { (writer: RequestStreamWriter<Request>) in
-                var header = Request()
-                header.header.batchID = "bench-\(start)"
-                header.header.unitCode = "BENCH"
-                header.header.category = 4
-                try await writer.write(header)
-                for index in start..<(start + count) {
-                    var row = Request()
-                    row.row.name = "志愿者\(index)"
-                    row.row.idNumber = Self.idNumber(index)
-                    row.row.phone = "139" + String(format: "%08d", index)
-                    try await writer.write(row)
-                }
-            }
+            let response = try await importBatch(connection, start: start, count: min(batchSize, volunteers - start))
             if firstID == 0 { firstID = response.firstVolunteerID }
         }
         return firstID
+    }
+
+    /// One batch of `count` volunteers numbered from `start` into BENCH.
+    static func importBatch(_ connection: RPCConnection, start: Int, count: Int) async throws -> Pingan_Registry_V1_RegisterBatchResponse {
+        try await RegistryClient(connection).registerBatch(options: CallOptions(timeout: .seconds(300))) { (writer: RequestStreamWriter<Request>) in
+            var header = Request()
+            header.header.batchID = "bench-\(start)"
+            header.header.unitCode = "BENCH"
+            header.header.category = 4
+            try await writer.write(header)
+            for index in start..<(start + count) {
+                var row = Request()
+                row.row.name = "志愿者\(index)"
+                row.row.idNumber = Self.idNumber(index)
+                row.row.phone = "139" + String(format: "%08d", index)
+                try await writer.write(row)
+            }
+        }
     }
 
     /// `calls` calls spread over `concurrency` workers on the connection's event loop; the
