@@ -11,7 +11,7 @@ public struct FeedService: RPCService {
     static let pageSize = 500
 
     let feed: ChangeFeedReader
-    /// How long a caught-up stream waits before looking again.
+    /// How long a caught-up stream waits before looking again when no commit wakes it.
     let pollInterval: Duration
 
     public init(feed: ChangeFeedReader, pollInterval: Duration = .milliseconds(250)) {
@@ -35,6 +35,7 @@ public struct FeedService: RPCService {
         let unit = context.caller?.unitScope
         var cursor = request.after
         while !Task.isCancelled {
+            let commits = feed.commitCount
             let events = try await feed.events(after: cursor, limit: Self.pageSize, unit: unit)
             for event in events {
                 try await writer.write(Self.message(event))
@@ -42,7 +43,7 @@ public struct FeedService: RPCService {
             }
             if events.count == Self.pageSize { continue }
             if request.stopWhenCaughtUp { return }
-            try await Task.sleep(for: pollInterval)
+            try await feed.waitForCommit(after: commits, upTo: pollInterval)
         }
     }
 
