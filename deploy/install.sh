@@ -157,6 +157,25 @@ if [ -z "$stage" ]; then
   chown root:pingan "$etc" "$etc/pki" "$etc"/*.json "$etc"/*.pem "$etc"/registry.key "$etc"/training.key "$etc"/duty.key "$etc"/finance.key
 fi
 
+echo "the pingan command: its config and shell completion:"
+gateway=$stage/etc/xdg/pingan/gateway.json
+if [ ! -f "$gateway" ]; then
+  mkdir -p "$(dirname "$gateway")"
+  endpoints=""
+  while IFS='|' read -r name _ port _ _; do endpoints+="${endpoints:+, }\"$name\": \"127.0.0.1:$port\""; done < <(tr '\t' '|' <<<"$catalog")
+  printf '{"client": {"cert": "%s", "key": "%s", "ca": "%s"},\n "towns": [{"code": "local", "name": "local", "services": {%s}}]}\n' \
+    "$etc/pki/town-office.pem" "$etc/pki/town-office.key" "$etc/ca.pem" "$endpoints" > "$gateway"
+  note "wrote $gateway (sudo pingan health works as the town office)"
+fi
+completions=$(mktemp -d)
+"$bin/pingan" --generate-completion-script bash > "$completions/bash"
+"$bin/pingan" --generate-completion-script zsh > "$completions/zsh"
+"$bin/pingan" --generate-completion-script fish > "$completions/fish"
+put "$completions/bash" "$stage/usr/share/bash-completion/completions/pingan" 0644
+put "$completions/zsh" "$stage/usr/share/zsh/vendor-completions/_pingan" 0644
+put "$completions/fish" "$stage/usr/share/fish/vendor_completions.d/pingan.fish" 0644
+rm -rf "$completions"
+
 echo "systemd units:"
 rendered=$(mktemp -d)
 trap 'rm -rf "$rendered"' EXIT

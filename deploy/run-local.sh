@@ -84,6 +84,17 @@ for entry in "${services[@]}"; do
   fi
 done
 
+# The gateway's per-user config, so `pingan` finds this quick start with no flags and no
+# environment (kept as it is if it names something else than this checkout's run/pki).
+user_config=${XDG_CONFIG_HOME:-$HOME/.config}/pingan/gateway.json
+if [ ! -f "$user_config" ] || grep -q "\"$run/pki/" "$user_config"; then
+  mkdir -p "$(dirname "$user_config")"
+  endpoints=""
+  for entry in "${services[@]}"; do endpoints+="${endpoints:+, }\"${entry%%:*}\": \"127.0.0.1:${entry##*:}\""; done
+  printf '{"client": {"cert": "%s", "key": "%s", "ca": "%s"},\n "towns": [{"code": "local", "name": "local", "services": {%s}}]}\n' \
+    "$run/pki/town-office.pem" "$run/pki/town-office.key" "$run/pki/ca.pem" "$endpoints" > "$user_config"
+fi
+
 export PINGAN_CLIENT_CERT=$run/pki/town-office.pem PINGAN_CLIENT_KEY=$run/pki/town-office.key PINGAN_CA=$run/pki/ca.pem
 for _ in $(seq 50); do
   if "$bin/pingan" health --timeout 1 >/dev/null 2>&1; then break; fi
@@ -101,4 +112,7 @@ echo
 "$bin/pingan" dashboard --on 2010-04-30
 echo
 echo "The services run in the background (logs: run/logs/). Stop them with: deploy/run-local.sh stop"
-echo "Try: PINGAN_CLIENT_CERT=$PINGAN_CLIENT_CERT PINGAN_CLIENT_KEY=$PINGAN_CLIENT_KEY PINGAN_CA=$PINGAN_CA $bin/pingan health"
+echo "pingan reads $user_config. Put it on your PATH, then ask it anything:"
+echo "  export PATH=\"$bin:\$PATH\""
+echo "  pingan health"
+echo "Shell completion: source <(pingan --generate-completion-script bash)   (zsh, fish alike)"

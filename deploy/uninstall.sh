@@ -24,9 +24,10 @@ for name in $names; do
 done
 rm -f /etc/systemd/system/pingan.target /etc/systemd/system/pingan-backup@.service /etc/systemd/system/pingan-backup@.timer "$prefix/bin/pingan"
 rm -rf "$prefix/share/pingan"
+rm -f /usr/share/bash-completion/completions/pingan /usr/share/zsh/vendor-completions/_pingan /usr/share/fish/vendor_completions.d/pingan.fish
 systemctl daemon-reload
 if [ "$purge" = 1 ]; then
-  rm -rf /etc/pingan /var/lib/pingan
+  rm -rf /etc/pingan /var/lib/pingan /etc/xdg/pingan
   userdel pingan 2>/dev/null || true
   echo "Pingan removed, with its data, keys and certificates."
 else

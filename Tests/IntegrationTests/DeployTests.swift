@@ -58,6 +58,11 @@ struct DeployTests {
         let certificate = try await Subprocess.run("/usr/bin/openssl", ["x509", "-in", "\(etc)/duty.pem", "-noout", "-ext", "subjectAltName"], timeout: .seconds(10))
         #expect(certificate.text.contains("DNS:pingan.example") && certificate.text.contains("URI:spiffe://pingan/service/duty"), "\(certificate.text)")
 
+        for file in ["etc/xdg/pingan/gateway.json", "usr/share/bash-completion/completions/pingan", "usr/share/zsh/vendor-completions/_pingan",
+                     "usr/share/fish/vendor_completions.d/pingan.fish"] {
+            #expect(FileManager.default.fileExists(atPath: "\(stage)/\(file)"), "\(file)")
+        }
+
         for name in ["registry", "training", "duty", "finance"] {
             let process = try RunningProcess(try BuiltExecutables.path("pingan-\(name)"),
                                              ["--config", "\(etc)/\(name).json", "--port", "0", "--metrics-port", "0"])

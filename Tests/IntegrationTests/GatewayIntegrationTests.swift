@@ -164,6 +164,23 @@ struct GatewayIntegrationTests {
         try await silent.channel.close()
     }
 
+    @Test("pingan finds the per-user config make run writes: health with no flags and no environment; completion scripts for bash, zsh and fish")
+    func perUserConfig() async throws {
+        let stack = try await Self.stack(volunteers: 1, trained: 0)
+        defer { stack.kill() }
+        let home = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-xdg-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: "\(home)/pingan", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: try Self.config([("local", stack.services)]), toPath: "\(home)/pingan/gateway.json")
+        let health = try await Subprocess.run(try BuiltExecutables.path("pingan"), ["health"], environment: ["XDG_CONFIG_HOME": home], timeout: .seconds(30))
+        #expect(health.status == 0 && health.text.contains("SERVING"), "\(health.text) \(health.standardError)")
+        let none = try await Subprocess.run(try BuiltExecutables.path("pingan"), ["health"], timeout: .seconds(30))
+        #expect(none.status == 64 && none.standardError.contains("client.cert is not set"), "without it, the one setting missing is named")
+        for shell in ["bash", "zsh", "fish"] {
+            let script = try await Subprocess.run(try BuiltExecutables.path("pingan"), ["--generate-completion-script", shell], timeout: .seconds(30))
+            #expect(script.status == 0 && script.text.contains("finance") && script.text.contains("watch"), "\(shell)")
+        }
+    }
+
     @Test("dashboard over two towns: a row per town and district totals that add up")
     func districtTotals() async throws {
         let first = try await Self.stack(volunteers: 6, trained: 4)

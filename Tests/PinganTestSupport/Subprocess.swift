@@ -2,6 +2,15 @@ import Foundation
 
 /// Runs a command with a bound on its time, feeding it standard input and collecting its output.
 public enum Subprocess {
+    /// What every child process the tests start sees on top of the tests' environment: an empty
+    /// XDG_CONFIG_HOME, so none reads the developer's own `~/.config/pingan/gateway.json` (which
+    /// `make run` writes). A test that means to use one passes its own.
+    public static let hermetic: [String: String] = {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-no-user-config-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        return ["XDG_CONFIG_HOME": folder, "XDG_CONFIG_DIRS": folder]
+    }()
+
     public struct Result: Sendable {
         public var status: Int32
         public var standardOutput: Data
@@ -41,9 +50,7 @@ public enum Subprocess {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        if let environment {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
+        process.environment = ProcessInfo.processInfo.environment.merging(Self.hermetic) { $1 }.merging(environment ?? [:]) { $1 }
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout

@@ -9,7 +9,7 @@ import PinganTLS
 
 /// Options every command shares: where the towns are, how to print, the deadline.
 public struct GatewayOptions: ParsableArguments, Sendable {
-    @Option(help: "Gateway config file: towns, their services, the client certificate (env PINGAN_GATEWAY_CONFIG; default: one local town on 127.0.0.1:7401-7404).")
+    @Option(help: "Gateway config file: towns, their services, the client certificate (env PINGAN_GATEWAY_CONFIG; default: $XDG_CONFIG_HOME/pingan/gateway.json if it exists, which make run writes; else one local town on 127.0.0.1:7401-7404).")
     var config: String?
 
     @Option(help: "The town to ask (env PINGAN_TOWN; default: the config's default_town).")
@@ -56,7 +56,8 @@ public struct GatewayOptions: ParsableArguments, Sendable {
         if let ca { settings["PINGAN_CA"] = ca }
         let config: GatewayConfig
         do {
-            config = try GatewayConfig.load(path: self.config ?? environment["PINGAN_GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 }, environment: settings)
+            let path = self.config ?? environment["PINGAN_GATEWAY_CONFIG"].flatMap { $0.isEmpty ? nil : $0 } ?? GatewayConfig.standardPath(environment: environment)
+            config = try GatewayConfig.load(path: path, environment: settings)
         } catch {
             throw GatewayExit.usage(error.description)
         }

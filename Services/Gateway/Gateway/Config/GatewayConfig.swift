@@ -43,6 +43,18 @@ public struct GatewayConfig: Sendable, Hashable {
         return town
     }
 
+    /// The per-user config, `$XDG_CONFIG_HOME/pingan/gateway.json` (`~/.config/...` without
+    /// XDG_CONFIG_HOME), when it exists: `make run` and the install script write it, so
+    /// `pingan` finds its towns and certificate without flags.
+    /// Then the system's, `$XDG_CONFIG_DIRS/pingan/gateway.json` (`/etc/xdg/...`), which the
+    /// install script writes.
+    public static func standardPath(environment: [String: String]) -> String? {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        let user = value("XDG_CONFIG_HOME") ?? value("HOME").map { "\($0)/.config" }
+        let system = (value("XDG_CONFIG_DIRS") ?? "/etc/xdg").split(separator: ":").map(String.init)
+        return ([user].compactMap { $0 } + system).map { "\($0)/pingan/gateway.json" }.first { FileManager.default.fileExists(atPath: $0) }
+    }
+
     /// The file at `path` (none: the local defaults), then `environment` on top:
     /// PINGAN_CLIENT_CERT, PINGAN_CLIENT_KEY, PINGAN_CA, PINGAN_TOWN.
     public static func load(path: String?, environment: [String: String]) throws(ConfigError) -> GatewayConfig {
