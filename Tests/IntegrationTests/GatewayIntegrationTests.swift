@@ -369,6 +369,9 @@ struct GatewayIntegrationTests {
                                              "--timeout", "50"], timeout: .seconds(60))
         #expect(refused.status == 3, "\(refused.standardError)")
         #expect(!refused.standardError.contains("connection lost"))
+        let errorLine = refused.standardError.split(separator: "\n").first { $0.hasPrefix("pingan:") } ?? ""
+        #expect(errorLine.hasPrefix("pingan: nothing registered: ") && errorLine.components(separatedBy: "refused").count == 2,
+                "one line that says it once: \(errorLine)")
         let errors = try #require(((try Self.json(refused))["sections"] as? [[String: Any]])?.first?["rows"] as? [[String: Any]])
         let phoneLines = errors.filter { $0["field"] as? String == "phone" }.compactMap { $0["line"] as? Int }
         #expect(phoneLines == Array(2...10_001), "every row's phone violation, with its file line")

@@ -44,7 +44,7 @@ struct ImportBatchCommand: AsyncParsableCommand {
             } catch let error as RPCError where error.details?.fieldViolations.isEmpty == false {
                 bar.finish()
                 session.print(Self.errorReport(error, lines: lines))
-                throw GatewayExit.refused(Text("批次被拒，未导入任何记录", "batch refused, nothing registered")(session.language) + ": \(error.message)")
+                throw GatewayExit.refused(Text("未导入任何记录", "nothing registered")(session.language) + ": \(error.message)")
             }
             session.print(Report(command: "import batch", sections: [Section(id: "import.batch", title: Text("导入结果", "Imported"), fields: [
                 Field("batch_id", Text("批次", "Batch"), .text(response.batchID)), Field("accepted", Text("登记人数", "Registered"), .int(response.accepted)),

@@ -48,7 +48,7 @@ enum ImportFile {
             gateway.print(Report(command: command, sections: [Section(
                 id: "import.errors", title: Text("错误行", "Rows refused"),
                 table: violationTable(error, lines: lines, array: array, firstIndex: firstIndex))]))
-            throw GatewayExit.refused(Text("被拒，未导入任何记录", "refused, nothing imported")(gateway.language) + ": \(error.message)")
+            throw GatewayExit.refused(Text("未导入任何记录", "nothing imported")(gateway.language) + ": \(error.message)")
         }
     }
 
