@@ -181,6 +181,20 @@ struct GatewayIntegrationTests {
         }
     }
 
+    @Test("options that name a course take the code people see, or the id; an unknown code lists the codes")
+    func courseCodes() async throws {
+        let stack = try await Self.stack(volunteers: 2, trained: 1)
+        defer { stack.kill() }
+        let config = try Self.config([("a", stack.services)])
+        let byCode = try await Self.pingan(["training", "overdue", "--course", "PJ-01", "--on", "2010-03-01", "--json", "--config", config])
+        #expect(byCode.status == 0, "\(byCode.standardError)")
+        let byID = try await Self.pingan(["training", "overdue", "--course", "1", "--on", "2010-03-01", "--json", "--config", config])
+        #expect(byID.text == byCode.text)
+        #expect(try await Self.pingan(["training", "sessions", "--course", "pj-01", "--config", config]).status == 0, "codes in any case")
+        let unknown = try await Self.pingan(["training", "overdue", "--course", "PJ-99", "--on", "2010-03-01", "--config", config])
+        #expect(unknown.status == 64 && unknown.standardError.contains("--course 'PJ-99' is not a course code or id (courses: PJ-01)"), "\(unknown.standardError)")
+    }
+
     @Test("dashboard over two towns: a row per town and district totals that add up")
     func districtTotals() async throws {
         let first = try await Self.stack(volunteers: 6, trained: 4)

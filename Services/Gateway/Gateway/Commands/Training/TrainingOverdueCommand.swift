@@ -5,14 +5,14 @@ import PinganTrainingContracts
 struct TrainingOverdueCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "overdue", abstract: "Active volunteers without a course after its deadline.")
     @OptionGroup var options: GatewayOptions
-    @Option var course: Int64
+    @Option(help: "Course code (PJ-01) or id") var course: String
     @Option(help: "YYYY-MM-DD") var on: String
     @Option var unit: String?
 
     func run() async throws {
         try await runGateway(options) { session in
             var request = Pingan_Training_V1_ListOverdueRequest()
-            request.courseID = course
+            request.courseID = try await CourseReference.id(course, session)
             request.on = on
             request.unitCode = unit ?? ""
             let list: Pingan_Training_V1_OverdueList = try await session.training().listOverdue(request, options: session.options)

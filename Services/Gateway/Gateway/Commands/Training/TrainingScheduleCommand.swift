@@ -5,7 +5,7 @@ import PinganTrainingContracts
 struct TrainingScheduleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "schedule", abstract: "Schedule a session of a course.")
     @OptionGroup var options: GatewayOptions
-    @Option var course: Int64
+    @Option(help: "Course code (PJ-01) or id") var course: String
     @Option(help: "YYYY-MM-DD HH:MM") var starts: String
     @Option(help: "YYYY-MM-DD HH:MM") var ends: String
     @Option var place: String
@@ -16,7 +16,7 @@ struct TrainingScheduleCommand: AsyncParsableCommand {
     func run() async throws {
         try await runGateway(options) { session in
             var request = Pingan_Training_V1_ScheduleSessionRequest()
-            request.courseID = course
+            request.courseID = try await CourseReference.id(course, session)
             request.starts = starts
             request.ends = ends
             request.place = place

@@ -5,12 +5,12 @@ import PinganTrainingContracts
 struct TrainingSessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sessions", abstract: "Sessions with seats taken.")
     @OptionGroup var options: GatewayOptions
-    @Option var course: Int64?
+    @Option(help: "Course code (PJ-01) or id") var course: String?
 
     func run() async throws {
         try await runGateway(options) { session in
             var request = Pingan_Training_V1_ListSessionsRequest()
-            request.courseID = course ?? 0
+            if let course { request.courseID = try await CourseReference.id(course, session) }
             let list: Pingan_Training_V1_SessionList = try await session.training().listSessions(request, options: session.options)
             session.print(Report(command: "training sessions", sections: [Section(id: "training.sessions", title: Text("培训场次", "Sessions"), table: Table(
                 columns: Self.columns, rows: list.sessions.map(Self.row)))]))
