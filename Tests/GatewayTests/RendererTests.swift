@@ -72,4 +72,21 @@ struct RendererTests {
         #expect(Language.resolve(flag: "zh", environment: ["LANG": "C"]) == .zh)
         #expect(Language.resolve(flag: nil, environment: [:]) == .en)
     }
+
+    @Test("enumerated values read in Chinese with --lang zh; JSON and CSV keep the stable English ones")
+    func terms() throws {
+        let report = Report(command: "volunteer show", sections: [
+            Section(id: "registry.volunteer", title: Text("志愿者", "Volunteer"), fields: [Field("status", Text("状态", "Status"), .text("committee_accepted"))]),
+            Section(id: "duty.shifts", title: Text("班次", "Shifts"), table: Table(
+                columns: [.init("project", Text("项目", "Project")), .init("status", Text("状态", "Status")), .init("place", Text("地点", "Place"))],
+                rows: [[.text("patrol"), .text("assigned"), .text("active")]])),
+        ])
+        let zh = Renderer.render(report, as: .table, language: .zh)
+        #expect(zh.contains("居委会已接收") && zh.contains("巡逻") && zh.contains("已排班"))
+        #expect(zh.contains("active"), "a value under a column that holds no terms stays as it is")
+        #expect(Renderer.render(report, as: .table, language: .en).contains("committee_accepted"))
+        let json = Renderer.render(report, as: .json, language: .zh)
+        #expect(json.contains("\"committee_accepted\"") && json.contains("\"patrol\"") && !json.contains("巡逻"))
+        #expect(Renderer.render(report, as: .csv, language: .zh).contains(",assigned,"))
+    }
 }

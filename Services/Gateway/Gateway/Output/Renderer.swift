@@ -30,11 +30,12 @@ public enum Renderer {
                 block += "\n" + Text("暂不可用：", "unavailable: ")(language) + reason
             }
             if !section.fields.isEmpty {
-                block += "\n" + TextTable.render(header: nil, rows: section.fields.map { [$0.label(language), $0.value.display(language)] })
+                block += "\n" + TextTable.render(header: nil, rows: section.fields.map { [$0.label(language), Vocabulary.display($0.value, key: $0.key, language)] })
             }
             if let table = section.table {
                 block += "\n" + (table.rows.isEmpty ? Text("（无）", "(none)")(language)
-                    : TextTable.render(header: table.columns.map { $0.label(language) }, rows: table.rows.map { $0.map { $0.display(language) } }))
+                    : TextTable.render(header: table.columns.map { $0.label(language) },
+                                       rows: table.rows.map { row in zip(table.columns, row).map { Vocabulary.display($1, key: $0.key, language) } }))
             }
             blocks.append(block)
         }
