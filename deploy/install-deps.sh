@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages Pingan builds and tests with, if any is missing (Debian/Ubuntu).
+# Installs the system packages Pingan builds and tests with, if any is missing (Debian/Ubuntu):
+# chromium and the CJK fonts are for the test that renders `pingan report` in a real browser.
 # Needs root when something is missing; does nothing otherwise.
 set -euo pipefail
-packages=(libssl-dev libsqlite3-dev sqlite3 systemd openssl python3 python3-pip make curl)
+packages=(libssl-dev libsqlite3-dev sqlite3 systemd openssl python3 python3-pip make curl chromium fonts-noto-cjk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -8,7 +8,7 @@ public enum PinganCommand {
         commandName: "pingan",
         abstract: "Talk to the Pingan services.",
         version: PinganVersion.current,
-        subcommands: [HealthCommand.self, ServicesCommand.self, VolunteerCommand.self, DashboardCommand.self, WatchCommand.self]
+        subcommands: [HealthCommand.self, ServicesCommand.self, VolunteerCommand.self, DashboardCommand.self, ReportCommand.self, WatchCommand.self]
             + GatewaySections.all.compactMap(\.commands) + [ImportCommand.self]
     )
 }

@@ -3,12 +3,12 @@
 /// scripts match on.
 enum Vocabulary {
     /// Columns and fields whose values are terms.
-    static let termKeys: Set<String> = ["status", "kind", "project", "category", "standard", "item", "assessment", "action", "to", "from"]
+    static let termKeys: Set<String> = ["status", "kind", "project", "category", "standard", "item", "assessment", "action", "to", "from", "mode"]
 
     static let zh: [String: String] = [
         // Volunteers
         "applied": "已申请", "committee_accepted": "居委会已接收", "active": "在册", "suspended": "暂停", "withdrawn": "已退出",
-        "rejected": "已退回",
+        "rejected": "已退回", "directed": "定向招募", "public": "社会招募",
         // Courses and sessions
         "pre_job": "岗前培训", "post_quality": "岗位提高培训", "project_skill": "专项技能培训", "scheduled": "已排期", "cancelled": "已取消",
         "passed": "合格", "failed": "不合格",
