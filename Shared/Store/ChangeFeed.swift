@@ -16,30 +16,10 @@ public struct ChangeEvent: Sendable, Hashable {
 }
 
 /// The change feed's table, written in the transaction of the change it records, so an event
-/// exists if and only if its change committed. Each service's migration creates the tables
-/// with `ChangeFeed.schema` copied as literal SQL (shipped migrations never change).
+/// exists if and only if its change committed. Each service's migrations create the tables
+/// (`change_feed`, `change_feed_pruned`) as literal SQL of their own: a shipped migration never
+/// changes, so none shares a constant.
 public enum ChangeFeed {
-    /// The tables, as a migration creates them: events (never updated; old ones pruned) and
-    /// the sequence up to which events were pruned.
-    public static let schema = """
-        CREATE TABLE change_feed (
-            seq INTEGER PRIMARY KEY AUTOINCREMENT,
-            at TEXT NOT NULL,
-            actor TEXT NOT NULL,
-            kind TEXT NOT NULL,
-            entity_id TEXT NOT NULL,
-            action TEXT NOT NULL,
-            unit_code TEXT,
-            state_type TEXT NOT NULL,
-            state BLOB NOT NULL
-        );
-        CREATE INDEX change_feed_unit ON change_feed(unit_code, seq);
-        CREATE TRIGGER change_feed_no_update BEFORE UPDATE ON change_feed
-            BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
-        CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
-        INSERT INTO change_feed_pruned (through) VALUES (0);
-        """
-
     /// Counts the transactions that added events, so a caught-up watcher wakes as one commits
     /// instead of waiting out its polling interval.
     static let commits = CommitCounter()

@@ -226,7 +226,8 @@ enum DutyMigrations {
             """)
     }
 
-    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    /// The change feed: events written with their changes (PinganStore's ChangeFeed), and how far
+    /// they were pruned.
     static func v6(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE change_feed (

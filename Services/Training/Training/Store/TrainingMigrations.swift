@@ -111,7 +111,8 @@ enum TrainingMigrations {
             """)
     }
 
-    /// The change feed (ChangeFeed.schema as it was when this shipped).
+    /// The change feed: events written with their changes (PinganStore's ChangeFeed), and how far
+    /// they were pruned.
     static func v2(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE change_feed (
