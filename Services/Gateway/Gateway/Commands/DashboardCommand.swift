@@ -10,24 +10,19 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: "Exit status: 0 every service of every town answered; 2 partial (the rest printed); 64 usage or config error.")
 
     @OptionGroup var options: GatewayOptions
-
-    @Flag(help: "Every town of the config in parallel, a row each, and district totals.")
-    var allTowns = false
+    @OptionGroup var scope: DashboardScope
 
     @Flag(help: "Every unit, not only the ten furthest behind (JSON and CSV always have all).")
     var full = false
 
-    @Option(help: "YYYY-MM-DD: the day the dashboard is read on; duty's week and month end there (default: today in Shanghai).")
-    var on: CalendarDay?
-
     func validate() throws {
-        if allTowns && options.town != nil { throw ValidationError("--town and --all-towns: choose one") }
+        try scope.validate(options)
     }
 
     func run() async throws {
         try await runGateway(options) { session in
-            let day = on ?? .today()
-            let report = allTowns
+            let day = scope.day
+            let report = scope.allTowns
                 ? await Self.district(session, on: day)
                 : try await Self.town(session.selectedTown(), session, query: DashboardQuery(on: day, full: full || session.format != .table))
             session.print(report)
@@ -95,5 +90,20 @@ struct DashboardCommand: AsyncParsableCommand {
             section.unavailable = Text("部分数据缺失（不计入合计）：", "missing, left out of the totals: ")(session.language) + missing.joined(separator: "; ")
         }
         return Report(command: "dashboard --all-towns", sections: [section])
+    }
+}
+
+/// Which towns a dashboard or report covers, and on which day it is read.
+struct DashboardScope: ParsableArguments {
+    @Flag(help: "Every town of the config in parallel, a row each, and district totals.")
+    var allTowns = false
+
+    @Option(help: "YYYY-MM-DD: the day it is read on; duty's week and month end there (default: today in Shanghai).")
+    var on: CalendarDay?
+
+    var day: CalendarDay { on ?? .today() }
+
+    func validate(_ options: GatewayOptions) throws {
+        if allTowns && options.town != nil { throw ValidationError("--town and --all-towns: choose one") }
     }
 }

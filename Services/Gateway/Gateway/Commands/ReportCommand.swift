@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import PinganCampaign
 
 /// `pingan report`: the dashboard as a printable HTML page with charts, for meetings.
 struct ReportCommand: AsyncParsableCommand {
@@ -9,27 +8,22 @@ struct ReportCommand: AsyncParsableCommand {
         discussion: "The charts are drawn from the same figures `pingan dashboard --json` prints. Exit status as the dashboard's.")
 
     @OptionGroup var options: GatewayOptions
-
-    @Flag(help: "Every town of the config, a row each, and district totals.")
-    var allTowns = false
-
-    @Option(help: "YYYY-MM-DD: the day the report is read on (default: today in Shanghai).")
-    var on: CalendarDay?
+    @OptionGroup var scope: DashboardScope
 
     @Option(help: "The HTML file to write.")
     var out: String
 
     func validate() throws {
-        if allTowns && options.town != nil { throw ValidationError("--town and --all-towns: choose one") }
+        try scope.validate(options)
     }
 
     func run() async throws {
         try await runGateway(options) { session in
-            let day = on ?? .today()
-            let report = allTowns
+            let day = scope.day
+            let report = scope.allTowns
                 ? await DashboardCommand.district(session, on: day)
                 : try await DashboardCommand.town(session.selectedTown(), session, query: DashboardQuery(on: day, full: true))
-            let town = allTowns ? Text("全区", "District") : Text(try session.selectedTown().name, try session.selectedTown().name)
+            let town = scope.allTowns ? Text("全区", "District") : Text(try session.selectedTown().name, try session.selectedTown().name)
             let html = HTMLReport.render(report, title: Text("平安志愿者工作报告", "Pingan volunteer report")(session.language) + " · " + town(session.language),
                                          subtitle: Text("截至 \(day)", "As of \(day)")(session.language), language: session.language)
             do {
