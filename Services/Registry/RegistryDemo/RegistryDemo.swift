@@ -114,11 +114,13 @@ struct RegistryDemo: AsyncParsableCommand {
             case .rejectedByCommittee(let reason): [("committee_reject", reason)]
             case .rejectedByOffice(let reason): [("committee_accept", ""), ("office_reject", reason)]
             }
-            for (decision, reason) in decisions {
+            for (step, (decision, reason)) in decisions.enumerated() {
                 var decide = Pingan_Registry_V1_DecideApplicationRequest()
                 decide.volunteerID = status.volunteerID
                 decide.decision = decision
                 decide.reason = reason
+                // Decided in campaign time: the committee a week after the application, the office a week later.
+                decide.decidedOn = (0..<(7 * (step + 1))).reduce(day) { next, _ in next.next }.description
                 let _: Pingan_Registry_V1_ApplicationStatus = try await RegistryClient(connection).decideApplication(decide)
             }
         }

@@ -48,9 +48,9 @@ struct RegistrySection: ServiceSection {
         do {
             let entries = try await historyCall.entries
             history = Section(id: volunteerSections[1].id, title: volunteerSections[1].title, table: Table(
-                columns: [.init("at", Text("时间", "When")), .init("kind", Text("类型", "Kind")), .init("from", Text("从", "From")),
+                columns: [.init("on", Text("日期", "On")), .init("at", Text("记录于", "Recorded")), .init("kind", Text("类型", "Kind")), .init("from", Text("从", "From")),
                           .init("to", Text("到", "To")), .init("actor", Text("操作人", "By")), .init("reason", Text("原因", "Reason"))],
-                rows: entries.map { [.text($0.at), .text($0.kind), .text($0.from), .text($0.to), .text($0.actor), $0.reason.isEmpty ? .none : .text($0.reason)] }))
+                rows: entries.map { [.text($0.on.isEmpty ? String($0.at.prefix(10)) : $0.on), .text($0.at), .text($0.kind), .text($0.from), .text($0.to), .text($0.actor), $0.reason.isEmpty ? .none : .text($0.reason)] }))
         } catch let error as RPCError {
             history = volunteerSections[1].unavailable("\(error.code) \(error.message)", code: error.code)
         }

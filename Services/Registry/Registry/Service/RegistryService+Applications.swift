@@ -41,7 +41,15 @@ extension RegistryService {
         }
         let decider: Decider = context.caller?.role == .admin ? .office : .unitClerk
         let scope = context.caller?.role == .admin ? nil : context.caller?.unitScope
-        guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope,
+        var day: CalendarDay?
+        if !request.decidedOn.isEmpty {
+            guard let decided = CalendarDay(iso: request.decidedOn) else {
+                throw RPCError(.invalidArgument, "decided_on: '\(request.decidedOn.prefix(32))' is not a date (YYYY-MM-DD)")
+            }
+            guard decided <= LocalTime.shanghaiNow().day else { throw RPCError(.invalidArgument, "decided_on: \(decided) is after today") }
+            day = decided
+        }
+        guard let status = try await store.decide(decision, volunteerID: request.volunteerID, by: decider, scope: scope, on: day,
                                                   actor: context.actor, requestID: context.requestID,
                                                   idempotency: try idempotency(context, request)) else {
             throw RPCError(.notFound, "volunteer \(request.volunteerID) does not exist in your scope")

@@ -35,13 +35,18 @@ extension RegistryService {
         var history = Pingan_Registry_V1_VolunteerHistory()
         history.volunteerID = request.volunteerID
         let statuses = try await store.statusHistory(volunteerID: request.volunteerID).map { change in
-            Self.entry(at: change.at, kind: "status", from: change.from?.rawValue, to: change.to.rawValue, actor: change.actor, reason: change.reason)
+            var entry = Self.entry(at: change.at, kind: "status", from: change.from?.rawValue, to: change.to.rawValue, actor: change.actor, reason: change.reason)
+            entry.on = change.on?.description ?? ""
+            return entry
         }
         let moves = try await store.teamHistory(volunteerID: request.volunteerID).map { move in
             Self.entry(at: move.at, kind: "team", from: move.from.map(String.init), to: String(move.to), actor: move.actor, reason: move.reason)
         }
-        // Both logs use the same RFC 3339 clock, so text order is time order; stable for ties.
-        history.entries = (statuses + moves).enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
+        // In the order things took effect: a change's day when it has one (a decision recorded
+        // later), else its RFC 3339 time, whose text order is time order; stable for ties.
+        let effective = { (entry: Pingan_Registry_V1_HistoryEntry) in entry.on.isEmpty ? entry.at : entry.on }
+        history.entries = (statuses + moves).enumerated()
+            .sorted { (effective($0.element), $0.offset) < (effective($1.element), $1.offset) }.map(\.element)
         return history
     }
 

@@ -12,6 +12,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v5: data key check and key rotation", migrate: v5)
         migrator.registerMigration("v6: birth dates sealed, birth years, shorter ID masks", migrate: v6)
         migrator.registerMigration("v7: the change feed", migrate: v7)
+        migrator.registerMigration("v8: the day a status change took effect", migrate: v8)
         return migrator
     }
 
@@ -228,5 +229,11 @@ enum RegistryMigrations {
             CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
             INSERT INTO change_feed_pruned (through) VALUES (0);
             """)
+    }
+
+    /// The day a status change took effect (the application's day, a decision's day), apart
+    /// from when it was recorded.
+    static func v8(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE status_history ADD COLUMN on_day TEXT")
     }
 }

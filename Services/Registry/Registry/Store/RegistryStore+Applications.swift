@@ -56,7 +56,7 @@ extension RegistryStore {
                 try db.execute(sql: """
                     INSERT INTO applications (volunteer_id, applied_on, residency, resident_since, age_waiver_reason) VALUES (?, ?, ?, ?, ?)
                     """, arguments: [id, date.description, residency, since?.description, applicant.ageWaiver?.reason])
-                try Self.record(db, volunteer: id, from: nil, to: .applied, actor: actor, reason: nil, requestID: requestID)
+                try Self.record(db, volunteer: id, from: nil, to: .applied, on: date, actor: actor, reason: nil, requestID: requestID)
                 try Self.audit(db, actor: actor, action: "registry.submitApplication", target: "volunteer \(id) at \(unitCode)", requestID: requestID)
                 return id
             }
@@ -66,9 +66,10 @@ extension RegistryStore {
     /// Applies a decision to a volunteer or applicant and records it in the status history.
     ///
     /// - Parameter scope: a clerk's unit; a volunteer outside it is reported as not found.
+    /// - Parameter day: the day the decision took effect, when recorded later (nil: today).
     /// - Returns: the new status, or nil if there is no such volunteer (in scope).
     public func decide(
-        _ decision: StatusDecision, volunteerID: Int64, by decider: Decider, scope: String?, actor: String, requestID: String,
+        _ decision: StatusDecision, volunteerID: Int64, by decider: Decider, scope: String?, on day: CalendarDay? = nil, actor: String, requestID: String,
         idempotency: IdempotencyKey? = nil
     ) async throws -> VolunteerStatus? {
         try await writer.write { db in
@@ -78,7 +79,7 @@ extension RegistryStore {
                       let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
                 let next = try StatusTransitions.apply(decision, to: current, by: decider).mapError { Refusal("decision", $0) }.get()
                 try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
-                try Self.record(db, volunteer: volunteerID, from: current, to: next, actor: actor, reason: decision.reason, requestID: requestID)
+                try Self.record(db, volunteer: volunteerID, from: current, to: next, on: day, actor: actor, reason: decision.reason, requestID: requestID)
                 try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",
                                requestID: requestID)
                 return next
@@ -97,18 +98,18 @@ extension RegistryStore {
     public func statusHistory(volunteerID: Int64) async throws -> [StatusChange] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM status_history WHERE volunteer_id = ? ORDER BY seq", arguments: [volunteerID]).map {
-                StatusChange(at: $0["at"], from: ($0["from_status"] as String?).flatMap(VolunteerStatus.init(rawValue:)),
+                StatusChange(at: $0["at"], on: ($0["on_day"] as String?).flatMap { CalendarDay(iso: $0) }, from: ($0["from_status"] as String?).flatMap(VolunteerStatus.init(rawValue:)),
                              to: VolunteerStatus(rawValue: $0["to_status"])!, actor: $0["actor"], reason: $0["reason"])
             }
         }
     }
 
     private static func record(
-        _ db: Database, volunteer: Int64, from: VolunteerStatus?, to: VolunteerStatus, actor: String, reason: String?, requestID: String
+        _ db: Database, volunteer: Int64, from: VolunteerStatus?, to: VolunteerStatus, on day: CalendarDay?, actor: String, reason: String?, requestID: String
     ) throws {
         try db.execute(sql: """
-            INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID])
+            INSERT INTO status_history (volunteer_id, at, from_status, to_status, actor, reason, request_id, on_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [volunteer, timestamp(), from?.rawValue, to.rawValue, actor, reason, requestID, day?.description])
         try feedVolunteer(db, id: volunteer, action: from == nil ? "applied" : "status_changed", actor: actor)
     }
 }
@@ -116,6 +117,8 @@ extension RegistryStore {
 /// One entry of a volunteer's status history.
 public struct StatusChange: Sendable, Hashable {
     public var at: String
+    /// The day it took effect, when recorded apart from `at`.
+    public var on: CalendarDay?
     public var from: VolunteerStatus?
     public var to: VolunteerStatus
     public var actor: String

@@ -180,7 +180,7 @@ public nonisolated struct Pingan_Registry_V1_HistoryEntry: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// RFC 3339 time.
+  /// RFC 3339 time it was recorded.
   public var at: String = String()
 
   /// status or team
@@ -194,6 +194,9 @@ public nonisolated struct Pingan_Registry_V1_HistoryEntry: Sendable {
   public var actor: String = String()
 
   public var reason: String = String()
+
+  /// YYYY-MM-DD the change took effect: the application's day, a decision's day.
+  public var on: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -425,6 +428,10 @@ public nonisolated struct Pingan_Registry_V1_DecideApplicationRequest: Sendable 
 
   /// Required for reject, suspend and withdraw.
   public var reason: String = String()
+
+  /// YYYY-MM-DD: the day the decision was made, when it is recorded later (a paper decision
+  /// entered afterwards); not after today; empty: today.
+  public var decidedOn: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1101,7 +1108,7 @@ nonisolated extension Pingan_Registry_V1_VolunteerHistory: SwiftProtobuf.Message
 
 nonisolated extension Pingan_Registry_V1_HistoryEntry: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".HistoryEntry"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}at\0\u{1}kind\0\u{1}from\0\u{1}to\0\u{1}actor\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}at\0\u{1}kind\0\u{1}from\0\u{1}to\0\u{1}actor\0\u{1}reason\0\u{1}on\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1115,6 +1122,7 @@ nonisolated extension Pingan_Registry_V1_HistoryEntry: SwiftProtobuf.Message, Sw
       case 4: try { try decoder.decodeSingularStringField(value: &self.to) }()
       case 5: try { try decoder.decodeSingularStringField(value: &self.actor) }()
       case 6: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 7: try { try decoder.decodeSingularStringField(value: &self.on) }()
       default: break
       }
     }
@@ -1139,6 +1147,9 @@ nonisolated extension Pingan_Registry_V1_HistoryEntry: SwiftProtobuf.Message, Sw
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 6)
     }
+    if !self.on.isEmpty {
+      try visitor.visitSingularStringField(value: self.on, fieldNumber: 7)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1149,6 +1160,7 @@ nonisolated extension Pingan_Registry_V1_HistoryEntry: SwiftProtobuf.Message, Sw
     if lhs.to != rhs.to {return false}
     if lhs.actor != rhs.actor {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.on != rhs.on {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1656,7 +1668,7 @@ nonisolated extension Pingan_Registry_V1_SubmitApplicationRequest: SwiftProtobuf
 
 nonisolated extension Pingan_Registry_V1_DecideApplicationRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".DecideApplicationRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}decision\0\u{1}reason\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}volunteer_id\0\u{1}decision\0\u{1}reason\0\u{3}decided_on\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1667,6 +1679,7 @@ nonisolated extension Pingan_Registry_V1_DecideApplicationRequest: SwiftProtobuf
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.volunteerID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.decision) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.reason) }()
+      case 4: try { try decoder.decodeSingularStringField(value: &self.decidedOn) }()
       default: break
       }
     }
@@ -1682,6 +1695,9 @@ nonisolated extension Pingan_Registry_V1_DecideApplicationRequest: SwiftProtobuf
     if !self.reason.isEmpty {
       try visitor.visitSingularStringField(value: self.reason, fieldNumber: 3)
     }
+    if !self.decidedOn.isEmpty {
+      try visitor.visitSingularStringField(value: self.decidedOn, fieldNumber: 4)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1689,6 +1705,7 @@ nonisolated extension Pingan_Registry_V1_DecideApplicationRequest: SwiftProtobuf
     if lhs.volunteerID != rhs.volunteerID {return false}
     if lhs.decision != rhs.decision {return false}
     if lhs.reason != rhs.reason {return false}
+    if lhs.decidedOn != rhs.decidedOn {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
