@@ -181,7 +181,7 @@ struct GatewayIntegrationTests {
         }
     }
 
-    @Test("options that name a course take the code people see, or the id; an unknown code lists the codes")
+    @Test("options that name a course or a team take what people see (PJ-01, JC-017/巡逻一队), or the id; an unknown one is named")
     func courseCodes() async throws {
         let stack = try await Self.stack(volunteers: 2, trained: 1)
         defer { stack.kill() }
@@ -193,6 +193,22 @@ struct GatewayIntegrationTests {
         #expect(try await Self.pingan(["training", "sessions", "--course", "pj-01", "--config", config]).status == 0, "codes in any case")
         let unknown = try await Self.pingan(["training", "overdue", "--course", "PJ-99", "--on", "2010-03-01", "--config", config])
         #expect(unknown.status == 64 && unknown.standardError.contains("--course 'PJ-99' is not a course code or id (courses: PJ-01)"), "\(unknown.standardError)")
+
+        // Teams by UNIT/name or by a name only one team has.
+        let registry = RegistryClient(RPCClient(host: "127.0.0.1", port: stack.registryPort, tls: try TestCertificates.context(.client, identity: "client")))
+        var team = Pingan_Registry_V1_SaveTeamRequest()
+        team.unitCode = "DEPT-ZZB"
+        team.name = "巡逻一队"
+        _ = try await registry.saveTeam(team)
+        for (offset, reference) in ["DEPT-ZZB/巡逻一队", "巡逻一队"].enumerated() {
+            let moved = try await Self.pingan(["registry", "transfer", String(stack.first + Int64(offset)), "--team", reference, "--reason", "编队",
+                                               "--config", config])
+            #expect(moved.status == 0 && moved.text.contains("巡逻一队"), "\(reference): \(moved.standardError)")
+        }
+        let searched = try await Self.pingan(["registry", "search", "--team", "DEPT-ZZB/巡逻一队", "--json", "--config", config])
+        #expect(searched.status == 0 && searched.text.contains("队员1"), "\(searched.standardError)")
+        let noTeam = try await Self.pingan(["registry", "transfer", String(stack.first), "--team", "二队", "--reason", "r", "--config", config])
+        #expect(noTeam.status == 64 && noTeam.standardError.contains("--team '二队' is no team's UNIT/name, name or id"), "\(noTeam.standardError)")
     }
 
     @Test("dashboard over two towns: a row per town and district totals that add up")

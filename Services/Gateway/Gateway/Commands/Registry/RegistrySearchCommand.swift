@@ -11,7 +11,7 @@ struct RegistrySearchCommand: AsyncParsableCommand {
     @Option var unit: String?
     @Option var category: Int32?
     @Option(help: "applied, committee_accepted, active, suspended, withdrawn, rejected.") var status: String?
-    @Option var team: Int64?
+    @Option(help: "UNIT/name, a name only one team has, or the id") var team: String?
     @Option(help: "At most this many volunteers (1-10000).") var limit = 50
 
     func validate() throws {
@@ -26,7 +26,7 @@ struct RegistrySearchCommand: AsyncParsableCommand {
             request.unitCode = unit ?? ""
             request.category = category ?? 0
             request.status = status ?? ""
-            request.teamID = team ?? 0
+            if let team { request.teamID = try await TeamReference.id(team, session) }
             var found: [Pingan_Registry_V1_Volunteer] = []
             repeat {
                 request.pageSize = Int32(min(500, limit - found.count))

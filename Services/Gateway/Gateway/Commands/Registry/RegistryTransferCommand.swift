@@ -8,7 +8,7 @@ struct RegistryTransferCommand: AsyncParsableCommand {
 
     @OptionGroup var options: GatewayOptions
     @Argument var volunteer: Int64
-    @Option var team: Int64
+    @Option(help: "UNIT/name (JC-017/巡逻一队), a name only one team has, or the id") var team: String
     @Option var reason: String
     @Option(help: "Retries with the same key act once.") var idempotencyKey: String?
 
@@ -16,7 +16,7 @@ struct RegistryTransferCommand: AsyncParsableCommand {
         try await runGateway(options) { session in
             var request = Pingan_Registry_V1_TransferVolunteerRequest()
             request.volunteerID = volunteer
-            request.toTeamID = team
+            request.toTeamID = try await TeamReference.id(team, session)
             request.reason = reason
             let moved: Pingan_Registry_V1_Volunteer = try await session.registry().transferVolunteer(request, options: session.options(idempotencyKey: idempotencyKey))
             session.print(Report(command: "registry transfer", sections: [Section(id: "registry.transfer", title: Text("调动", "Transfer"), fields: [
