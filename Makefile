@@ -13,6 +13,7 @@ stop:
 test:
 	deploy/install-deps.sh
 	swift build --build-tests
+	swift build --product generate-manual
 	swift test --skip-build --disable-xctest
 
 ## Measure the protocol against the reference peers in ../shared/bench (release build).

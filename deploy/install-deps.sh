@@ -3,7 +3,7 @@
 # chromium and the CJK fonts are for the test that renders `pingan report` in a real browser.
 # Needs root when something is missing; does nothing otherwise.
 set -euo pipefail
-packages=(libssl-dev libsqlite3-dev sqlite3 systemd openssl python3 python3-pip make curl chromium fonts-noto-cjk)
+packages=(libssl-dev libsqlite3-dev sqlite3 systemd man-db openssl python3 python3-pip make curl chromium fonts-noto-cjk)
 missing=()
 for package in "${packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -52,6 +52,7 @@ if [ -z "$bin" ]; then
   for name in $("$root/.build/release/pingan" services --tsv | cut -f1); do
     (cd "$root" && swift build -c release --product "pingan-$name" >/dev/null)
   done
+  (cd "$root" && swift build -c release --product generate-manual >/dev/null)
   bin=$(cd "$root" && swift build -c release --show-bin-path)
 fi
 catalog=$("$bin/pingan" services --tsv)
@@ -174,6 +175,13 @@ completions=$(mktemp -d)
 put "$completions/bash" "$stage/usr/share/bash-completion/completions/pingan" 0644
 put "$completions/zsh" "$stage/usr/share/zsh/vendor-completions/_pingan" 0644
 put "$completions/fish" "$stage/usr/share/fish/vendor_completions.d/pingan.fish" 0644
+# The manual page, by swift-argument-parser's generate-manual from the command's own help.
+if [ -x "$bin/generate-manual" ]; then
+  "$bin/generate-manual" "$bin/pingan" --output-directory "$completions" >/dev/null
+  put "$completions/pingan.1" "$stage$prefix/share/man/man1/pingan.1" 0644
+else
+  echo "  no generate-manual next to the binaries: the manual page is not installed (swift build --product generate-manual)" >&2
+fi
 rm -rf "$completions"
 
 echo "systemd units:"

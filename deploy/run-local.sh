@@ -23,6 +23,7 @@ fi
 
 deploy/install-deps.sh
 swift build
+swift build --product generate-manual >/dev/null
 bin=$(swift build --show-bin-path)
 # The service catalog (Shared/Catalog): name, executable, default port, peers, summary.
 catalog=$("$bin/pingan" services --tsv)
@@ -116,3 +117,6 @@ echo "pingan reads $user_config. Put it on your PATH, then ask it anything:"
 echo "  export PATH=\"$bin:\$PATH\""
 echo "  pingan health"
 echo "Shell completion: source <(pingan --generate-completion-script bash)   (zsh, fish alike)"
+mkdir -p "$run/man/man1"
+"$bin/generate-manual" "$bin/pingan" --output-directory "$run/man/man1" >/dev/null
+echo "The manual: man -l $run/man/man1/pingan.1"

@@ -24,7 +24,7 @@ for name in $names; do
 done
 rm -f /etc/systemd/system/pingan.target /etc/systemd/system/pingan-backup@.service /etc/systemd/system/pingan-backup@.timer "$prefix/bin/pingan"
 rm -rf "$prefix/share/pingan"
-rm -f /usr/share/bash-completion/completions/pingan /usr/share/zsh/vendor-completions/_pingan /usr/share/fish/vendor_completions.d/pingan.fish
+rm -f "$prefix/share/man/man1/pingan.1" /usr/share/bash-completion/completions/pingan /usr/share/zsh/vendor-completions/_pingan /usr/share/fish/vendor_completions.d/pingan.fish
 systemctl daemon-reload
 if [ "$purge" = 1 ]; then
   rm -rf /etc/pingan /var/lib/pingan /etc/xdg/pingan

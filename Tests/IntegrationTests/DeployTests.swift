@@ -59,9 +59,12 @@ struct DeployTests {
         #expect(certificate.text.contains("DNS:pingan.example") && certificate.text.contains("URI:spiffe://pingan/service/duty"), "\(certificate.text)")
 
         for file in ["etc/xdg/pingan/gateway.json", "usr/share/bash-completion/completions/pingan", "usr/share/zsh/vendor-completions/_pingan",
-                     "usr/share/fish/vendor_completions.d/pingan.fish"] {
+                     "usr/share/fish/vendor_completions.d/pingan.fish", "usr/local/share/man/man1/pingan.1"] {
             #expect(FileManager.default.fileExists(atPath: "\(stage)/\(file)"), "\(file)")
         }
+        let manual = try await Subprocess.run("/usr/bin/man", ["-l", "\(stage)/usr/local/share/man/man1/pingan.1"], environment: ["MANPAGER": "cat", "MANWIDTH": "100"],
+                                              timeout: .seconds(30))
+        #expect(manual.text.contains("pingan") && manual.text.contains("finance") && manual.text.contains("report"), "\(manual.text.prefix(300))")
 
         for name in ["registry", "training", "duty", "finance"] {
             let process = try RunningProcess(try BuiltExecutables.path("pingan-\(name)"),
