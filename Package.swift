@@ -300,7 +300,7 @@ let package = Package(
         .testTarget(
             name: "FinanceTests",
             dependencies: [
-                "Finance", "PinganCampaign", "PinganStore", "PinganRules", "PinganRPC", "PinganRPCTesting", "PinganFinanceContracts",
+                "Finance", "PinganCampaign", "PinganStore", "PinganRules", "PinganRPC", "PinganRPCTesting", "PinganFinanceContracts", "PinganServiceKit", "PinganProtocolContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

@@ -47,7 +47,7 @@ public enum ServiceHost {
             AuditService(trail: store.auditTrail).register(with: &router)
             router.denials.recordDenials(with: AuditedDenials(trail: store.auditTrail, logger: logger))
             router.gate.install(DamageGate(health: store.health, logger: logger))
-            if let feed = store.feed { FeedService(feed: feed).register(with: &router) }
+            if let feed = store.feed { FeedService(feed: feed, access: Definition.feedAccess).register(with: &router) }
         }
         let serving = ServingFlag()
         let health = parts.store?.health

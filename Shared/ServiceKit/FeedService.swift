@@ -6,21 +6,23 @@ import PinganStore
 /// `/pingan.feed.v1.Feed/Watch`: the service's change feed as a resumable stream. The host
 /// serves it for every service whose store keeps a feed.
 public struct FeedService: RPCService {
-    public static let watch = FeedMethods.watch
     /// Events read from the store at a time.
     static let pageSize = 500
 
     let feed: ChangeFeedReader
+    /// Who may follow it: who may read the service's data.
+    let access: Access
     /// How long a caught-up stream waits before looking again when no commit wakes it.
     let pollInterval: Duration
 
-    public init(feed: ChangeFeedReader, pollInterval: Duration = .milliseconds(250)) {
+    public init(feed: ChangeFeedReader, access: Access = .anyRole, pollInterval: Duration = .milliseconds(250)) {
         self.feed = feed
+        self.access = access
         self.pollInterval = pollInterval
     }
 
     public func register(with router: inout Router) {
-        router.registerServerStreaming(Self.watch) { (request: Pingan_Feed_V1_WatchRequest, writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, context) in
+        router.registerServerStreaming(FeedMethods.watch(access: access)) { (request: Pingan_Feed_V1_WatchRequest, writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, context) in
             try await watch(request, writer, context)
         }
     }

@@ -28,6 +28,9 @@ public protocol ServiceDefinition {
     /// The database file its settings name, for backups and restores; nil for a service
     /// without a store.
     static func databasePath(_ settings: Settings.Resolved) -> String?
+
+    /// Who may follow its change feed: who may read its data.
+    static var feedAccess: Access { get }
 }
 
 /// What a service definition builds: its RPC services and, for a service with a store, the
@@ -52,6 +55,9 @@ extension ServiceDefinition {
 
     /// No store.
     public static func databasePath(_ settings: Settings.Resolved) -> String? { nil }
+
+    /// Any role: what most services answer to any role.
+    public static var feedAccess: Access { .anyRole }
 }
 
 /// Clients of the services a service calls, by name.

@@ -26,7 +26,7 @@ struct ChangeFeedTests {
         request.after = after
         request.stopWhenCaughtUp = true
         var events: [Pingan_Feed_V1_ChangeEvent] = []
-        for try await event in try await transport.serverStreaming(FeedService.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
+        for try await event in try await transport.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
             events.append(event)
         }
         return events
@@ -68,7 +68,7 @@ struct ChangeFeedTests {
             var request = Pingan_Feed_V1_WatchRequest()
             request.after = 5
             var seen: [Int64] = []
-            for try await event in try await transport.serverStreaming(FeedService.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
+            for try await event in try await transport.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent> {
                 seen.append(event.sequence)
                 if seen.count == 2 { break }
             }

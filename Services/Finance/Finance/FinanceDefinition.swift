@@ -10,6 +10,9 @@ public enum FinanceDefinition: ServiceDefinition {
     public typealias Settings = FinanceSettings
     public static let name = ServiceName.finance
 
+    /// The ledger's movements are for the money's people only, as ListAccounts is.
+    public static let feedAccess: Access = .only(.admin, .finance, .auditor, .service)
+
     public static func databasePath(_ settings: FinanceSettings.Resolved) -> String? { settings.database }
 
     public static func makeServices(_ settings: FinanceSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
