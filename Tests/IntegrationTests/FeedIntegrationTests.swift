@@ -144,16 +144,3 @@ struct FeedIntegrationTests {
         #expect(zip(events, events.dropFirst()).allSatisfy { $0.sequence < $1.sequence })
     }
 }
-
-/// A value several tasks read and write.
-final class Locked<Value>: @unchecked Sendable {
-    private var stored: Value
-    private let lock = NSLock()
-
-    init(_ value: Value) { stored = value }
-
-    var value: Value {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
-    }
-}

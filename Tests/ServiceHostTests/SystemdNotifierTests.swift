@@ -24,8 +24,11 @@ struct SystemdNotifierTests {
         let notifier = SystemdNotifier(environment: ["NOTIFY_SOCKET": socket.path, "WATCHDOG_USEC": "100000"])
         let pings = try #require(notifier.keepAlive(group))
         defer { pings.cancel() }
-        let counter = PingCounter()
-        let healthy = await socket.collect(within: .seconds(10)) { counter.count($0) >= 3 }
+        let seen = Locked(0)
+        let healthy = await socket.collect(within: .seconds(10)) { message in
+            if message == "WATCHDOG=1" { seen.value += 1 }
+            return seen.value >= 3
+        }
         #expect(healthy.count(where: { $0 == "WATCHDOG=1" }) >= 3, "\(healthy)")
 
         // Wedge one loop until released. A round already past it may still ping once; after
@@ -43,18 +46,5 @@ struct SystemdNotifierTests {
         let after = await socket.collect(within: .seconds(10)) { $0 == "WATCHDOG=1" }
         #expect(after.contains("WATCHDOG=1"), "pings resume once the loop runs again")
         try await group.shutdownGracefully()
-    }
-}
-
-/// Counts the pings `collect` has seen so far.
-final class PingCounter: @unchecked Sendable {
-    private var seen = 0
-    private let lock = NSLock()
-
-    func count(_ message: String) -> Int {
-        lock.withLock {
-            if message == "WATCHDOG=1" { seen += 1 }
-            return seen
-        }
     }
 }
