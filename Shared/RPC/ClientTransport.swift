@@ -31,6 +31,14 @@ public protocol ResponseSource: Sendable {
 /// Sends the request payloads of a client stream, waiting while the server grants no credit.
 public protocol RequestSink: Sendable {
     func send(_ payload: ByteBuffer) async throws
+    /// Many messages at once: a transport may send them in one go as credit allows.
+    func send(contentsOf payloads: [ByteBuffer]) async throws
+}
+
+extension RequestSink {
+    public func send(contentsOf payloads: [ByteBuffer]) async throws {
+        for payload in payloads { try await send(payload) }
+    }
 }
 
 extension ClientTransport {
@@ -95,6 +103,12 @@ public struct RequestStreamWriter<Message: SwiftProtobuf.Message>: Sendable {
     /// Sends one message; waits while the server has granted no credit.
     public func write(_ message: Message) async throws {
         try await sink.send(message.rpcPayload())
+    }
+
+    /// Sends many messages, in order, handing them to the transport at once (a large import
+    /// pays one hop to the event loop per batch, not per message); returns once all have gone.
+    public func write(contentsOf messages: some Sequence<Message>) async throws {
+        try await sink.send(contentsOf: messages.map { try $0.rpcPayload() })
     }
 }
 

@@ -230,7 +230,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
     }
 
     /// Sends one message of a client stream; waits while the server grants no credit.
-    func send(_ call: ClientCall, payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>) {
+    func send(_ call: ClientCall, payloads: [ByteBuffer], continuation: CheckedContinuation<Void, any Error>) {
         guard let entry = pending[call.callID] else {
             continuation.resume(throwing: RPCError(.cancelled, "the call has ended"))
             return
@@ -240,10 +240,11 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         } else if entry.outcome != nil {
             continuation.resume(throwing: RPCError(.failedPrecondition, "the server ended \(entry.method) before the stream was finished"))
         } else {
-            if entry.sending.offer(payload, continuation) {
+            let (now, done) = entry.sending.offer(payloads, continuation)
+            for payload in now {
                 enqueue { FrameEncoder.writeFrame(.message, callID: call.callID, payload: payload, into: &$0) }
-                continuation.resume()
             }
+            if done { continuation.resume() }
         }
     }
 
@@ -314,8 +315,10 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             }
         case .windowUpdate(let callID, let increment):
             guard let released = pending[callID]?.sending.grant(increment) else { return }
-            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: released.payload, into: &$0) }
-            released.continuation.resume()
+            for payload in released.send {
+                enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
+            }
+            released.resume?.resume()
         case .answerPing(let payload):
             enqueue { FrameEncoder.writeFrame(.ping, flags: .ack, callID: 0, payload: payload, into: &$0) }
         case .pingAcknowledged:

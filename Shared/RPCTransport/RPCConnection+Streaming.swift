@@ -44,12 +44,18 @@ struct StreamSink: RequestSink {
     let call: ClientCall
 
     func send(_ payload: ByteBuffer) async throws {
-        let payload = try connection.checkedPayload(payload)
+        try await send(contentsOf: [payload])
+    }
+
+    /// Many messages in one hop to the event loop; they go as the server's credit allows, and
+    /// this returns once the last has gone.
+    func send(contentsOf payloads: [ByteBuffer]) async throws {
         let call = self.call
         let connection = self.connection
+        let payloads = try payloads.map { try connection.checkedPayload($0) }
         try await withTaskCancellationHandler {
             try await connection.onLoop { (handler, continuation: CheckedContinuation<Void, any Error>) in
-                handler.send(call, payload: payload, continuation: continuation)
+                handler.send(call, payloads: payloads, continuation: continuation)
             }
         } onCancel: {
             connection.cancel(call)

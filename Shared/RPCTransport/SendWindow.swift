@@ -3,29 +3,32 @@ import PinganRPC
 import PinganWire
 
 /// The sending half of a call's flow control: the credit the peer has granted, and at most one
-/// writer parked (with its message) until more arrives. Used by both ends of a stream.
+/// writer parked (with the messages it still has to send) until more arrives. Used by both ends
+/// of a stream; a writer may offer many messages at once, which go as credit allows.
 struct SendWindow {
     private(set) var credit = FlowControl.initialWindow
-    private var parked: (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)?
+    private var parked: (payloads: ArraySlice<ByteBuffer>, continuation: CheckedContinuation<Void, any Error>)?
 
-    /// True if the message may go now (one credit is used); otherwise the writer is parked.
-    mutating func offer(_ payload: ByteBuffer, _ continuation: CheckedContinuation<Void, any Error>) -> Bool {
-        guard credit > 0 else {
-            parked = (payload, continuation)
-            return false
-        }
-        credit -= 1
-        return true
+    /// The messages that may go now (one credit each) and whether that is all of them; the
+    /// rest wait with the writer, who is resumed by `grant` once they have gone.
+    mutating func offer(_ payloads: [ByteBuffer], _ continuation: CheckedContinuation<Void, any Error>) -> (send: ArraySlice<ByteBuffer>, done: Bool) {
+        let now = min(credit, payloads.count)
+        credit -= now
+        guard now < payloads.count else { return (payloads[...], true) }
+        parked = (payloads[now...], continuation)
+        return (payloads[..<now], false)
     }
 
-    /// Adds credit; returns the parked message that may now go, with the writer to resume once
-    /// it is written.
-    mutating func grant(_ increment: Int) -> (payload: ByteBuffer, continuation: CheckedContinuation<Void, any Error>)? {
+    /// Adds credit; returns the parked messages that may now go, and the writer to resume once
+    /// they are written when none is left waiting.
+    mutating func grant(_ increment: Int) -> (send: ArraySlice<ByteBuffer>, resume: CheckedContinuation<Void, any Error>?) {
         credit += increment
-        guard let waiting = parked, credit > 0 else { return nil }
-        parked = nil
-        credit -= 1
-        return waiting
+        guard let waiting = parked, credit > 0 else { return ([], nil) }
+        let now = min(credit, waiting.payloads.count)
+        credit -= now
+        let rest = waiting.payloads.dropFirst(now)
+        parked = rest.isEmpty ? nil : (rest, waiting.continuation)
+        return (waiting.payloads.prefix(now), rest.isEmpty ? waiting.continuation : nil)
     }
 
     /// Wakes a parked writer with `error`.

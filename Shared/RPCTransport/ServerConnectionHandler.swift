@@ -372,16 +372,19 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 "response of \(payload.readableBytes) bytes exceeds this server's limit of \(maximumResponseSize)"))
             return
         }
-        if call.stream?.sending.offer(payload, continuation) == true {
+        guard let (now, done) = call.stream?.sending.offer([payload], continuation) else { return }
+        for payload in now {
             enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
-            continuation.resume()
         }
+        if done { continuation.resume() }
     }
 
     private func creditGranted(_ callID: UInt32, increment: Int) {
         guard let released = calls[callID]?.stream?.sending.grant(increment) else { return }
-        enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: released.payload, into: &$0) }
-        released.continuation.resume()
+        for payload in released.send {
+            enqueue { FrameEncoder.writeFrame(.message, callID: callID, payload: payload, into: &$0) }
+        }
+        released.resume?.resume()
     }
 
     /// A handler returned: send its response (if any) and the status.

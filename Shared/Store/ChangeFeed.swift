@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Synchronization
 
 /// One change as the feed keeps it.
 public struct ChangeEvent: Sendable, Hashable {
@@ -20,14 +19,9 @@ public struct ChangeEvent: Sendable, Hashable {
 /// (`change_feed`, `change_feed_pruned`) as literal SQL of their own: a shipped migration never
 /// changes, so none shares a constant.
 public enum ChangeFeed {
-    /// Counts the transactions that added events, so a caught-up watcher wakes as one commits
-    /// instead of waiting out its polling interval.
-    static let commits = CommitCounter()
-
     /// Records a change in the caller's transaction.
     public static func record(_ db: Database, kind: String, entityID: String, action: String, unitCode: String?, actor: String,
                               stateType: String, state: Data) throws {
-        db.afterNextTransaction { _ in commits.increment() }
         try db.cachedStatement(sql: """
             INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [ServiceDatabase.timestamp(), actor, kind, entityID, action, unitCode, stateType, state])
@@ -43,18 +37,6 @@ public struct ChangeFeedReader: Sendable {
         let present = (try? writer.read { db in try db.tableExists("change_feed") }) ?? false
         guard present else { return nil }
         self.writer = writer
-    }
-
-    /// How many transactions of this process have added events: compare two readings to learn
-    /// whether anything new may be there.
-    public var commitCount: Int { ChangeFeed.commits.value }
-
-    /// Returns once a transaction changes the feed after `count`, or after `limit`.
-    public func waitForCommit(after count: Int, upTo limit: Duration) async throws {
-        let end = ContinuousClock.now + limit
-        while ChangeFeed.commits.value == count, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(5))
-        }
     }
 
     /// Up to `limit` events after `sequence`, oldest first; only `unit`'s when given.
@@ -88,13 +70,4 @@ public struct ChangeFeedReader: Sendable {
             return removed
         }
     }
-}
-
-/// Transactions that added change events, counted as they commit.
-final class CommitCounter: Sendable {
-    private let count = Mutex(0)
-
-    var value: Int { count.withLock { $0 } }
-
-    func increment() { count.withLock { $0 += 1 } }
 }

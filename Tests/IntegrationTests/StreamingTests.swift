@@ -104,6 +104,20 @@ struct StreamingTests {
         await server.server.close()
     }
 
+    @Test("messages written in batches larger than the window go as credit comes, in order, each batch waiting for its last")
+    func clientStreamInBatches() async throws {
+        let server = try await TestServer.start()
+        let connection = try await server.connect()
+        let response: TestService.Response = try await connection.clientStreaming(TestService.sum) { writer in
+            for start in stride(from: 1, through: 10_000, by: 1_000) {
+                try await writer.write(contentsOf: (start..<(start + 1_000)).map { TestService.request("\($0)") })
+            }
+            try await writer.write(contentsOf: [TestService.Request]())
+        }
+        #expect(response.server == "10000 messages, total 50005000")
+        await server.server.close()
+    }
+
     @Test("a client that sends beyond its credit is cut off with a protocol error")
     func creditViolation() async throws {
         let server = try await TestServer.start()
