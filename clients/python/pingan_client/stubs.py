@@ -211,7 +211,7 @@ class FeedClient(Client):
     """/pingan.feed.v1.Feed: pingan.feed.v1."""
 
     def watch(self, request=None, *, timeout=None, **fields):
-        """Method: /pingan.feed.v1.Feed/Watch - the roles that may read the service's data (registry, training, duty: any role; finance: admin, finance, auditor, service); a role scoped to a unit sees only that unit's events. Every event after `after`, oldest first, then each new one as it is committed (within a quarter of a second), with the protocol's flow control: a client that does not read holds only its own stream. An `after` older than what the service keeps (events are kept for the service's feed_retention_days) is OUT_OF_RANGE, naming the oldest kept: re-export, then resume from there."""
+        """Method: /pingan.feed.v1.Feed/Watch - the roles that may read the service's data (registry, training, duty: any role; finance: admin, finance, auditor, service); a role scoped to a unit sees only that unit's events. Every event after `after`, oldest first, then each new one soon after it commits (the service looks every 50 ms), with the protocol's flow control: a client that does not read holds only its own stream. An `after` older than what the service keeps (events are kept for the service's feed_retention_days) is OUT_OF_RANGE, naming the oldest kept: re-export, then resume from there."""
         return self.server_stream('/pingan.feed.v1.Feed/Watch', request or pingan_feed_v1_pb2.WatchRequest(**fields), pingan_feed_v1_pb2.ChangeEvent, timeout=timeout)
 
 class HealthClient(Client):
