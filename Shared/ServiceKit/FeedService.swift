@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import PinganProtocolContracts
 import PinganRPC
 import PinganStore
@@ -17,10 +18,15 @@ public struct FeedService: RPCService {
     /// transaction would wake it sooner, but one per event made a bulk import quadratic.)
     let pollInterval: Duration
 
-    public init(feed: ChangeFeedReader, access: Access = .anyRole, pollInterval: Duration = .milliseconds(50)) {
+    /// Followers at once: each looks at the database every `pollInterval`, so a peer opening
+    /// streams by the thousand must not turn them into thousands of reads a second.
+    let followers: FollowerCount
+
+    public init(feed: ChangeFeedReader, access: Access = .anyRole, pollInterval: Duration = .milliseconds(50), maximumFollowers: Int = 64) {
         self.feed = feed
         self.access = access
         self.pollInterval = pollInterval
+        self.followers = FollowerCount(limit: maximumFollowers)
     }
 
     public func register(with router: inout Router) {
@@ -36,6 +42,10 @@ public struct FeedService: RPCService {
         guard request.after >= pruned else {
             throw RPCError(.outOfRange, "after: events up to \(pruned) are no longer kept; the oldest kept follows \(pruned): re-export, then watch after \(pruned)")
         }
+        guard followers.enter() else {
+            throw RPCError(.resourceExhausted, "the change feed has \(followers.limit) followers already: try again later")
+        }
+        defer { followers.leave() }
         let unit = context.caller?.unitScope
         var cursor = request.after
         while !Task.isCancelled {
@@ -62,5 +72,28 @@ public struct FeedService: RPCService {
         message.stateType = event.stateType
         message.state = event.state
         return message
+    }
+}
+
+/// How many streams follow a feed at once, bounded.
+final class FollowerCount: Sendable {
+    let limit: Int
+    private let count = Mutex(0)
+
+    init(limit: Int) {
+        self.limit = limit
+    }
+
+    /// False when the limit is reached.
+    func enter() -> Bool {
+        count.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    func leave() {
+        count.withLock { $0 -= 1 }
     }
 }

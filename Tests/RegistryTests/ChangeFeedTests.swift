@@ -97,4 +97,30 @@ struct ChangeFeedTests {
             try store.writer.writeWithoutTransaction { try $0.execute(sql: "UPDATE change_feed SET action = 'x'") }
         }
     }
+
+    @Test("followers are bounded: one past the limit is RESOURCE_EXHAUSTED, and a place frees when a follower leaves")
+    func boundedFollowers() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        let reader = try #require(store.handle.feed)
+        let transport = InProcessTransport.serving([FeedService(feed: reader, pollInterval: .milliseconds(20), maximumFollowers: 2)], as: .admin)
+        let request = Pingan_Feed_V1_WatchRequest()
+        let first = try await transport.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent>
+        let second = try await transport.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent>
+        func third() async -> RPCError? {
+            do {
+                _ = try await Self.events(transport)  // ends once caught up when it is let in: no hang if the bound breaks
+                return nil
+            } catch { return error as? RPCError }
+        }
+        try await Task.sleep(for: .milliseconds(100))  // both followers are in their loops
+        #expect(await third()?.code == .resourceExhausted)
+        _ = consume first
+        var freed = false
+        for _ in 0..<100 where !freed {
+            try await Task.sleep(for: .milliseconds(20))
+            freed = (try? await Self.events(transport)) != nil
+        }
+        #expect(freed, "the first follower's place was freed when it went")
+        _ = second
+    }
 }

@@ -8,7 +8,7 @@ import Testing
 /// keep their day in the volunteer's history.
 @Suite("Decision days")
 struct DecisionDayTests {
-    @Test("the history shows the application's day and each decision's day, in that order; a day after today or not a date is refused")
+    @Test("the history shows the application's day and each decision's day, in that order; a day after today, before the last change, or not a date is refused")
     func decidedOn() async throws {
         let (connection, _) = try await RegistryServiceTests.clerkServer()
         let applied: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.submitApplication, RegistryServiceTests.application())
@@ -20,6 +20,10 @@ struct DecisionDayTests {
             await #expect { let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision) } throws: {
                 ($0 as? RPCError)?.code == .invalidArgument && ($0 as? RPCError)?.message.hasPrefix("decided_on:") == true
             }
+        }
+        decision.decidedOn = "2009-10-14"
+        await #expect { let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision) } throws: {
+            ($0 as? RPCError)?.code == .failedPrecondition && ($0 as? RPCError)?.details?.fieldViolations.first?.rule == "BEFORE_LAST_CHANGE"
         }
         decision.decidedOn = "2009-10-22"
         let _: Pingan_Registry_V1_ApplicationStatus = try await connection.unary(RegistryMethods.decideApplication, decision)

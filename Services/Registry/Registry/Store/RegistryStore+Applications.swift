@@ -78,6 +78,13 @@ extension RegistryStore {
                       scope == nil || scope == row["unit_code"] as String,
                       let current = VolunteerStatus(rawValue: row["status"]) else { return nil }
                 let next = try StatusTransitions.apply(decision, to: current, by: decider).mapError { Refusal("decision", $0) }.get()
+                // A decision recorded later is not back-dated before what it decides on.
+                if let day, let last = try String.fetchOne(db, sql: """
+                    SELECT COALESCE(on_day, substr(at, 1, 10)) FROM status_history WHERE volunteer_id = ? ORDER BY seq DESC LIMIT 1
+                    """, arguments: [volunteerID]), day.description < last {
+                    throw Refusal("decision", BrokenRule(field: "decidedOn", rule: "BEFORE_LAST_CHANGE", kind: .state,
+                                                        message: "\(day) is before the volunteer's last change, on \(last)"))
+                }
                 try db.execute(sql: "UPDATE volunteers SET status = ? WHERE id = ?", arguments: [next.rawValue, volunteerID])
                 try Self.record(db, volunteer: volunteerID, from: current, to: next, on: day, actor: actor, reason: decision.reason, requestID: requestID)
                 try Self.audit(db, actor: actor, action: "registry.decide", target: "volunteer \(volunteerID): \(current.rawValue) -> \(next.rawValue)",

@@ -430,7 +430,8 @@ public nonisolated struct Pingan_Registry_V1_DecideApplicationRequest: Sendable 
   public var reason: String = String()
 
   /// YYYY-MM-DD: the day the decision was made, when it is recorded later (a paper decision
-  /// entered afterwards); not after today; empty: today.
+  /// entered afterwards); not after today nor before the volunteer's last change
+  /// (FAILED_PRECONDITION BEFORE_LAST_CHANGE); empty: today.
   public var decidedOn: String = String()
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
