@@ -61,7 +61,7 @@ struct TeamAndStaffRulesTests {
     @Test("a page token resumes the search it came from, and no other")
     func pageTokens() throws {
         let search = VolunteerSearch(unitCode: "JC-001", status: .active, pageSize: 10)
-        let token = search.pageToken(after: 120)
+        let token = search.pageToken(after: 120, name: "ignored without a name prefix")
         var resumed = search
         try resumed.resume(from: token)
         #expect(resumed.after == 120)
@@ -71,6 +71,13 @@ struct TeamAndStaffRulesTests {
         var same = search
         #expect(throws: BrokenRule.self) { try same.resume(from: "not a token") }
         #expect(throws: BrokenRule.self) { try same.resume(from: "djE6LTU6YWJj") }  // "v1:-5:abc"
+
+        let byName = VolunteerSearch(namePrefix: "王", pageSize: 10)
+        var resumedByName = byName
+        try resumedByName.resume(from: byName.pageToken(after: 7, name: "王:小明"))
+        #expect(resumedByName.after == 7 && resumedByName.afterName == "王:小明", "the name travels whole, colons and all")
+        var nameSearch = byName
+        #expect(throws: BrokenRule.self) { try nameSearch.resume(from: VolunteerSearch(pageSize: 10).pageToken(after: 7, name: "王")) }
         #expect(VolunteerSearch.checkPageSize(500) == nil)
         #expect(VolunteerSearch.checkPageSize(501)?.rule == "PAGE_SIZE")
         #expect(VolunteerSearch.checkPageSize(-1)?.rule == "PAGE_SIZE")

@@ -69,7 +69,7 @@ struct TeamStoreTests {
         } throws: { ($0 as? Refusal)?.rules.map(\.rule) == ["LEADER_OUTSIDE_UNIT"] }
     }
 
-    @Test("search filters by name prefix, unit, category, status and team, and pages through in id order")
+    @Test("search filters by name prefix, unit, category, status and team, and pages through in id order (name order by name)")
     func search() async throws {
         let store = try await Self.store()
         let team = try await store.saveTeam(id: nil, unitCode: "JC-017", name: "队", leaderID: 5, scope: nil, actor: "o", requestID: "r")
@@ -81,7 +81,7 @@ struct TeamStoreTests {
             let page = try await store.searchVolunteers(search)
             all += page.volunteers.map(\.id)
             guard page.more, let last = page.volunteers.last else { break }
-            try search.resume(from: search.pageToken(after: last.id))
+            try search.resume(from: search.pageToken(after: last.id, name: last.name))
         }
         #expect(all == Array(1...30))
 
@@ -93,6 +93,17 @@ struct TeamStoreTests {
         let page = try await store.searchVolunteers(VolunteerSearch(namePrefix: "职工1", pageSize: 3))
         #expect(page.volunteers.map(\.id) == [1, 10, 11] && page.more)
         #expect(page.volunteers[0].idNumber.contains("**********"), "search answers are masked")
+
+        // By name, pages follow the name index: (name, id) order, each page a range of it.
+        var byName = VolunteerSearch(namePrefix: "职工1", pageSize: 4)
+        var names: [String] = []
+        while true {
+            let page = try await store.searchVolunteers(byName)
+            names += page.volunteers.map(\.name)
+            guard page.more, let last = page.volunteers.last else { break }
+            try byName.resume(from: byName.pageToken(after: last.id, name: last.name))
+        }
+        #expect(names == ["职工1"] + (10...19).map { "职工\($0)" })
     }
 
     @Test("staff roles: assigned, refused when taken, ended with a reason and kept on record")

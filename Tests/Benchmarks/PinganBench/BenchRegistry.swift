@@ -8,7 +8,9 @@ import PinganTLS
 import Registry
 
 /// Bulk-imports volunteers into a running pingan-registry through RegisterBatch (client
-/// streaming, encryption included), then measures GetVolunteer over TLS at that size.
+/// streaming, encryption included), reporting the import's time and the database's size at each
+/// checkpoint; then, at the full size, GetVolunteer at 1 and 16 in flight against Health at 16
+/// (same run), GetProgress, search pages from random points, and the service's RSS.
 /// Prints one JSON line.
 struct BenchRegistry: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "registry-import", abstract: "Measure bulk import and look-ups in the registry.")
@@ -16,10 +18,12 @@ struct BenchRegistry: AsyncParsableCommand {
     @Option var host = "127.0.0.1"
     @Option var port = 7401
     @Option var volunteers = 100_000
+    @Option(help: "Sizes at which to report the import's time and the database's size, comma-separated.") var checkpoints = ""
     @Option(help: "Rows per batch.") var batchSize = 10_000
     @Option var lookups = 20_000
     @Option var concurrency = 16
     @Option(help: "The registry's process id, to read its RSS.") var serverPid: Int32 = 0
+    @Option(help: "The registry's database file, to report its size.") var database = ""
     @OptionGroup var tls: TLSFlags
 
     typealias Request = Pingan_Registry_V1_RegisterBatchRequest
@@ -27,33 +31,68 @@ struct BenchRegistry: AsyncParsableCommand {
     func run() async throws {
         let context = try TLSContext(configuration: TLSConfiguration(role: .client, certificateChainPath: tls.cert, privateKeyPath: tls.key, trustRootsPath: tls.ca))
         let connection = try await RPCConnection.connect(host: host, port: port, tls: context)
+        let registry = RegistryClient(connection)
 
-        let importStart = ContinuousClock.now
-        let firstID = try await Self.importVolunteers(connection, count: volunteers, batchSize: batchSize)
-        let importSeconds = Self.seconds(ContinuousClock.now - importStart)
+        // The import, in segments ending at each checkpoint.
+        let sizes = (checkpoints.split(separator: ",").compactMap { Int($0) }.filter { $0 < volunteers } + [volunteers]).sorted()
+        var firstID: Int64 = 0
+        var imported = 0
+        var importSeconds = 0.0
+        var growth: [String] = []
+        try await Self.saveBenchUnits(connection)
+        for size in sizes {
+            let started = ContinuousClock.now
+            for start in stride(from: imported, to: size, by: batchSize) {
+                let response = try await Self.importBatch(connection, start: start, count: min(batchSize, size - start))
+                if firstID == 0 { firstID = response.firstVolunteerID }
+            }
+            let seconds = Self.seconds(ContinuousClock.now - started)
+            importSeconds += seconds
+            growth.append(#"{"volunteers":\#(size),"import_seconds":\#(twoDecimals(importSeconds)),"segment_rows_per_s":\#(Int(Double(size - imported) / seconds)),"db_mib":\#(oneDecimal(Double(Self.fileBytes(database)) / 1_048_576)),"server_rss_mib":\#(oneDecimal(Double(Self.rssKilobytes(of: serverPid)) / 1024))}"#)
+            imported = size
+        }
         let rssAfterImport = Self.rssKilobytes(of: serverPid)
 
         let total = volunteers
         let first = firstID
-        let latencies = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { worker, index in
+        let getVolunteer: @Sendable (Int, Int) async throws -> Void = { worker, index in
             var request = Pingan_Registry_V1_GetVolunteerRequest()
             request.id = first + Int64((index * 7919 + worker * 104_729) % total)
-            let _: Pingan_Registry_V1_Volunteer = try await RegistryClient(connection).getVolunteer(request)
+            let _: Pingan_Registry_V1_Volunteer = try await registry.getVolunteer(request)
         }
+        let single = try await Self.closedLoop(connection, calls: lookups / 4, concurrency: 1, getVolunteer)
+        let latencies = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency, getVolunteer)
         // The same-run baseline: a call that does no work, at the same concurrency.
         let baseline = try await Self.closedLoop(connection, calls: lookups, concurrency: concurrency) { _, _ in
             let _: Pingan_Health_V1_HealthCheckResponse = try await connection.unary(HealthService.check, Pingan_Health_V1_HealthCheckRequest())
+        }
+        let progress = try await Self.closedLoop(connection, calls: 200, concurrency: 1) { _, index in
+            var request = Pingan_Registry_V1_GetProgressRequest()
+            request.unitCode = index % 2 == 0 ? "" : "BENCH"
+            let _: Pingan_Registry_V1_Progress = try await registry.getProgress(request)
+        }
+        // A page of 50 from a random point: in id order, or in name order within a prefix
+        // (names share the prefix by the thousand at a million).
+        let search = try await Self.closedLoop(connection, calls: 1_000, concurrency: 1) { _, index in
+            var request = Pingan_Registry_V1_SearchVolunteersRequest()
+            let from = (index * 7919) % total
+            var filters = VolunteerSearch()
+            if index % 2 == 1 {
+                request.namePrefix = "志愿者\(from / 1000)"
+                filters.namePrefix = request.namePrefix
+            }
+            request.pageToken = filters.pageToken(after: first + Int64(from) - 1, name: "志愿者\(from)")
+            let _: Pingan_Registry_V1_VolunteerPage = try await registry.searchVolunteers(request)
         }
         func percentile(_ samples: [Int64], _ p: Double) -> Double {
             Double(samples[min(samples.count - 1, max(0, Int((p * Double(samples.count)).rounded(.up)) - 1))]) / 1000
         }
         await connection.close()
-        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"growth":[\#(growth.joined(separator: ","))],"get_1_in_flight_p50_us":\#(oneDecimal(percentile(single, 0.5))),"get_1_in_flight_p99_us":\#(oneDecimal(percentile(single, 0.99))),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"progress_p50_ms":\#(twoDecimals(percentile(progress, 0.5) / 1000)),"progress_p99_ms":\#(twoDecimals(percentile(progress, 0.99) / 1000)),"search_page_p50_ms":\#(twoDecimals(percentile(search, 0.5) / 1000)),"search_page_p99_ms":\#(twoDecimals(percentile(search, 0.99) / 1000)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
     }
 
-    /// Registers `count` volunteers of one department in batches; returns the first id (ids are
-    /// consecutive).
-    static func importVolunteers(_ connection: RPCConnection, count volunteers: Int, batchSize: Int) async throws -> Int64 {
+    /// The town and the department the benchmark registers into.
+    static func saveBenchUnits(_ connection: RPCConnection) async throws {
         var units = Pingan_Registry_V1_SaveUnitsRequest()
         units.units = [("TOWN", "town", ""), ("BENCH", "department", "TOWN")].map { code, kind, parent in
             var unit = Pingan_Registry_V1_OrgUnit()
@@ -64,6 +103,20 @@ struct BenchRegistry: AsyncParsableCommand {
             return unit
         }
         let _: Pingan_Registry_V1_SaveUnitsResponse = try await RegistryClient(connection).saveUnits(units)
+    }
+
+    /// The database file and its write-ahead log, in bytes; 0 when not given.
+    static func fileBytes(_ path: String) -> Int {
+        guard !path.isEmpty else { return 0 }
+        return [path, path + "-wal"].reduce(0) { sum, file in
+            sum + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
+        }
+    }
+
+    /// Registers `count` volunteers of one department in batches; returns the first id (ids are
+    /// consecutive).
+    static func importVolunteers(_ connection: RPCConnection, count volunteers: Int, batchSize: Int) async throws -> Int64 {
+        try await saveBenchUnits(connection)
         var firstID: Int64 = 0
         for start in stride(from: 0, to: volunteers, by: batchSize) {
             let response = try await importBatch(connection, start: start, count: min(batchSize, volunteers - start))

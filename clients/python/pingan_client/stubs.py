@@ -264,7 +264,7 @@ class RegistryClient(Client):
         return self.unary('/pingan.registry.v1.Registry/GetCampaign', request or pingan_registry_v1_pb2.GetCampaignRequest(**fields), pingan_registry_v1_pb2.CampaignInfo, timeout=timeout, idempotency_key=idempotency_key)
 
     def search_volunteers(self, request=None, *, timeout=None, idempotency_key=None, **fields):
-        """Method: /pingan.registry.v1.Registry/SearchVolunteers - admin, auditor, clerk (own unit). Volunteers matching every filter given, masked, in id order, a page at a time."""
+        """Method: /pingan.registry.v1.Registry/SearchVolunteers - admin, auditor, clerk (own unit). Volunteers matching every filter given, masked, a page at a time: in id order, or in name then id order when a name prefix is given."""
         return self.unary('/pingan.registry.v1.Registry/SearchVolunteers', request or pingan_registry_v1_pb2.SearchVolunteersRequest(**fields), pingan_registry_v1_pb2.VolunteerPage, timeout=timeout, idempotency_key=idempotency_key)
 
     def get_volunteer_history(self, request=None, *, timeout=None, idempotency_key=None, **fields):

@@ -1,8 +1,10 @@
 import Foundation
 import PinganRules
 
-/// A volunteer search: every filter given must match. Pages follow id order, so a cursor is the
-/// last id seen, bound to the filters it was issued for.
+/// A volunteer search: every filter given must match. Pages follow id order, or name then id
+/// order when a name prefix is given (so each page is a range of the name index, however many
+/// names share the prefix); a cursor is the last volunteer seen, bound to the filters it was
+/// issued for.
 public struct VolunteerSearch: Sendable, Hashable {
     public var namePrefix: String?
     public var unitCode: String?
@@ -10,8 +12,9 @@ public struct VolunteerSearch: Sendable, Hashable {
     public var status: VolunteerStatus?
     public var teamID: Int64?
     public var pageSize: Int
-    /// Volunteers with ids above this one.
+    /// Volunteers after this one: by id, or by (name, id) when searching by name.
     public var after: Int64
+    public var afterName: String?
 
     public static let defaultPageSize = 50
     public static let maximumPageSize = 500
@@ -27,18 +30,21 @@ public struct VolunteerSearch: Sendable, Hashable {
         self.after = after
     }
 
-    /// The token for the page after `lastID`.
-    public func pageToken(after lastID: Int64) -> String {
-        Data("v1:\(lastID):\(filterDigest)".utf8).base64EncodedString()
+    /// The token for the page after the volunteer `lastID` named `name`.
+    public func pageToken(after lastID: Int64, name: String) -> String {
+        let position = namePrefix == nil ? "" : ":" + name
+        return Data("v1:\(lastID):\(filterDigest)\(position)".utf8).base64EncodedString()
     }
 
     /// Reads a page token into `after`; a token from another search or a forged one is refused.
     public mutating func resume(from token: String) throws(BrokenRule) {
         let refused = BrokenRule(field: "pageToken", rule: "PAGE_TOKEN", message: "is not a token this search issued (same filters required)")
         guard let data = Data(base64Encoded: token), let text = String(data: data, encoding: .utf8) else { throw refused }
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0] == "v1", let id = Int64(parts[1]), id >= 0, parts[2] == Substring(filterDigest) else { throw refused }
+        let parts = text.split(separator: ":", maxSplits: 3, omittingEmptySubsequences: false)
+        guard parts.count == (namePrefix == nil ? 3 : 4), parts[0] == "v1", let id = Int64(parts[1]), id >= 0,
+              parts[2] == Substring(filterDigest) else { throw refused }
         after = id
+        afterName = namePrefix == nil ? nil : String(parts[3])
     }
 
     /// A stable digest of the filters (FNV-1a): not a secret, only a guard against mixing tokens.

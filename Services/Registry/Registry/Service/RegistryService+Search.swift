@@ -20,7 +20,7 @@ extension RegistryService {
         let page = try await store.searchVolunteers(search)
         var answer = Pingan_Registry_V1_VolunteerPage()
         answer.volunteers = page.volunteers.map(Self.message)
-        if page.more, let last = page.volunteers.last { answer.nextPageToken = search.pageToken(after: last.id) }
+        if page.more, let last = page.volunteers.last { answer.nextPageToken = search.pageToken(after: last.id, name: last.name) }
         return answer
     }
 

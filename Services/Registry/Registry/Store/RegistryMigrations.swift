@@ -13,6 +13,7 @@ enum RegistryMigrations {
         migrator.registerMigration("v6: birth dates sealed, birth years, shorter ID masks", migrate: v6)
         migrator.registerMigration("v7: the change feed", migrate: v7)
         migrator.registerMigration("v8: the day a status change took effect", migrate: v8)
+        migrator.registerMigration("v9: volunteer tallies kept by triggers", migrate: v9)
         return migrator
     }
 
@@ -235,5 +236,44 @@ enum RegistryMigrations {
     /// from when it was recorded.
     static func v8(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE status_history ADD COLUMN on_day TEXT")
+    }
+
+    /// Volunteers counted by unit, category, sub-category and status, kept by triggers in the
+    /// transaction of each change: progress reports read a few hundred rows instead of counting
+    /// a million. A missing sub-category is tallied as ''.
+    static func v9(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE volunteer_tallies (
+                unit_code TEXT NOT NULL,
+                category INTEGER NOT NULL,
+                subcategory TEXT NOT NULL,
+                status TEXT NOT NULL,
+                n INTEGER NOT NULL CHECK (n >= 0),
+                PRIMARY KEY (unit_code, category, subcategory, status)
+            ) WITHOUT ROWID;
+            INSERT INTO volunteer_tallies (unit_code, category, subcategory, status, n)
+                SELECT unit_code, category, COALESCE(subcategory, ''), status, COUNT(*) FROM volunteers
+                GROUP BY unit_code, category, COALESCE(subcategory, ''), status;
+            CREATE TRIGGER volunteer_tallies_insert AFTER INSERT ON volunteers BEGIN
+                INSERT INTO volunteer_tallies (unit_code, category, subcategory, status, n)
+                    VALUES (NEW.unit_code, NEW.category, COALESCE(NEW.subcategory, ''), NEW.status, 1)
+                    ON CONFLICT DO UPDATE SET n = n + 1;
+            END;
+            CREATE TRIGGER volunteer_tallies_delete AFTER DELETE ON volunteers BEGIN
+                UPDATE volunteer_tallies SET n = n - 1
+                    WHERE unit_code = OLD.unit_code AND category = OLD.category
+                      AND subcategory = COALESCE(OLD.subcategory, '') AND status = OLD.status;
+            END;
+            CREATE TRIGGER volunteer_tallies_update AFTER UPDATE OF unit_code, category, subcategory, status ON volunteers
+            WHEN OLD.unit_code IS NOT NEW.unit_code OR OLD.category IS NOT NEW.category
+              OR OLD.subcategory IS NOT NEW.subcategory OR OLD.status IS NOT NEW.status BEGIN
+                UPDATE volunteer_tallies SET n = n - 1
+                    WHERE unit_code = OLD.unit_code AND category = OLD.category
+                      AND subcategory = COALESCE(OLD.subcategory, '') AND status = OLD.status;
+                INSERT INTO volunteer_tallies (unit_code, category, subcategory, status, n)
+                    VALUES (NEW.unit_code, NEW.category, COALESCE(NEW.subcategory, ''), NEW.status, 1)
+                    ON CONFLICT DO UPDATE SET n = n + 1;
+            END;
+            """)
     }
 }

@@ -169,7 +169,7 @@ public struct RegistryStore: Sendable {
     public func volunteer(id: Int64, unmasked: Bool, actor: String, requestID: String) async throws -> VolunteerRecord? {
         let cipher = self.cipher
         guard unmasked else {
-            return try await writer.read { db in try Self.fetchVolunteer(db, id: id, cipher: nil) }
+            return try writer.readInline { db in try Self.fetchVolunteer(db, id: id, cipher: nil) }
         }
         return try await writer.write { db in
             let record = try Self.fetchVolunteer(db, id: id, cipher: cipher)
@@ -201,16 +201,23 @@ public struct RegistryStore: Sendable {
         return record
     }
 
-    /// One page of a search (masked), in id order after `search.after`, and whether more follow.
+    /// One page of a search (masked) after `search`'s cursor, in its order, and whether more follow.
     /// Pages keep memory bounded and never hold a read transaction across a slow reader.
     public func searchVolunteers(_ search: VolunteerSearch) async throws -> (volunteers: [VolunteerRecord], more: Bool) {
         try await writer.read { db in
-            var sql = "\(Self.volunteerSelect) WHERE v.id > ?"
-            var arguments: StatementArguments = [search.after]
+            var sql = "\(Self.volunteerSelect) WHERE "
+            var arguments: StatementArguments = []
+            let order: String
             if let prefix = search.namePrefix {
-                // A range on the name index: LIKE would not use it for non-ASCII text.
-                sql += " AND v.name >= ? AND v.name < ?"
-                arguments += [prefix, prefix + "\u{10FFFF}"]
+                // A range of the name index, in its (name, id) order: LIKE would not use the
+                // index for non-ASCII text, and id order would sort every match for each page.
+                sql += "v.name >= ? AND v.name < ? AND (v.name, v.id) > (?, ?)"
+                arguments += [prefix, prefix + "\u{10FFFF}", search.afterName ?? "", search.after]
+                order = "v.name, v.id"
+            } else {
+                sql += "v.id > ?"
+                arguments += [search.after]
+                order = "v.id"
             }
             if let unitCode = search.unitCode {
                 sql += " AND v.unit_code = ?"
@@ -228,7 +235,7 @@ public struct RegistryStore: Sendable {
                 sql += " AND v.team_id = ?"
                 arguments += [teamID]
             }
-            sql += " ORDER BY v.id LIMIT ?"
+            sql += " ORDER BY \(order) LIMIT ?"
             arguments += [search.pageSize + 1]
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.maskedRecord)
             return (Array(rows.prefix(search.pageSize)), rows.count > search.pageSize)
@@ -247,21 +254,22 @@ public struct RegistryStore: Sendable {
         return try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT id FROM volunteers WHERE id_hash = ?", arguments: [Data(hash)]) }
     }
 
-    /// Active volunteers by category and sub-category, for the town or one unit.
+    /// Active volunteers by category and sub-category, for the town or one unit, from the
+    /// tallies the triggers keep (a few rows per unit, whatever the number of volunteers).
     public func enrolmentCounts(unitCode: String?) async throws -> EnrolmentCounts {
         try await writer.read { db in
             let filter = unitCode == nil ? "" : " AND unit_code = ?"
             let arguments: StatementArguments = unitCode.map { [$0] } ?? []
             var counts = EnrolmentCounts()
-            for row in try Row.fetchAll(db, sql: "SELECT category, COUNT(*) AS n FROM volunteers WHERE status = 'active'\(filter) GROUP BY category",
-                                        arguments: arguments) {
-                counts.byCategory[row["category"]] = row["n"]
-            }
             for row in try Row.fetchAll(db, sql: """
-                SELECT subcategory, COUNT(*) AS n FROM volunteers
-                WHERE status = 'active' AND subcategory IS NOT NULL\(filter) GROUP BY subcategory
+                SELECT category, subcategory, SUM(n) AS n FROM volunteer_tallies
+                WHERE status = 'active'\(filter) GROUP BY category, subcategory
                 """, arguments: arguments) {
-                counts.bySubcategory[row["subcategory"]] = row["n"]
+                let n: Int = row["n"]
+                guard n > 0 else { continue }
+                counts.byCategory[row["category"], default: 0] += n
+                let subcategory: String = row["subcategory"]
+                if !subcategory.isEmpty { counts.bySubcategory[subcategory, default: 0] += n }
             }
             return counts
         }
@@ -271,7 +279,10 @@ public struct RegistryStore: Sendable {
     public func enrolmentByUnit() async throws -> [String: [Int: Int]] {
         try await writer.read { db in
             var counts: [String: [Int: Int]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT unit_code, category, COUNT(*) AS n FROM volunteers WHERE status = 'active' GROUP BY unit_code, category") {
+            for row in try Row.fetchAll(db, sql: """
+                SELECT unit_code, category, SUM(n) AS n FROM volunteer_tallies
+                WHERE status = 'active' GROUP BY unit_code, category HAVING SUM(n) > 0
+                """) {
                 counts[row["unit_code"], default: [:]][row["category"]] = row["n"]
             }
             return counts
@@ -279,7 +290,7 @@ public struct RegistryStore: Sendable {
     }
 
     public func volunteerCount() async throws -> Int {
-        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM volunteers") ?? 0 }
+        try await writer.read { db in try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(n), 0) FROM volunteer_tallies") ?? 0 }
     }
 
     // MARK: Audit

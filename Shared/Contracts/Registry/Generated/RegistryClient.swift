@@ -64,7 +64,8 @@ public struct RegistryClient: Sendable {
     }
 
     /// Method: /pingan.registry.v1.Registry/SearchVolunteers - admin, auditor, clerk (own unit).
-    /// Volunteers matching every filter given, masked, in id order, a page at a time.
+    /// Volunteers matching every filter given, masked, a page at a time: in id order, or in name
+    /// then id order when a name prefix is given.
     public func searchVolunteers(_ request: Pingan_Registry_V1_SearchVolunteersRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Registry_V1_VolunteerPage {
         try await transport.unary(RegistryMethods.searchVolunteers, request, options: options)
     }

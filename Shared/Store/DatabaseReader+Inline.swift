@@ -1,0 +1,12 @@
+import GRDB
+
+extension DatabaseReader {
+    /// Runs a short read on the calling thread (a reader of the pool taken and released in
+    /// place), instead of hopping to a reader's queue and back. For look-ups by key on hot
+    /// paths: a call on the event loop answers without two thread wake-ups, which cost more
+    /// than the query on this kind of machine. Never for scans or anything that can take long:
+    /// the caller's thread, often an event loop, waits for it.
+    public func readInline<T>(_ value: (Database) throws -> T) throws -> T {
+        try read(value)
+    }
+}
