@@ -20,6 +20,7 @@ struct BenchRegistry: AsyncParsableCommand {
     @Option var volunteers = 100_000
     @Option(help: "Sizes at which to report the import's time and the database's size, comma-separated.") var checkpoints = ""
     @Option(help: "Rows per batch.") var batchSize = 10_000
+    @Option(help: "Batches in flight at once, each its own stream: one is received and sealed while another is written.") var streams = 2
     @Option var lookups = 20_000
     @Option var concurrency = 16
     @Option(help: "The registry's process id, to read its RSS.") var serverPid: Int32 = 0
@@ -42,10 +43,8 @@ struct BenchRegistry: AsyncParsableCommand {
         try await Self.saveBenchUnits(connection)
         for size in sizes {
             let started = ContinuousClock.now
-            for start in stride(from: imported, to: size, by: batchSize) {
-                let response = try await Self.importBatch(connection, start: start, count: min(batchSize, size - start))
-                if firstID == 0 { firstID = response.firstVolunteerID }
-            }
+            let first = try await Self.importBatches(connection, from: imported, to: size, batchSize: batchSize, streams: streams)
+            if firstID == 0 { firstID = first }
             let seconds = Self.seconds(ContinuousClock.now - started)
             importSeconds += seconds
             growth.append(#"{"volunteers":\#(size),"import_seconds":\#(twoDecimals(importSeconds)),"segment_rows_per_s":\#(Int(Double(size - imported) / seconds)),"db_mib":\#(oneDecimal(Double(Self.fileBytes(database)) / 1_048_576)),"server_rss_mib":\#(oneDecimal(Double(Self.rssKilobytes(of: serverPid)) / 1024))}"#)
@@ -89,6 +88,24 @@ struct BenchRegistry: AsyncParsableCommand {
         }
         await connection.close()
         print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"growth":[\#(growth.joined(separator: ","))],"get_1_in_flight_p50_us":\#(oneDecimal(percentile(single, 0.5))),"get_1_in_flight_p99_us":\#(oneDecimal(percentile(single, 0.99))),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"progress_p50_ms":\#(twoDecimals(percentile(progress, 0.5) / 1000)),"progress_p99_ms":\#(twoDecimals(percentile(progress, 0.99) / 1000)),"search_page_p50_ms":\#(twoDecimals(percentile(search, 0.5) / 1000)),"search_page_p99_ms":\#(twoDecimals(percentile(search, 0.99) / 1000)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+    }
+
+    /// Registers volunteers `from..<to` in batches, `streams` at a time; the lowest id given.
+    static func importBatches(_ connection: RPCConnection, from: Int, to: Int, batchSize: Int, streams: Int) async throws -> Int64 {
+        try await withThrowingTaskGroup(of: Int64.self) { group in
+            var lowest = Int64.max
+            var inFlight = 0
+            for start in stride(from: from, to: to, by: batchSize) {
+                if inFlight == streams, let id = try await group.next() {
+                    lowest = min(lowest, id)
+                    inFlight -= 1
+                }
+                group.addTask { try await importBatch(connection, start: start, count: min(batchSize, to - start)).firstVolunteerID }
+                inFlight += 1
+            }
+            for try await id in group { lowest = min(lowest, id) }
+            return lowest
+        }
     }
 
     /// The town and the department the benchmark registers into.

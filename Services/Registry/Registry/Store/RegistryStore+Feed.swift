@@ -8,7 +8,12 @@ extension RegistryStore {
     /// volunteer as an ordinary (masked) read answers it: the feed never holds a full number.
     static func feedVolunteer(_ db: Database, id: Int64, action: String, actor: String) throws {
         guard let record = try fetchVolunteer(db, id: id) else { return }
-        try ChangeFeed.record(db, kind: "volunteer", entityID: String(id), action: action, unitCode: record.unitCode, actor: actor,
+        try feedVolunteer(db, record, action: action, actor: actor)
+    }
+
+    /// Records a change of a volunteer whose masked state the caller has at hand.
+    static func feedVolunteer(_ db: Database, _ record: VolunteerRecord, action: String, actor: String) throws {
+        try ChangeFeed.record(db, kind: "volunteer", entityID: String(record.id), action: action, unitCode: record.unitCode, actor: actor,
                               stateType: Pingan_Registry_V1_Volunteer.protoMessageName,
                               state: try RegistryService.message(record).serializedData())
     }

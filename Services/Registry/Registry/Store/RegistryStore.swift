@@ -87,7 +87,9 @@ public struct RegistryStore: Sendable {
     public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) async throws -> BatchResult {
         let (rows, errors) = batch.validate(against: plan)
         let contentHash = cipher.keyedHash(Self.canonical(batch), field: "registration_batch")
-        let cipher = self.cipher
+        // The hashing and sealing happen before the write, on every core: the writer, which
+        // every other write waits for, only runs the statements.
+        let sealed = await Self.seal(rows, with: cipher)
         return try await writer.write { db in
             if let previous = try Row.fetchOne(db, sql: """
                 SELECT content_hash, accepted, first_volunteer_id, key_generation FROM registration_batches WHERE batch_id = ?
@@ -107,15 +109,11 @@ public struct RegistryStore: Sendable {
                 allErrors.insert(BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(batch.unitCode) does not exist"), at: 0)
             }
             let existing = try db.cachedStatement(sql: "SELECT id FROM volunteers WHERE id_hash = ?")
-            var hashes: [[UInt8]] = []
-            hashes.reserveCapacity(rows.count)
-            for validated in rows {
-                let hash = cipher.keyedHash(validated.residentID.value, field: Self.idField)
-                if let volunteer = try Int64.fetchOne(existing, arguments: [Data(hash)]) {
-                    allErrors.append(BrokenRule.row(validated.row.number, "idNumber", rule: "ALREADY_REGISTERED",
+            for row in sealed {
+                if let volunteer = try Int64.fetchOne(existing, arguments: [row.idHash]) {
+                    allErrors.append(BrokenRule.row(row.number, "idNumber", rule: "ALREADY_REGISTERED",
                                               kind: .duplicate, message: "this person is already registered (volunteer \(volunteer))"))
                 }
-                hashes.append(hash)
             }
             guard allErrors.isEmpty else {
                 throw Refusal("batch", allErrors.sorted(by: BrokenRule.inRowOrder))
@@ -132,19 +130,19 @@ public struct RegistryStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)
                 """)
             var firstID: Int64 = 0
-            for (validated, hash) in zip(rows, hashes) {
-                let phone = validated.row.phone?.trimmed.nilIfEmpty
+            for row in sealed {
                 try insert.execute(arguments: [
-                    validated.row.name.trimmed, Data(hash),
-                    Data(cipher.seal(validated.residentID.value, field: Self.idField)), validated.residentID.masked,
-                    phone.map { Data(cipher.seal($0, field: Self.phoneField)) }, phone.map(Masking.phoneNumber),
-                    validated.residentID.birthDate.year, Data(cipher.seal(validated.residentID.birthDate.description, field: Self.birthDateField)),
-                    batch.unitCode, batch.category, validated.row.subcategory,
-                    batch.batchID, now,
+                    row.name, row.idHash, row.idSealed, row.idMasked, row.phoneSealed, row.phoneMasked, row.birthYear, row.birthDateSealed,
+                    batch.unitCode, batch.category, row.subcategory, batch.batchID, now,
                 ])
                 let id = db.lastInsertedRowID
                 if firstID == 0 { firstID = id }
-                try Self.feedVolunteer(db, id: id, action: "registered", actor: actor)
+                // The event's state is the row just written, as a masked read would answer it.
+                let record = VolunteerRecord(
+                    id: id, name: row.name, idNumber: row.idMasked, phone: row.phoneMasked, birthYear: row.birthYear, birthDate: nil,
+                    unitCode: batch.unitCode, category: batch.category, subcategory: row.subcategory, status: VolunteerStatus.active.rawValue,
+                    teamID: nil, teamName: nil)
+                try Self.feedVolunteer(db, record, action: "registered", actor: actor)
             }
             try db.execute(sql: "UPDATE registration_batches SET first_volunteer_id = ? WHERE batch_id = ?",
                            arguments: [firstID, batch.batchID])
@@ -153,6 +151,50 @@ public struct RegistryStore: Sendable {
                            requestID: requestID)
             return BatchResult(batchID: batch.batchID, accepted: rows.count, firstVolunteerID: firstID, replayed: false)
         }
+    }
+
+    /// A validated row as it is stored: trimmed, hashed, sealed and masked.
+    struct SealedRow: Sendable {
+        var number: Int
+        var name: String
+        var idHash: Data
+        var idSealed: Data
+        var idMasked: String
+        var phoneSealed: Data?
+        var phoneMasked: String?
+        var birthYear: Int
+        var birthDateSealed: Data
+        var subcategory: String?
+    }
+
+    /// Hashes and seals `rows` in as many chunks as there are cores, in row order.
+    static func seal(_ rows: [ValidatedRow], with cipher: PersonalDataCipher) async -> [SealedRow] {
+        let chunkSize = max(256, (rows.count + activeProcessorCount - 1) / activeProcessorCount)
+        let chunks = stride(from: 0, to: rows.count, by: chunkSize).map { $0..<min($0 + chunkSize, rows.count) }
+        guard chunks.count > 1 else { return rows.map { seal($0, with: cipher) } }
+        return await withTaskGroup(of: (Int, [SealedRow]).self) { group in
+            for (index, chunk) in chunks.enumerated() {
+                let part = Array(rows[chunk])
+                group.addTask { (index, part.map { seal($0, with: cipher) }) }
+            }
+            var parts = [[SealedRow]](repeating: [], count: chunks.count)
+            for await (index, part) in group { parts[index] = part }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    private static let activeProcessorCount = ProcessInfo.processInfo.activeProcessorCount
+
+    private static func seal(_ validated: ValidatedRow, with cipher: PersonalDataCipher) -> SealedRow {
+        let phone = validated.row.phone?.trimmed.nilIfEmpty
+        return SealedRow(
+            number: validated.row.number, name: validated.row.name.trimmed,
+            idHash: Data(cipher.keyedHash(validated.residentID.value, field: idField)),
+            idSealed: Data(cipher.seal(validated.residentID.value, field: idField)), idMasked: validated.residentID.masked,
+            phoneSealed: phone.map { Data(cipher.seal($0, field: phoneField)) }, phoneMasked: phone.map(Masking.phoneNumber),
+            birthYear: validated.residentID.birthDate.year,
+            birthDateSealed: Data(cipher.seal(validated.residentID.birthDate.description, field: birthDateField)),
+            subcategory: validated.row.subcategory)
     }
 
     /// One canonical text of the batch's content, for the idempotency check.
