@@ -10,14 +10,15 @@ import Synchronization
 /// and calls are the hot path. Only methods the server serves get their own label; anything else
 /// is counted as "unknown", so a peer sending random names cannot grow the metrics without bound.
 public final class CallMetrics: Sendable {
-    private struct Key: Hashable {
-        var method: String
-        var code: UInt8
+    /// One method's metric objects: its timer, and a counter per status code made on first use.
+    private struct MethodMetrics {
+        var timer: Timer
+        var counters: [Counter?]
     }
 
     private let factory: any MetricsFactory
-    private let counters = Mutex<[Key: Counter]>([:])
-    private let timers = Mutex<[String: Timer]>([:])
+    /// One lock and one look-up per call.
+    private let methods = Mutex<[String: MethodMetrics]>([:])
 
     /// - Parameter factory: where the metrics go; the process-wide `MetricsSystem` by default.
     public init(factory: any MetricsFactory = MetricsSystem.factory) {
@@ -28,20 +29,20 @@ public final class CallMetrics: Sendable {
     /// name the server does not serve.
     public func record(method: String?, code: RPCError.Code, duration: Duration) {
         let name = method ?? "unknown"
-        let key = Key(method: name, code: code.rawValue)
-        let counter = counters.withLock { cache in
-            if let counter = cache[key] { return counter }
+        let index = Int(code.rawValue)
+        let (counter, timer) = methods.withLock { cache in
+            var entry = cache[name] ?? MethodMetrics(
+                timer: Timer(label: "pingan_rpc_server_call_duration_seconds", dimensions: [("method", name)], factory: factory), counters: [])
+            if let counter = entry.counters.indices.contains(index) ? entry.counters[index] : nil {
+                return (counter, entry.timer)
+            }
             let counter = Counter(label: "pingan_rpc_server_calls_total", dimensions: [("method", name), ("code", "\(code)")], factory: factory)
-            cache[key] = counter
-            return counter
+            if entry.counters.count <= index { entry.counters += Array(repeating: nil, count: index + 1 - entry.counters.count) }
+            entry.counters[index] = counter
+            cache[name] = entry
+            return (counter, entry.timer)
         }
         counter.increment()
-        let timer = timers.withLock { cache in
-            if let timer = cache[name] { return timer }
-            let timer = Timer(label: "pingan_rpc_server_call_duration_seconds", dimensions: [("method", name)], factory: factory)
-            cache[name] = timer
-            return timer
-        }
         timer.recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
     }
 }

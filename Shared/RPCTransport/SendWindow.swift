@@ -31,9 +31,10 @@ struct SendWindow {
         return (waiting.payloads.prefix(now), rest.isEmpty ? waiting.continuation : nil)
     }
 
-    /// Wakes a parked writer with `error`.
-    mutating func fail(_ error: any Error) {
-        parked?.continuation.resume(throwing: error)
+    /// Wakes a parked writer with `error`, made only if a writer is parked (every call ends
+    /// through here, and most never parked one).
+    mutating func fail(_ error: @autoclosure () -> any Error) {
+        parked?.continuation.resume(throwing: error())
         parked = nil
     }
 }

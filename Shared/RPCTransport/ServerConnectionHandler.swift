@@ -266,16 +266,18 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         guard let serverContext = makeServerContext(for: call), let executor, let context else { return }
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        calls[callID]?.task = Task(executorPreference: executor) {
+        // The handler starts here, inside this read, and runs until it first waits (a handler
+        // that never waits answers before this returns); it resumes on this event loop. Its
+        // answer is written without another hop or loop turn.
+        let task = Task.immediate(executorPreference: executor) {
             let result = await route.invoke(payload, context: serverContext)
-            // The task prefers this event loop, so this is normally true and the answer is
-            // written without another hop.
             if handler.eventLoop.inEventLoop {
                 handler.value.completed(callID, result.map { $0 })
             } else {
                 handler.eventLoop.execute { handler.value.completed(callID, result.map { $0 }) }
             }
         }
+        calls[callID]?.task = task  // nil already if it has answered
     }
 
     private func makeServerContext(for call: ActiveCall) -> ServerContext? {
@@ -292,7 +294,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let io = StreamIO(handler: handler, callID: callID)
-        calls[callID]?.task = Task(executorPreference: executor) {
+        let task = Task.immediate(executorPreference: executor) {
             let result = await route.invokeStreaming(io, context: serverContext)
             if handler.eventLoop.inEventLoop {
                 handler.value.completed(callID, result)
@@ -300,6 +302,7 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
                 handler.eventLoop.execute { handler.value.completed(callID, result) }
             }
         }
+        calls[callID]?.task = task
     }
 
     private func streamReceived(_ callID: UInt32, payload: ByteBuffer, endStream: Bool) {

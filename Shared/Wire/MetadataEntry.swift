@@ -39,43 +39,46 @@ extension ByteBuffer {
         setInteger(count, at: countIndex)
     }
 
-    mutating func readMetadata(field: String, error: ProtocolError.Code) throws -> [MetadataEntry] {
-        let count = try readField(UInt16.self, "\(field).count", error)
+    /// Field names are autoclosures: they are only spelled out for an error, never per call.
+    mutating func readMetadata(field: @autoclosure () -> String, error: ProtocolError.Code) throws -> [MetadataEntry] {
+        let count = try readField(UInt16.self, "\(field()).count", error)
         var entries: [MetadataEntry] = []
         entries.reserveCapacity(Int(count))
         for index in 0..<Int(count) {
-            let keyLength = try readField(UInt8.self, "\(field)[\(index)].key length", error)
-            let key = try readUTF8(length: Int(keyLength), "\(field)[\(index)].key", error)
+            let keyLength = try readField(UInt8.self, "\(field())[\(index)].key length", error)
+            let key = try readUTF8(length: Int(keyLength), "\(field())[\(index)].key", error)
             guard MetadataEntry.isValidKey(key) else {
-                throw ProtocolError(error, "\(field)[\(index)].key '\(key)' must be 1-255 characters of a-z 0-9 - _ .")
+                throw ProtocolError(error, "\(field())[\(index)].key '\(key)' must be 1-255 characters of a-z 0-9 - _ .")
             }
-            let valueLength = try readField(UInt16.self, "\(field)[\(index)].value length", error)
-            let value = try readUTF8(length: Int(valueLength), "\(field)[\(index)].value", error)
+            let valueLength = try readField(UInt16.self, "\(field())[\(index)].value length", error)
+            let value = try readUTF8(length: Int(valueLength), "\(field())[\(index)].value", error)
             entries.append(MetadataEntry(key, value))
         }
         return entries
     }
 
-    mutating func readField<T: FixedWidthInteger>(_: T.Type, _ field: String, _ error: ProtocolError.Code) throws -> T {
+    mutating func readField<T: FixedWidthInteger>(_: T.Type, _ field: @autoclosure () -> String, _ error: ProtocolError.Code) throws -> T {
         guard let value = readInteger(as: T.self) else {
-            throw ProtocolError(error, "\(field): needs \(MemoryLayout<T>.size) bytes, \(readableBytes) left in the payload")
+            throw ProtocolError(error, "\(field()): needs \(MemoryLayout<T>.size) bytes, \(readableBytes) left in the payload")
         }
         return value
     }
 
-    mutating func readUTF8(length: Int, _ field: String, _ error: ProtocolError.Code) throws -> String {
+    mutating func readUTF8(length: Int, _ field: @autoclosure () -> String, _ error: ProtocolError.Code) throws -> String {
         guard let bytes = readSlice(length: length) else {
-            throw ProtocolError(error, "\(field): declared \(length) bytes, \(readableBytes) left in the payload")
+            throw ProtocolError(error, "\(field()): declared \(length) bytes, \(readableBytes) left in the payload")
         }
-        guard let text = bytes.getString(at: bytes.readerIndex, length: length), text.utf8.elementsEqual(bytes.readableBytesView) else {
-            throw ProtocolError(error, "\(field): not valid UTF-8")
+        // One pass that validates as it copies; invalid input is refused, never repaired.
+        guard let text = bytes.readableBytesView.withContiguousStorageIfAvailable({ String(validating: $0, as: UTF8.self) })
+                ?? String(validating: bytes.readableBytesView, as: UTF8.self) else {
+            throw ProtocolError(error, "\(field()): not valid UTF-8")
         }
         return text
     }
 
-    func requireFullyRead(_ field: String, _ error: ProtocolError.Code) throws {
+    func requireFullyRead(_ field: @autoclosure () -> String, _ error: ProtocolError.Code) throws {
         guard readableBytes == 0 else {
-            throw ProtocolError(error, "\(field): \(readableBytes) unexpected bytes after the last field")
+            throw ProtocolError(error, "\(field()): \(readableBytes) unexpected bytes after the last field")
         }
     }
 }
