@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Two towns on loopback, each a release pingan-registry and pingan-training with VOLUNTEERS
-# (6,249) registered and TRAINED (2,000) trained through the APIs; then times the real `pingan`
+# Two towns on loopback, each the four release services, with VOLUNTEERS (6,249) registered and
+# TRAINED (2,000) trained through the APIs (duty and finance empty); then times the real `pingan`
 # CLI: `volunteer show` (ROUNDS runs, random volunteers) and `dashboard --all-towns` (DASHBOARDS
 # runs). Baseline from the same run: `pingan --version`, the cost of starting the CLI process.
 # Prints one JSON line.
@@ -8,22 +8,27 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 . Tests/Benchmarks/stack.sh
-bench_setup .build-bench/gateway pingan pingan-bench pingan-registry pingan-training
+bench_setup .build-bench/gateway pingan pingan-bench pingan-registry pingan-training pingan-duty pingan-finance
 bench_client
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 towns=""
 for town in east west; do
-  if [ $town = east ]; then registry_port=50101 training_port=50102; else registry_port=50103 training_port=50104; fi
+  if [ $town = east ]; then base=50100; else base=50110; fi
+  registry_port=$((base + 1)) training_port=$((base + 2)) duty_port=$((base + 3)) finance_port=$((base + 4))
   mkdir -p "$work/$town"
   start_registry "$work/$town" $registry_port
   pids+=($!)
   start_training "$work/$town" $training_port $registry_port
   pids+=($!)
-  wait_port $registry_port $training_port
+  start_duty "$work/$town" $duty_port $registry_port $training_port
+  pids+=($!)
+  start_finance "$work/$town" $finance_port $duty_port
+  pids+=($!)
+  wait_port $registry_port $training_port $duty_port $finance_port
   "$bin/pingan-bench" training-qualify --load-only --registry-port $registry_port --training-port $training_port \
     --volunteers "${VOLUNTEERS:-6249}" --trained "${TRAINED:-2000}" "${bench_tls[@]}" >&2
-  towns="$towns${towns:+, }{\"code\": \"$town\", \"services\": {\"registry\": \"127.0.0.1:$registry_port\", \"training\": \"127.0.0.1:$training_port\"}}"
+  towns="$towns${towns:+, }{\"code\": \"$town\", \"services\": {\"registry\": \"127.0.0.1:$registry_port\", \"training\": \"127.0.0.1:$training_port\", \"duty\": \"127.0.0.1:$duty_port\", \"finance\": \"127.0.0.1:$finance_port\"}}"
 done
 cat > "$work/gateway.json" <<JSON
 {"client": {"cert": "client.pem", "key": "client.key", "ca": "ca.pem"}, "towns": [$towns]}
@@ -61,3 +66,4 @@ print(json.dumps({
     "district_recruitment": total["recruitment"], "district_pre_job_training": total["pre_job_training"],
 }))
 PY
+"$bin/pingan-bench" handshake --port 50101 --count "${ROUNDS:-200}" "${bench_tls[@]}"

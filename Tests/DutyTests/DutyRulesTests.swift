@@ -201,6 +201,32 @@ struct DutyRulesTests {
             #expect(Commendation.rank(people.shuffled(using: &generator), totals: totals, rules: rules) == result, "the order read never matters")
         }
     }
+
+    @Test("one volunteer's rank from its contenders alone equals its place in the whole ranking")
+    func rankFromContenders() {
+        let rules = CommendationRules(from: CalendarDay(iso: "2010-01-01")!, to: CalendarDay(iso: "2010-12-31")!, volunteerMinimumHours: 10,
+                                      volunteerMinimumActivities: 3, volunteers: 5, teamMinimumHoursPerMember: 45, teams: 3)
+        #expect(Commendation.needsActivity(rules))
+        var generator = SeededGenerator(seed: 2010)
+        let everyone = (1...300).map { id in
+            DutyVolunteer(id: Int64(id), name: "队员\(id)", unitCode: "JC-001", status: Bool.random(using: &generator) || id % 3 == 0 ? "active" : "withdrawn",
+                          teamID: nil, teamName: nil)
+        }
+        var totals: [Int64: Commendation.Totals] = [:]
+        for volunteer in everyone where Int.random(in: 0..<4, using: &generator) > 0 {
+            totals[volunteer.id] = .init(activities: Int.random(in: 0...8, using: &generator), hours: Double(Int.random(in: 0...40, using: &generator)) / 2)
+        }
+        let active = everyone.filter { $0.status == "active" }
+        var unlimited = rules
+        unlimited.volunteers = Int.max
+        let whole = Dictionary(uniqueKeysWithValues: Commendation.rank(active, totals: totals, rules: unlimited).volunteers.map { ($0.volunteer.id, $0.rank) })
+        let activeIDs = Set(active.map(\.id))
+        for volunteer in active {
+            let rank = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules).map { $0.filter(activeIDs.contains).count + 1 }
+            #expect(rank == whole[volunteer.id], "volunteer \(volunteer.id)")
+        }
+        #expect(whole.count > 20 && whole.count < active.count, "some ranked, some not eligible")
+    }
 }
 
 /// A small deterministic generator for shuffles in tests.

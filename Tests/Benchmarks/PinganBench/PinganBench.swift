@@ -8,7 +8,7 @@ struct PinganBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pingan-bench",
         abstract: "Load generator and echo server for the Pingan protocol.",
-        subcommands: [BenchServer.self, BenchClient.self, BenchStream.self, BenchRegistry.self, BenchTraining.self, BenchDuty.self, BenchLedger.self, BenchFeed.self]
+        subcommands: [BenchServer.self, BenchClient.self, BenchStream.self, BenchRegistry.self, BenchTraining.self, BenchDuty.self, BenchLedger.self, BenchFeed.self, BenchHandshake.self]
     )
 }
 

@@ -42,6 +42,28 @@ public enum Commendation {
         + "teams: at least the minimum hours per active member, ranked by hours per member, then activities, then the lower team id; "
         + "the first N of each are commended"
 
+    /// The volunteers who could rank ahead of `id`: eligible and before it in the ranking order,
+    /// whether active or not (the caller asks the registry about these few only); nil when `id`
+    /// itself is not eligible. Only meaningful when a volunteer with no recorded activity cannot be
+    /// eligible (`needsActivity`): otherwise every active volunteer might be ahead.
+    public static func contenders(for id: Int64, totals: [Int64: Totals], rules: CommendationRules) -> [Int64]? {
+        let zero = Totals(activities: 0, hours: 0)
+        func eligible(_ totals: Totals) -> Bool {
+            totals.hours >= rules.volunteerMinimumHours && totals.activities >= rules.volunteerMinimumActivities
+        }
+        let own = totals[id] ?? zero
+        guard eligible(own) else { return nil }
+        return totals.compactMap { other, theirs in
+            eligible(theirs) && (-theirs.hours, -theirs.activities, other) < (-own.hours, -own.activities, id) ? other : nil
+        }
+    }
+
+    /// True when only volunteers with recorded activity can be eligible, so that `contenders`
+    /// decides a rank.
+    public static func needsActivity(_ rules: CommendationRules) -> Bool {
+        rules.volunteerMinimumHours > 0 || rules.volunteerMinimumActivities > 0
+    }
+
     /// Ranks the active volunteers by their totals (a volunteer with none has zero) under `rules`.
     public static func rank(_ volunteers: [DutyVolunteer], totals: [Int64: Totals], rules: CommendationRules) -> Result {
         let zero = Totals(activities: 0, hours: 0)

@@ -20,6 +20,23 @@ public protocol DutyDirectory: Sendable {
                         requestID: String) async throws -> [Int64: [String]]
 }
 
+extension DutyDirectory {
+    /// Which of `ids` the registry calls active, asking about each (16 at a time).
+    public func activeAmong(_ ids: [Int64], deadline: ContinuousClock.Instant?, requestID: String) async throws -> Set<Int64> {
+        try await withThrowingTaskGroup(of: Int64?.self) { group in
+            var active: Set<Int64> = []
+            for (index, id) in ids.enumerated() {
+                if index >= 16, let answered = try await group.next(), let id = answered { active.insert(id) }
+                group.addTask {
+                    try await volunteer(id, deadline: deadline, requestID: requestID)?.status == "active" ? id : nil
+                }
+            }
+            for try await case let id? in group { active.insert(id) }
+            return active
+        }
+    }
+}
+
 /// The registry and training through their typed clients, called with duty's own certificate.
 public struct PeerDirectory: DutyDirectory {
     let registry: RegistryClient

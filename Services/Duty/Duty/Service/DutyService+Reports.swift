@@ -224,25 +224,39 @@ extension DutyService {
         answer.compliant = month.isCompliant(activities: activities.count)
         answer.monthHours = activities.reduce(0) { $0 + $1.hours }
         if let rules = calendar.commendation {
-            let volunteers: [DutyVolunteer]
-            do {
-                volunteers = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
-            } catch let error as RPCError {
-                throw error.fromDownstream("registry", "the commendation rank cannot be worked out")
-            }
             let totals = try await store.activityTotals(from: rules.from, to: rules.to)
                 .mapValues { Commendation.Totals(activities: $0.activities, hours: $0.hours) }
-            var everyone = rules
-            everyone.volunteers = Int.max
-            let ranked = Commendation.rank(volunteers, totals: totals, rules: everyone).volunteers
             let own = totals[volunteer.id]
             answer.commendationHours = own?.hours ?? 0
             answer.commendationActivities = Int32(own?.activities ?? 0)
-            if let entry = ranked.first(where: { $0.volunteer.id == volunteer.id }) {
-                answer.commendationRank = Int32(entry.rank)
-                answer.commended = entry.rank <= rules.volunteers
+            if let rank = try await commendationRank(of: volunteer, totals: totals, rules: rules, context) {
+                answer.commendationRank = Int32(rank)
+                answer.commended = rank <= rules.volunteers
             }
         }
         return answer
+    }
+
+    /// One volunteer's place in the commendation ranking, nil if not ranked. Only the volunteers
+    /// ahead of it matter, so the registry is asked about those (a few, at most the ones with
+    /// more recorded service) instead of listing every active volunteer for each look-up.
+    private func commendationRank(
+        of volunteer: DutyVolunteer, totals: [Int64: Commendation.Totals], rules: CommendationRules, _ context: ServerContext
+    ) async throws -> Int? {
+        guard volunteer.status == "active" else { return nil }
+        do {
+            guard Commendation.needsActivity(rules) else {
+                // Anyone may be eligible without activity: the ranking needs every active volunteer.
+                let everyone = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
+                var unlimited = rules
+                unlimited.volunteers = Int.max
+                return Commendation.rank(everyone, totals: totals, rules: unlimited).volunteers.first { $0.volunteer.id == volunteer.id }?.rank
+            }
+            guard let contenders = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules) else { return nil }
+            let active = try await directory.activeAmong(contenders, deadline: context.deadline, requestID: context.requestID)
+            return active.count + 1
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", "the commendation rank cannot be worked out")
+        }
     }
 }
