@@ -56,10 +56,14 @@ public final class RPCConnection: ClientTransport {
 
         let channel: any Channel
         do {
-            channel = try await bootstrap(handler: handler, tls: tls, serverName: expectedName, limits: configuration.limits,
-                                          connectTimeout: connectTimeout, eventLoop: eventLoop)
-                .connect(host: host, port: port)
-                .get()
+            let bootstrap = bootstrap(handler: handler, tls: tls, serverName: expectedName, limits: configuration.limits,
+                                      connectTimeout: connectTimeout, eventLoop: eventLoop)
+            // An address needs no resolver: NIO's would ask getaddrinfo on another thread first.
+            if let address = try? SocketAddress(ipAddress: host, port: port) {
+                channel = try await bootstrap.connect(to: address).get()
+            } else {
+                channel = try await bootstrap.connect(host: host, port: port).get()
+            }
         } catch {
             let failure = ConnectionError(reason: "cannot connect to \(host):\(port): \(Self.describe(error, timeout: connectTimeout))")
             eventLoop.execute { handler.value.failReady(failure) }
