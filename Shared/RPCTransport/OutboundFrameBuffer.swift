@@ -5,6 +5,9 @@ import NIOCore
 struct OutboundFrameBuffer {
     private var buffer: ByteBuffer
     private var flushScheduled = false
+    /// Inside a read whose end (`endRead`) will flush: answers written by handlers that ran
+    /// within it need no flush task of their own.
+    private var reading = false
 
     init(allocator: ByteBufferAllocator) {
         buffer = allocator.buffer(capacity: 1024)
@@ -13,8 +16,21 @@ struct OutboundFrameBuffer {
     /// Appends with `write`; returns true if the caller must schedule `flush` for this tick.
     mutating func append(_ write: (inout ByteBuffer) -> Void) -> Bool {
         write(&buffer)
-        defer { flushScheduled = true }
-        return !flushScheduled
+        guard !reading, !flushScheduled else { return false }
+        flushScheduled = true
+        return true
+    }
+
+    /// A read from the peer is being handled (`channelRead`).
+    mutating func beginRead() {
+        reading = true
+    }
+
+    /// The read is over (`channelReadComplete`): flushes what it produced, unless a flush
+    /// task is already on its way.
+    mutating func endRead(_ context: ChannelHandlerContext) {
+        reading = false
+        if !flushScheduled { flush(context) }
     }
 
     /// Writes and flushes what was collected.

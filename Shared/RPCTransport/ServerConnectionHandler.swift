@@ -112,7 +112,13 @@ final class ServerConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         lastActivity = .now()
+        outbound.beginRead()
         perform(state.received(unwrapInboundIn(data)))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        outbound.endRead(context)
+        context.fireChannelReadComplete()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
