@@ -13,8 +13,9 @@ public enum ServiceDatabase {
         case powerLoss
     }
 
-    /// The writer connection's page cache.
+    /// The page cache of the writer connection and of each reader (at most five).
     static let writerCacheKiB = 32 * 1024
+    static let readerCacheKiB = 16 * 1024
 
     /// Opens (creating if needed) the database file in WAL mode with foreign keys on. A new
     /// file is created 0600, and an existing one loses any permission for others (a group an
@@ -24,10 +25,12 @@ public enum ServiceDatabase {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: durability == .powerLoss ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-            // The writer's page cache holds a bulk transaction's dirty pages: with SQLite's 2 MiB
-            // default, a batch of 10,000 volunteers (random positions in the ID-hash index)
-            // spilled pages to the WAL and wrote them again and again. Readers keep the default.
-            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -\(writerCacheKiB)") }
+            // The writer's page cache holds a bulk transaction's dirty pages (with SQLite's 2 MiB
+            // default a batch of 10,000 volunteers spilled to the WAL); a reader's keeps the
+            // upper levels of a million-row table's indexes, so a look-up by key reads one page
+            // or two from the file, not five.
+            let cacheKiB = db.configuration.readonly ? readerCacheKiB : writerCacheKiB
+            try db.execute(sql: "PRAGMA cache_size = -\(cacheKiB)")
             // Statement journals (an insert that fires a trigger keeps one, in case it must be
             // undone alone) stay in memory: in a temporary file they cost two writes per page
             // per row of a bulk import.

@@ -44,5 +44,6 @@ struct StoreFilesTests {
         #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2, "2 = MEMORY")
         #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -32 * 1024)
         #expect(try await pool.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -16 * 1024)
     }
 }

@@ -279,7 +279,8 @@ public struct RegistryStore: Sendable {
             }
             sql += " ORDER BY \(order) LIMIT ?"
             arguments += [search.pageSize + 1]
-            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.maskedRecord)
+            // A handful of filter combinations: each compiled once, not per page.
+            let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: arguments).map(Self.maskedRecord)
             return (Array(rows.prefix(search.pageSize)), rows.count > search.pageSize)
         }
     }
