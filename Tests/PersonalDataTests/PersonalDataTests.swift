@@ -32,6 +32,21 @@ struct PersonalDataTests {
         #expect(throws: PersonalDataCipher.OpenFailure.self) { try other.open(sealed, field: "volunteer.phone") }
     }
 
+    /// Stored hashes and sealed values must read the same after any change to how they are
+    /// computed: expected values from Python's hmac and cryptography packages.
+    @Test("known answers: the keyed hash is HMAC-SHA256 of 'field NUL value', a sealed value is version, nonce, AES-256-GCM")
+    func knownAnswers() throws {
+        let key = try PersonalDataKey(encryptionKey: Array(0..<32), hashKey: Array(32..<64))
+        let cipher = PersonalDataCipher(key: key)
+        let hash = cipher.keyedHash("11010519491231002X", field: "volunteer.id_number")
+        #expect(hash.map { String(format: "%02x", $0) }.joined() == "0a59eaf8c3e9085e7b116f44f05079a924631064102b5bc001a73b2c7e9dc235")
+        let hex = "016465666768696a6b6c6d6e6f792aee5749dc67a70a5b6edae9545acd709a765ba1d0ec3140d7cf3418ea30361fbd"
+        let sealed = stride(from: 0, to: hex.count, by: 2).map { offset in
+            UInt8(hex[hex.index(hex.startIndex, offsetBy: offset)..<hex.index(hex.startIndex, offsetBy: offset + 2)], radix: 16)!
+        }
+        #expect(try cipher.open(sealed, field: "volunteer.id_number") == "11010519491231002X")
+    }
+
     @Test("keyed hashes are stable per key and field, and differ across keys and fields")
     func keyedHashes() {
         let a = Self.cipher.keyedHash("11010519491231002X", field: "volunteer.id_number")
