@@ -186,9 +186,16 @@ public struct RegistryStore: Sendable {
         FROM volunteers v LEFT JOIN teams t ON t.id = v.team_id
         """
 
+    /// The same without the sealed columns, for masked answers: no blobs read and copied.
+    static let maskedVolunteerSelect = """
+        SELECT v.id, v.name, v.id_masked, v.phone_masked, v.birth_year, v.unit_code, v.category, v.subcategory, v.status, v.team_id,
+               t.name
+        FROM volunteers v LEFT JOIN teams t ON t.id = v.team_id
+        """
+
     /// Reads one volunteer; opens the sealed numbers when given the cipher.
     static func fetchVolunteer(_ db: Database, id: Int64, cipher: PersonalDataCipher? = nil) throws -> VolunteerRecord? {
-        let statement = try db.cachedStatement(sql: "\(volunteerSelect) WHERE v.id = ?")
+        let statement = try db.cachedStatement(sql: "\(cipher == nil ? maskedVolunteerSelect : volunteerSelect) WHERE v.id = ?")
         guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
         var record = maskedRecord(row)
         if let cipher {
@@ -203,7 +210,7 @@ public struct RegistryStore: Sendable {
     /// Pages keep memory bounded and never hold a read transaction across a slow reader.
     public func searchVolunteers(_ search: VolunteerSearch) async throws -> (volunteers: [VolunteerRecord], more: Bool) {
         try await writer.read { db in
-            var sql = "\(Self.volunteerSelect) WHERE "
+            var sql = "\(Self.maskedVolunteerSelect) WHERE "
             var arguments: StatementArguments = []
             let order: String
             if let prefix = search.namePrefix {
