@@ -12,6 +12,8 @@ public enum Commendation {
             self.activities = activities
             self.hours = hours
         }
+
+        public static let zero = Totals(activities: 0, hours: 0)
     }
 
     public struct Volunteer: Sendable, Hashable {
@@ -47,15 +49,21 @@ public enum Commendation {
     /// itself is not eligible. Only meaningful when a volunteer with no recorded activity cannot be
     /// eligible (`needsActivity`): otherwise every active volunteer might be ahead.
     public static func contenders(for id: Int64, totals: [Int64: Totals], rules: CommendationRules) -> [Int64]? {
-        let zero = Totals(activities: 0, hours: 0)
-        func eligible(_ totals: Totals) -> Bool {
-            totals.hours >= rules.volunteerMinimumHours && totals.activities >= rules.volunteerMinimumActivities
-        }
-        let own = totals[id] ?? zero
-        guard eligible(own) else { return nil }
+        let own = totals[id] ?? .zero
+        guard isEligible(own, rules) else { return nil }
         return totals.compactMap { other, theirs in
-            eligible(theirs) && (-theirs.hours, -theirs.activities, other) < (-own.hours, -own.activities, id) ? other : nil
+            isEligible(theirs, rules) && ranksBefore((other, theirs), (id, own)) ? other : nil
         }
+    }
+
+    /// Over both thresholds.
+    static func isEligible(_ totals: Totals, _ rules: CommendationRules) -> Bool {
+        totals.hours >= rules.volunteerMinimumHours && totals.activities >= rules.volunteerMinimumActivities
+    }
+
+    /// The ranking order: more hours, then more activities, then the lower id.
+    static func ranksBefore(_ a: (id: Int64, totals: Totals), _ b: (id: Int64, totals: Totals)) -> Bool {
+        (-a.totals.hours, -a.totals.activities, a.id) < (-b.totals.hours, -b.totals.activities, b.id)
     }
 
     /// True when only volunteers with recorded activity can be eligible, so that `contenders`
@@ -66,14 +74,9 @@ public enum Commendation {
 
     /// Ranks the active volunteers by their totals (a volunteer with none has zero) under `rules`.
     public static func rank(_ volunteers: [DutyVolunteer], totals: [Int64: Totals], rules: CommendationRules) -> Result {
-        let zero = Totals(activities: 0, hours: 0)
-        let eligible = volunteers.filter { volunteer in
-            let own = totals[volunteer.id] ?? zero
-            return own.hours >= rules.volunteerMinimumHours && own.activities >= rules.volunteerMinimumActivities
-        }.sorted { a, b in
-            let x = totals[a.id] ?? zero, y = totals[b.id] ?? zero
-            return (-x.hours, -x.activities, a.id) < (-y.hours, -y.activities, b.id)
-        }
+        let zero = Totals.zero
+        let eligible = volunteers.filter { isEligible(totals[$0.id] ?? zero, rules) }
+            .sorted { a, b in ranksBefore((a.id, totals[a.id] ?? zero), (b.id, totals[b.id] ?? zero)) }
         let ranked = eligible.prefix(rules.volunteers).enumerated().map { index, volunteer in
             Volunteer(rank: index + 1, volunteer: volunteer, totals: totals[volunteer.id] ?? zero)
         }
