@@ -66,8 +66,8 @@ for _ in range(dashboards):
     board.append(elapsed)
     if result.returncode == 2:
         partial += 1
-        unanswered |= {section["id"] + ": " + section.get("code", "") for section in json.loads(result.stdout)["sections"]
-                       if section.get("status") == "unavailable"}
+        unanswered |= {section["id"] + ": " + (section.get("code") or section.get("reason") or "?")
+                       for section in json.loads(result.stdout)["sections"] if section.get("status") == "unavailable"}
 rows = json.loads(result.stdout)["sections"][0]["rows"]
 total = rows[-1]
 print(json.dumps({

@@ -16,7 +16,10 @@ extension RegistryStore {
         var subcategory: String?
     }
 
-    /// Hashes and seals `rows` in as many chunks as there are cores, in row order.
+    /// Hashes and seals `rows` in as many chunks as there are cores, in row order. The chunks run
+    /// on the global executor: a task group's children would otherwise inherit the caller's
+    /// preference (an RPC handler prefers its connection's event loop) and run one after another
+    /// on that single thread.
     static func seal(_ rows: [ValidatedRow], with cipher: PersonalDataCipher) async -> [SealedRow] {
         let chunkSize = max(256, (rows.count + activeProcessorCount - 1) / activeProcessorCount)
         let chunks = stride(from: 0, to: rows.count, by: chunkSize).map { $0..<min($0 + chunkSize, rows.count) }
@@ -24,7 +27,7 @@ extension RegistryStore {
         return await withTaskGroup(of: (Int, [SealedRow]).self) { group in
             for (index, chunk) in chunks.enumerated() {
                 let part = Array(rows[chunk])
-                group.addTask { (index, part.map { seal($0, with: cipher) }) }
+                group.addTask(executorPreference: globalConcurrentExecutor) { (index, part.map { seal($0, with: cipher) }) }
             }
             var parts = [[SealedRow]](repeating: [], count: chunks.count)
             for await (index, part) in group { parts[index] = part }
