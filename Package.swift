@@ -11,8 +11,8 @@ let swiftSettings: [SwiftSetting] = [
 /// service adds one line here (see Services/_Template/README.md).
 let services: [(name: String, dependencies: [Target.Dependency])] = [
     ("Registry", ["PinganCampaign", "PinganPersonalData", "PinganRegistryContracts"]),
-    ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts"]),
-    ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts"]),
+    ("Training", ["PinganCampaign", "PinganTrainingContracts", "PinganRegistryContracts", "PinganVolunteerReplica"]),
+    ("Duty", ["PinganCampaign", "PinganDutyContracts", "PinganPersonalData", "PinganRegistryContracts", "PinganTrainingContracts", "PinganVolunteerReplica"]),
     ("Finance", ["PinganCampaign", "PinganFinanceContracts", "PinganDutyContracts"]),
 ]
 
@@ -99,6 +99,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             path: "Shared/ServiceKit",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PinganVolunteerReplica",
+            dependencies: [
+                "PinganRPC", "PinganProtocolContracts", "PinganRegistryContracts",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/VolunteerReplica",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -285,14 +295,15 @@ let package = Package(
             name: "RegistryTests",
             dependencies: [
                 "Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganRPCTesting",
-                "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", "PinganServiceKit", .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
+                "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", "PinganServiceKit", "PinganVolunteerReplica", "Training", "PinganRPCTransport",
+                .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TrainingTests",
             dependencies: [
-                "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity", "PinganRules", "PinganRPCTesting",
+                "Training", "PinganCampaign", "PinganStore", "PinganTrainingContracts", "PinganRPC", "PinganIdentity", "PinganRules", "PinganRPCTesting", "PinganVolunteerReplica",
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -308,7 +319,7 @@ let package = Package(
         .testTarget(
             name: "DutyTests",
             dependencies: [
-                "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules", "PinganPersonalData", "PinganServiceKit",
+                "Duty", "PinganCampaign", "PinganStore", "PinganDutyContracts", "PinganRPC", "PinganRPCTesting", "PinganRules", "PinganPersonalData", "PinganServiceKit", "PinganVolunteerReplica",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],

@@ -22,9 +22,13 @@ public final class ServiceApplication: Sendable {
     let logger: Logger
     private let serving: ServingFlag
     private let server = Mutex<RPCServer?>(nil)
+    private let jobs: [@Sendable () async -> Void]
+    private let running = Mutex<[Task<Void, Never>]>([])
 
-    init(name: ServiceName, router: Router, accessControl: AccessControl, settings: ServiceSettings, peerClients: [RPCClient], serving: ServingFlag, store: StoreHandle?, logger: Logger) {
+    init(name: ServiceName, router: Router, accessControl: AccessControl, settings: ServiceSettings, peerClients: [RPCClient], serving: ServingFlag,
+         store: StoreHandle?, jobs: [@Sendable () async -> Void], logger: Logger) {
         self.store = store
+        self.jobs = jobs
         self.serving = serving
         self.name = name
         self.router = router
@@ -63,13 +67,21 @@ public final class ServiceApplication: Sendable {
         let started = try await RPCServer.start(configuration: configuration, router: router, accessControl: accessControl, logger: logger)
         server.withLock { $0 = started }
         serving.set(true)
+        let tasks = jobs.map { job in Task { await job() } }
+        running.withLock { $0 = tasks }
         return started.port
     }
 
-    /// Stops accepting, lets calls in flight finish within `gracePeriod`, closes the peers' clients.
+    /// Stops accepting, lets calls in flight finish within `gracePeriod`, stops the jobs, closes
+    /// the peers' clients.
     public func shutdown(gracePeriod: Duration) async {
         serving.set(false)
         await server.withLock { $0 }?.shutdown(gracePeriod: gracePeriod)
+        let tasks = running.withLock { $0 }
+        for task in tasks {
+            task.cancel()
+            await task.value
+        }
         for client in peerClients { await client.close() }
     }
 

@@ -56,7 +56,7 @@ public enum ServiceHost {
         }).register(with: &router)
         ReflectionService().register(with: &router)
         return ServiceApplication(name: Definition.name, router: router, accessControl: accessControl, settings: settings,
-                                  peerClients: Array(clients.values), serving: serving, store: parts.store, logger: logger)
+                                  peerClients: Array(clients.values), serving: serving, store: parts.store, jobs: parts.jobs, logger: logger)
     }
 
     /// Resolves every setting, then runs `Definition` until SIGTERM or SIGINT.

@@ -4,8 +4,8 @@ import PinganProtocolContracts
 import PinganRPC
 import PinganStore
 
-/// `/pingan.feed.v1.Feed/Watch`: the service's change feed as a resumable stream. The host
-/// serves it for every service whose store keeps a feed.
+/// `/pingan.feed.v1.Feed/Watch`: the service's change feed as a resumable stream, and `Position`:
+/// where it stands. The host serves both for every service whose store keeps a feed.
 public struct FeedService: RPCService {
     /// Events read from the store at a time.
     static let pageSize = 500
@@ -33,6 +33,17 @@ public struct FeedService: RPCService {
         router.registerServerStreaming(FeedMethods.watch(access: access)) { (request: Pingan_Feed_V1_WatchRequest, writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, context) in
             try await watch(request, writer, context)
         }
+        router.register(FeedMethods.position(access: access)) { (_: Pingan_Feed_V1_PositionRequest, _) in
+            try await position()
+        }
+    }
+
+    func position() async throws -> Pingan_Feed_V1_FeedPosition {
+        let (last, pruned) = try await feed.position()
+        var answer = Pingan_Feed_V1_FeedPosition()
+        answer.lastSequence = last
+        answer.prunedThrough = pruned
+        return answer
     }
 
     func watch(_ request: Pingan_Feed_V1_WatchRequest, _ writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, _ context: ServerContext) async throws {

@@ -39,10 +39,14 @@ public protocol ServiceDefinition {
 public struct ServiceParts: Sendable {
     public var services: [any RPCService]
     public var store: StoreHandle?
+    /// Work that runs while the service serves (following a peer's feed): started with the
+    /// server, cancelled when it stops.
+    public var jobs: [@Sendable () async -> Void]
 
-    public init(services: [any RPCService], store: StoreHandle?) {
+    public init(services: [any RPCService], store: StoreHandle?, jobs: [@Sendable () async -> Void] = []) {
         self.services = services
         self.store = store
+        self.jobs = jobs
     }
 }
 

@@ -59,6 +59,17 @@ public struct ChangeFeedReader: Sendable {
         try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT through FROM change_feed_pruned") ?? 0 }
     }
 
+    /// The last event committed (0 for none) and the last pruned away, read together.
+    public func position() async throws -> (last: Int64, prunedThrough: Int64) {
+        try await writer.read { db in
+            let pruned = try Int64.fetchOne(db, sql: "SELECT through FROM change_feed_pruned") ?? 0
+            // Pruning keeps the sequence's high-water mark in sqlite_sequence (AUTOINCREMENT),
+            // so an emptied feed still says where it stands.
+            let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'change_feed'") ?? 0
+            return (max(last, pruned), pruned)
+        }
+    }
+
     /// Removes events older than `cutoff` (RFC 3339), remembering how far it went.
     @discardableResult
     public func prune(olderThan cutoff: String) async throws -> Int {

@@ -5,6 +5,7 @@ import PinganCampaign
 import PinganDutyContracts
 import PinganRPC
 import PinganRPCTesting
+import PinganVolunteerReplica
 import Synchronization
 import Testing
 
@@ -15,11 +16,15 @@ final class FakeDutyDirectory: DutyDirectory {
     let lacking: @Sendable (Int64, CalendarDay) -> [String]
     let committees: [Coverage.Committee]
     let failure = Mutex<RPCError?>(nil)
+    /// The store's copy of the registry, which `catchUp` fills as a follower would.
+    let replica: VolunteerReplica?
 
-    init(_ volunteers: [DutyVolunteer], committees: [Coverage.Committee] = [], lacking: @escaping @Sendable (Int64, CalendarDay) -> [String] = { _, _ in [] }) {
+    init(_ volunteers: [DutyVolunteer], committees: [Coverage.Committee] = [], replica: VolunteerReplica? = nil,
+         lacking: @escaping @Sendable (Int64, CalendarDay) -> [String] = { _, _ in [] }) {
         self.volunteers = Dictionary(uniqueKeysWithValues: volunteers.map { ($0.id, $0) })
         self.committees = committees
         self.lacking = lacking
+        self.replica = replica
     }
 
     func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> DutyVolunteer? {
@@ -27,8 +32,14 @@ final class FakeDutyDirectory: DutyDirectory {
         return volunteers[id]
     }
 
-    func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [DutyVolunteer] {
-        volunteers.values.filter { $0.status == "active" && (unitCode == nil || $0.unitCode == unitCode) }.sorted { $0.id < $1.id }
+    func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws {
+        if let failure = failure.withLock({ $0 }) { throw failure }
+        guard let replica else { return }
+        let generation = try await replica.startCopy()
+        try await replica.copy(volunteers.values.map {
+            ReplicaVolunteer(id: $0.id, name: $0.name, unitCode: $0.unitCode, category: 5, status: $0.status, teamID: $0.teamID, teamName: $0.teamName)
+        }, generation: generation)
+        try await replica.finishCopy(generation: generation, position: 0)
     }
 
     func committees(deadline: ContinuousClock.Instant?, requestID: String) async throws -> [Coverage.Committee] { committees }
@@ -70,8 +81,8 @@ struct DutyServiceTests {
     static func fixture(lacking: @escaping @Sendable (Int64, CalendarDay) -> [String] = { _, _ in [] }) throws -> Fixture {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("duty-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return Fixture(store: try DutyStore.open(path: folder.appendingPathComponent("duty.sqlite").path),
-                       directory: FakeDutyDirectory(people, committees: committees, lacking: lacking))
+        let store = try DutyStore.open(path: folder.appendingPathComponent("duty.sqlite").path)
+        return Fixture(store: store, directory: FakeDutyDirectory(people, committees: committees, replica: store.replica, lacking: lacking))
     }
 
     @discardableResult
@@ -215,7 +226,7 @@ struct DutyServiceTests {
         let base = try Self.fixture()
         let members = (1...4).map { DutyVolunteer(id: Int64($0), name: "队员\($0)", unitCode: "JC-001", status: "active",
                                                   teamID: $0 <= 2 ? 7 : 8, teamName: $0 <= 2 ? "一号楼护楼队" : "二号楼护楼队") }
-        let fixture = Fixture(store: base.store, directory: FakeDutyDirectory(members, committees: Self.committees))
+        let fixture = Fixture(store: base.store, directory: FakeDutyDirectory(members, committees: Self.committees, replica: base.store.replica))
         for (volunteer, day) in [(Int64(1), "2010-05-02"), (1, "2010-05-09"), (2, "2010-05-03"), (3, "2010-05-04"), (3, "2010-05-20")] {
             var activity = Pingan_Duty_V1_RecordActivityRequest()
             activity.volunteerID = volunteer
@@ -368,7 +379,7 @@ struct DutyServiceTests {
         #expect(try await fixture.client().listShifts(shifts).shifts.count == 1, "its shifts stay on record")
     }
 
-    @Test("compliance: April needs 1 activity, May 2; behind lists who is short")
+    @Test("compliance: April needs 1 activity, May 2; behind lists who is short, or only counts; none while the registry is down")
     func compliance() async throws {
         let fixture = try Self.fixture()
         for (volunteer, day) in [(1, "2010-04-10"), (1, "2010-05-10"), (1, "2010-05-20"), (2, "2010-05-11")] as [(Int64, String)] {
@@ -388,6 +399,15 @@ struct DutyServiceTests {
         request.month = "2010-05"
         let may = try await fixture.client().getCompliance(request)
         #expect(may.minimum == 2 && may.compliant == 1 && may.behind.first { $0.volunteerID == 2 }?.activities == 1)
+        #expect(may.behind.map(\.volunteerID) == (2...20).map(Int64.init), "everyone short, by id; not the suspended one")
+        request.countsOnly = true
+        let counts = try await fixture.client().getCompliance(request)
+        #expect(counts.behind.isEmpty && counts.volunteers == 20 && counts.compliant == 1 && counts.units == may.units)
+        request.countsOnly = false
+        fixture.directory.failure.withLock { $0 = RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused") }
+        let down = await Self.refusal { _ = try await fixture.client().getCompliance(request) }
+        #expect(down?.code == .unavailable && down?.message.hasPrefix("the registry is unavailable, so active volunteers cannot be counted") == true)
+        fixture.directory.failure.withLock { $0 = nil }
         request.unitCode = "JC-002"
         let denied = await Self.refusal { _ = try await fixture.client(.coordinator, unit: "JC-001").getCompliance(request) }
         #expect(denied?.code == .permissionDenied)

@@ -90,7 +90,8 @@ struct ServiceApplicationTests {
         let methods: Pingan_Rpc_V1_ListMethodsResponse = try await client.unary(ReflectionService.listMethods, Pingan_Rpc_V1_ListMethodsRequest())
         let names = methods.methods.map(\.name)
         #expect(names.filter { !$0.hasPrefix("/pingan.duty.v1.Duty/") } == [
-            "/pingan.audit.v1.Audit/ListEntries", "/pingan.feed.v1.Feed/Watch", "/pingan.health.v1.Health/Check", "/pingan.rpc.v1.Reflection/ListMethods",
+            "/pingan.audit.v1.Audit/ListEntries", "/pingan.feed.v1.Feed/Position", "/pingan.feed.v1.Feed/Watch", "/pingan.health.v1.Health/Check",
+            "/pingan.rpc.v1.Reflection/ListMethods",
         ])
         #expect(names.contains("/pingan.duty.v1.Duty/AssignShift"))
         await client.close()

@@ -37,15 +37,20 @@ struct ChangeFeedTests {
         _ = try await store.registerBatch(DirectedBatch(batchID: batch, unitCode: unit, category: 5, rows: rows), plan: .townPlan2010, actor: "office", requestID: "r")
     }
 
-    @Test("each registration, status change and transfer is an event in order, with the volunteer masked; a refused batch leaves none")
+    @Test("each registration, status change and transfer is an event in order, a team's creation and renaming too, with the volunteer masked; a refused batch leaves none")
     func eventsWithChanges() async throws {
         let (_, store) = try await RegistryServiceTests.clerkServer()
         try await Self.register(store, batch: "a", unit: "JC-017", range: 1...3)
         await #expect(throws: Refusal.self) { try await Self.register(store, batch: "dup", unit: "JC-017", range: 3...4) }
         let team = try await store.saveTeam(id: nil, unitCode: "JC-018", name: "巡逻一队", leaderID: nil, scope: nil, actor: "office", requestID: "r")
         _ = try await store.transfer(volunteerID: 1, toTeam: team.id, reason: "搬家", scope: nil, actor: "office", requestID: "r")
+        _ = try await store.saveTeam(id: team.id, unitCode: "JC-018", name: "巡逻二队", leaderID: nil, scope: nil, actor: "office", requestID: "r")
 
-        let events = try await Self.events(try Self.feed(store))
+        let all = try await Self.events(try Self.feed(store))
+        #expect(all.map { "\($0.kind) \($0.action)" }.suffix(3) == ["team created", "volunteer transferred", "team updated"])
+        let renamed = try Pingan_Registry_V1_Team(serializedBytes: all[all.count - 1].state)
+        #expect(renamed.name == "巡逻二队" && renamed.members == 1 && all.last?.stateType == "pingan.registry.v1.Team" && all.last?.unitCode == "JC-018")
+        let events = all.filter { $0.kind == "volunteer" }
         #expect(events.map(\.action) == ["registered", "registered", "registered", "transferred"])
         #expect(events.map(\.sequence) == events.map(\.sequence).sorted() && Set(events.map(\.sequence)).count == events.count)
         let first = try Pingan_Registry_V1_Volunteer(serializedBytes: events[0].state)
@@ -53,7 +58,7 @@ struct ChangeFeedTests {
         #expect(first.idNumber.contains("*") && first.idNumber != RegistryFixtures.idNumber(sequence: 1), "masked: \(first.idNumber)")
         let moved = try Pingan_Registry_V1_Volunteer(serializedBytes: events[3].state)
         #expect(events[3].unitCode == "JC-018" && moved.unitCode == "JC-018")
-        #expect(try await Self.events(try Self.feed(store), after: events[1].sequence).map(\.sequence) == Array(events.map(\.sequence)[2...]), "resumes after")
+        #expect(try await Self.events(try Self.feed(store), after: events[1].sequence).map(\.sequence) == all.map(\.sequence).filter { $0 > events[1].sequence }, "resumes after")
     }
 
     @Test("a clerk follows only their unit's events; a live watcher gets new events as they commit")
@@ -84,8 +89,11 @@ struct ChangeFeedTests {
         let (_, store) = try await RegistryServiceTests.clerkServer()
         try await Self.register(store, batch: "a", unit: "JC-017", range: 1...3)
         let reader = try #require(store.handle.feed)
+        #expect(try await Self.position(store) == [3, 0])
         #expect(try await reader.prune(olderThan: "9999-01-01T00:00:00Z") == 3)
+        #expect(try await Self.position(store) == [3, 3], "an emptied feed still knows its last number")
         try await Self.register(store, batch: "b", unit: "JC-017", range: 4...4)
+        #expect(try await Self.position(store) == [4, 3])
         await #expect {
             _ = try await Self.events(try Self.feed(store), after: 1)
         } throws: { error in
@@ -96,6 +104,12 @@ struct ChangeFeedTests {
         #expect(throws: (any Error).self, "events are immutable in the file") {
             try store.writer.writeWithoutTransaction { try $0.execute(sql: "UPDATE change_feed SET action = 'x'") }
         }
+    }
+
+    /// Position over the wire, as [last_sequence, pruned_through].
+    static func position(_ store: RegistryStore) async throws -> [Int64] {
+        let answer: Pingan_Feed_V1_FeedPosition = try await Self.feed(store, as: .clerk, unit: "JC-018").unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+        return [answer.lastSequence, answer.prunedThrough]
     }
 
     @Test("followers are bounded: one past the limit is RESOURCE_EXHAUSTED, and a place frees when a follower leaves")

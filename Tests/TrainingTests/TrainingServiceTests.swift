@@ -8,6 +8,7 @@ import PinganRPCTesting
 import PinganStore
 @testable import Training
 import PinganTrainingContracts
+import PinganVolunteerReplica
 import Synchronization
 import Testing
 
@@ -16,12 +17,15 @@ import Testing
 final class FakeDirectory: VolunteerDirectory {
     let volunteers: [Int64: VolunteerSnapshot]
     let failure = Mutex<RPCError?>(nil)
+    /// The store's copy of the registry, which `catchUp` fills as a follower would.
+    let replica: VolunteerReplica?
 
     static let unreachable = RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused")
     static let tooSlow = RPCError(.deadlineExceeded, "the deadline passed before /pingan.registry.v1.Registry/GetVolunteer was sent")
 
-    init(_ volunteers: [VolunteerSnapshot]) {
+    init(_ volunteers: [VolunteerSnapshot], replica: VolunteerReplica? = nil) {
         self.volunteers = Dictionary(uniqueKeysWithValues: volunteers.map { ($0.id, $0) })
+        self.replica = replica
     }
 
     func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> VolunteerSnapshot? {
@@ -29,9 +33,14 @@ final class FakeDirectory: VolunteerDirectory {
         return volunteers[id]
     }
 
-    func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot] {
+    func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws {
         if let failure = failure.withLock({ $0 }) { throw failure }
-        return volunteers.values.filter { $0.status == "active" && (unitCode == nil || $0.unitCode == unitCode) }.sorted { $0.id < $1.id }
+        guard let replica else { return }
+        let generation = try await replica.startCopy()
+        try await replica.copy(volunteers.values.map {
+            ReplicaVolunteer(id: $0.id, name: $0.name, unitCode: $0.unitCode, category: $0.category, status: $0.status)
+        }, generation: generation)
+        try await replica.finishCopy(generation: generation, position: 0)
     }
 }
 
@@ -66,7 +75,7 @@ struct TrainingServiceTests {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("training-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let store = try TrainingStore.open(path: folder.appendingPathComponent("training.sqlite").path)
-        let directory = FakeDirectory(people)
+        let directory = FakeDirectory(people, replica: store.replica)
         return Fixture(service: TrainingService(store: store, calendar: .expo2010, directory: directory), store: store, directory: directory)
     }
 

@@ -7,6 +7,7 @@ import PinganRegistryContracts
 import PinganRPC
 import PinganServiceKit
 import PinganTrainingContracts
+import PinganVolunteerReplica
 
 /// `pingan-duty` as the service host builds it.
 public enum DutyDefinition: ServiceDefinition {
@@ -18,8 +19,11 @@ public enum DutyDefinition: ServiceDefinition {
     public static func makeServices(_ settings: DutySettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let cipher = try settings.dataKey.map { path in PersonalDataCipher(key: try PersonalDataKey(contentsOf: path)) }
         let store = try DutyStore.open(path: settings.database, cipher: cipher)
-        let directory = PeerDirectory(registry: RegistryClient(peers.transport(.registry)), training: TrainingClient(peers.transport(.training)))
-        return ServiceParts(services: [DutyService(store: store, calendar: settings.calendar, directory: directory)], store: store.handle)
+        let follower = ReplicaFollower(replica: store.replica, registry: peers.transport(.registry), logger: logger)
+        let directory = PeerDirectory(registry: RegistryClient(peers.transport(.registry)), training: TrainingClient(peers.transport(.training)),
+                                      follower: follower)
+        return ServiceParts(services: [DutyService(store: store, calendar: settings.calendar, directory: directory)], store: store.handle,
+                            jobs: [{ await follower.run() }])
     }
 }
 

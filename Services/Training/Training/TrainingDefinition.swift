@@ -5,6 +5,7 @@ import PinganCatalog
 import PinganRegistryContracts
 import PinganRPC
 import PinganServiceKit
+import PinganVolunteerReplica
 
 /// `pingan-training` as the service host builds it.
 public enum TrainingDefinition: ServiceDefinition {
@@ -15,8 +16,10 @@ public enum TrainingDefinition: ServiceDefinition {
 
     public static func makeServices(_ settings: TrainingSettings.Resolved, peers: Peers, logger: Logger) async throws -> ServiceParts {
         let store = try TrainingStore.open(path: settings.database)
-        let registry = RegistryDirectory(RegistryClient(peers.transport(.registry)))
-        return ServiceParts(services: [TrainingService(store: store, calendar: settings.calendar, directory: registry)], store: store.handle)
+        let follower = ReplicaFollower(replica: store.replica, registry: peers.transport(.registry), logger: logger)
+        let registry = RegistryDirectory(RegistryClient(peers.transport(.registry)), follower: follower)
+        return ServiceParts(services: [TrainingService(store: store, calendar: settings.calendar, directory: registry)], store: store.handle,
+                            jobs: [{ await follower.run() }])
     }
 }
 

@@ -214,6 +214,10 @@ class FeedClient(Client):
         """Method: /pingan.feed.v1.Feed/Watch - the roles that may read the service's data (registry, training, duty: any role; finance: admin, finance, auditor, service); a role scoped to a unit sees only that unit's events. Every event after `after`, oldest first, then each new one soon after it commits (the service looks every 50 ms), with the protocol's flow control: a client that does not read holds only its own stream. An `after` older than what the service keeps (events are kept for the service's feed_retention_days) is OUT_OF_RANGE, naming the oldest kept: re-export, then resume from there."""
         return self.server_stream('/pingan.feed.v1.Feed/Watch', request or pingan_feed_v1_pb2.WatchRequest(**fields), pingan_feed_v1_pb2.ChangeEvent, timeout=timeout)
 
+    def position(self, request=None, *, timeout=None, idempotency_key=None, **fields):
+        """Method: /pingan.feed.v1.Feed/Position - the same roles as Watch. Where the feed stands: to copy a service's data and then follow it without missing a change, ask Position, export, then Watch after `last_sequence` (a change made during the export comes again as an event, carrying its state after the change: applied in order, the copy ends where the service is)."""
+        return self.unary('/pingan.feed.v1.Feed/Position', request or pingan_feed_v1_pb2.PositionRequest(**fields), pingan_feed_v1_pb2.FeedPosition, timeout=timeout, idempotency_key=idempotency_key)
+
 class HealthClient(Client):
     """/pingan.health.v1.Health: pingan.health.v1."""
 

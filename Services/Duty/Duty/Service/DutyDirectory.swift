@@ -2,14 +2,16 @@ import PinganCampaign
 import PinganRegistryContracts
 import PinganRPC
 import PinganTrainingContracts
+import PinganVolunteerReplica
 
 /// What duty asks the registry and training. A protocol so the rules can be tested without them.
 public protocol DutyDirectory: Sendable {
     /// The volunteer, or nil if the registry has none. Throws UNAVAILABLE or DEADLINE_EXCEEDED
     /// when the registry cannot answer within `deadline`.
     func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> DutyVolunteer?
-    /// Every active volunteer, of one unit or all.
-    func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [DutyVolunteer]
+    /// Brings duty's copy of the registry's volunteers (what reports count) up to every change
+    /// the registry had committed when asked. Throws as `volunteer` does.
+    func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws
     /// The residential and village committees.
     func committees(deadline: ContinuousClock.Instant?, requestID: String) async throws -> [Coverage.Committee]
     /// The courses the volunteer lacks for `project` on `day` (empty: qualified), as training says.
@@ -20,31 +22,17 @@ public protocol DutyDirectory: Sendable {
                         requestID: String) async throws -> [Int64: [String]]
 }
 
-extension DutyDirectory {
-    /// Which of `ids` the registry calls active, asking about each (16 at a time).
-    public func activeAmong(_ ids: [Int64], deadline: ContinuousClock.Instant?, requestID: String) async throws -> Set<Int64> {
-        try await withThrowingTaskGroup(of: Int64?.self) { group in
-            var active: Set<Int64> = []
-            for (index, id) in ids.enumerated() {
-                if index >= 16, let answered = try await group.next(), let id = answered { active.insert(id) }
-                group.addTask {
-                    try await volunteer(id, deadline: deadline, requestID: requestID)?.status == "active" ? id : nil
-                }
-            }
-            for try await case let id? in group { active.insert(id) }
-            return active
-        }
-    }
-}
-
-/// The registry and training through their typed clients, called with duty's own certificate.
+/// The registry and training through their typed clients, called with duty's own certificate,
+/// and the copy of the registry's volunteers that `follower` keeps.
 public struct PeerDirectory: DutyDirectory {
     let registry: RegistryClient
     let training: TrainingClient
+    let follower: ReplicaFollower
 
-    public init(registry: RegistryClient, training: TrainingClient) {
+    public init(registry: RegistryClient, training: TrainingClient, follower: ReplicaFollower) {
         self.registry = registry
         self.training = training
+        self.follower = follower
     }
 
     public func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> DutyVolunteer? {
@@ -58,15 +46,8 @@ public struct PeerDirectory: DutyDirectory {
         }
     }
 
-    public func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [DutyVolunteer] {
-        var request = Pingan_Registry_V1_ExportVolunteersRequest()
-        request.unitCode = unitCode ?? ""
-        var active: [DutyVolunteer] = []
-        for try await volunteer in try await registry.exportVolunteers(request, options: Self.options(deadline, requestID)) where volunteer.status == "active" {
-            active.append(DutyVolunteer(id: volunteer.id, name: volunteer.name, unitCode: volunteer.unitCode, status: volunteer.status,
-                                        teamID: volunteer.teamID == 0 ? nil : volunteer.teamID, teamName: volunteer.teamName.isEmpty ? nil : volunteer.teamName))
-        }
-        return active
+    public func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws {
+        try await follower.catchUp(deadline: deadline, requestID: requestID)
     }
 
     public func committees(deadline: ContinuousClock.Instant?, requestID: String) async throws -> [Coverage.Committee] {

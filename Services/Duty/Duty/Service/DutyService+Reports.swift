@@ -13,58 +13,51 @@ extension DutyService {
         }
         let unit = try context.unitScope(asked: request.unitCode)
         let month = MonthlyCompliance(month: first, calendar: calendar)
-        let volunteers: [DutyVolunteer]
-        do {
-            volunteers = try await directory.activeVolunteers(unitCode: unit, deadline: context.deadline, requestID: context.requestID)
-        } catch let error as RPCError {
-            throw error.fromDownstream("registry", "active volunteers cannot be counted")
-        }
-        let totals = try await store.activityTotals(from: month.month, to: month.lastDay)
+        try await catchUp(context, "active volunteers cannot be counted")
+        let counts = try await store.compliance(from: month.month, to: month.lastDay, minimum: month.minimum, unitCode: unit,
+                                                countsOnly: request.countsOnly)
         var report = Pingan_Duty_V1_ComplianceReport()
         report.month = request.month
         report.phase = month.phase?.key ?? ""
         report.minimum = Int32(month.minimum)
-        var units: [String: (volunteers: Int, compliant: Int)] = [:]
-        var teams: [Int64: Pingan_Duty_V1_TeamCompliance] = [:]
-        for volunteer in volunteers {
-            let total = totals[volunteer.id] ?? (0, 0)
-            let compliant = month.isCompliant(activities: total.activities)
-            if let team = volunteer.teamID {
-                teams[team, default: Self.teamLine(team, volunteer)].volunteers += 1
-                if compliant { teams[team]!.compliant += 1 }
-            }
-            units[volunteer.unitCode, default: (0, 0)].volunteers += 1
-            if compliant {
-                units[volunteer.unitCode, default: (0, 0)].compliant += 1
-            } else {
-                var line = Pingan_Duty_V1_VolunteerCompliance()
-                line.volunteerID = volunteer.id
-                line.name = volunteer.name
-                line.unitCode = volunteer.unitCode
-                line.activities = Int32(total.activities)
-                line.hours = total.hours
-                report.behind.append(line)
-            }
-        }
-        report.volunteers = Int32(volunteers.count)
-        report.compliant = Int32(volunteers.count - report.behind.count)
-        report.units = units.sorted { $0.key < $1.key }.map { code, counts in
+        report.units = counts.units.sorted { $0.key < $1.key }.map { code, counts in
             var line = Pingan_Duty_V1_UnitCompliance()
             line.unitCode = code
             line.volunteers = Int32(counts.volunteers)
             line.compliant = Int32(counts.compliant)
             return line
         }
-        report.teams = teams.sorted { $0.key < $1.key }.map(\.value)
+        report.volunteers = report.units.reduce(0) { $0 + $1.volunteers }
+        report.compliant = report.units.reduce(0) { $0 + $1.compliant }
+        report.teams = counts.teams.sorted { $0.teamID < $1.teamID }.map { team in
+            var line = Pingan_Duty_V1_TeamCompliance()
+            line.teamID = team.teamID
+            line.teamName = team.teamName
+            line.unitCode = team.unitCode
+            line.volunteers = Int32(team.volunteers)
+            line.compliant = Int32(team.compliant)
+            return line
+        }
+        report.behind = counts.behind.map { volunteer in
+            var line = Pingan_Duty_V1_VolunteerCompliance()
+            line.volunteerID = volunteer.volunteerID
+            line.name = volunteer.name
+            line.unitCode = volunteer.unitCode
+            line.activities = Int32(volunteer.activities)
+            line.hours = volunteer.hours
+            return line
+        }
         return report
     }
 
-    static func teamLine(_ id: Int64, _ member: DutyVolunteer) -> Pingan_Duty_V1_TeamCompliance {
-        var line = Pingan_Duty_V1_TeamCompliance()
-        line.teamID = id
-        line.teamName = member.teamName ?? ""
-        line.unitCode = member.unitCode
-        return line
+    /// Waits until duty's copy of the registry's volunteers reflects what the registry had
+    /// committed when the call came: a report is never older than its request.
+    func catchUp(_ context: ServerContext, _ consequence: String) async throws {
+        do {
+            try await directory.catchUp(deadline: context.deadline, requestID: context.requestID)
+        } catch let error as RPCError {
+            throw error.fromDownstream("registry", consequence)
+        }
     }
 
     /// Which committees had a staffed patrol post on each day of the period.
@@ -158,12 +151,8 @@ extension DutyService {
         guard let rules = calendar.commendation else {
             throw RPCError(.failedPrecondition, "commendation: the campaign \(calendar.name) sets no commendation (campaign file: commendation)")
         }
-        let volunteers: [DutyVolunteer]
-        do {
-            volunteers = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
-        } catch let error as RPCError {
-            throw error.fromDownstream("registry", "the active volunteers cannot be listed")
-        }
+        try await catchUp(context, "the active volunteers cannot be listed")
+        let volunteers = try await store.activeVolunteers(unitCode: nil)
         let totals = try await store.activityTotals(from: rules.from, to: rules.to)
             .mapValues { Commendation.Totals(activities: $0.activities, hours: $0.hours) }
         let result = Commendation.rank(volunteers, totals: totals, rules: rules)
@@ -238,25 +227,21 @@ extension DutyService {
     }
 
     /// One volunteer's place in the commendation ranking, nil if not ranked. Only the volunteers
-    /// ahead of it matter, so the registry is asked about those (a few, at most the ones with
-    /// more recorded service) instead of listing every active volunteer for each look-up.
+    /// ahead of it matter (a few, at most the ones with more recorded service): their status
+    /// comes from duty's copy of the registry, caught up first.
     private func commendationRank(
         of volunteer: DutyVolunteer, totals: [Int64: Commendation.Totals], rules: CommendationRules, _ context: ServerContext
     ) async throws -> Int? {
         guard volunteer.status == "active" else { return nil }
-        do {
-            guard Commendation.needsActivity(rules) else {
-                // Anyone may be eligible without activity: the ranking needs every active volunteer.
-                let everyone = try await directory.activeVolunteers(unitCode: nil, deadline: context.deadline, requestID: context.requestID)
-                var unlimited = rules
-                unlimited.volunteers = Int.max
-                return Commendation.rank(everyone, totals: totals, rules: unlimited).volunteers.first { $0.volunteer.id == volunteer.id }?.rank
-            }
-            guard let contenders = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules) else { return nil }
-            let active = try await directory.activeAmong(contenders, deadline: context.deadline, requestID: context.requestID)
-            return active.count + 1
-        } catch let error as RPCError {
-            throw error.fromDownstream("registry", "the commendation rank cannot be worked out")
+        try await catchUp(context, "the commendation rank cannot be worked out")
+        guard Commendation.needsActivity(rules) else {
+            // Anyone may be eligible without activity: the ranking needs every active volunteer.
+            let everyone = try await store.activeVolunteers(unitCode: nil)
+            var unlimited = rules
+            unlimited.volunteers = Int.max
+            return Commendation.rank(everyone, totals: totals, rules: unlimited).volunteers.first { $0.volunteer.id == volunteer.id }?.rank
         }
+        guard let contenders = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules) else { return nil }
+        return try await store.activeAmong(contenders).count + 1
     }
 }

@@ -91,6 +91,7 @@ struct DutySection: ServiceSection {
         week.from = (0..<6).reduce(query.on) { day, _ in day.previous }.description
         var month = Pingan_Duty_V1_GetComplianceRequest()
         month.month = String(query.on.description.prefix(7))
+        month.countsOnly = true  // the dashboard shows counts, never the list of who is behind
         var unrectified = Pingan_Duty_V1_ListHazardsRequest()
         unrectified.on = query.on.description
         async let coverage = duty.getCoverage(week, options: options)

@@ -18,3 +18,13 @@ extension RegistryStore {
                               state: try RegistryService.message(record).serializedData())
     }
 }
+
+extension RegistryStore {
+    /// Records a team's creation or change (its name, its leader): members' events carry the
+    /// team's name, so a copy of them learns a new name from this one.
+    static func feedTeam(_ db: Database, id: Int64, action: String, actor: String) throws {
+        guard let team = try teams(db, where: "t.id = ?", [id]).first else { return }
+        try ChangeFeed.record(db, kind: "team", entityID: String(id), action: action, unitCode: team.unitCode, actor: actor,
+                              stateType: Pingan_Registry_V1_Team.protoMessageName, state: try RegistryService.message(team).serializedData())
+    }
+}

@@ -56,6 +56,7 @@ extension RegistryStore {
                     try Self.move(db, volunteer: leader.id, from: nil, to: teamID, actor: actor, reason: "named leader of team \(teamID)", requestID: requestID)
                     try Self.feedVolunteer(db, id: leader.id, action: "joined_team", actor: actor)
                 }
+                try Self.feedTeam(db, id: teamID, action: id == nil ? "created" : "updated", actor: actor)
                 try Self.audit(db, actor: actor, action: id == nil ? "registry.createTeam" : "registry.updateTeam",
                                target: "team \(teamID) \(name.trimmed) in \(unitCode), leader \(leaderID.map(String.init) ?? "none")", requestID: requestID)
                 return teamID
@@ -126,7 +127,7 @@ extension RegistryStore {
         }
     }
 
-    private static func teams(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [Team] {
+    static func teams(_ db: Database, where condition: String, _ arguments: StatementArguments) throws -> [Team] {
         try Row.fetchAll(db, sql: """
             SELECT t.id, t.unit_code, t.name, t.leader_id, l.name AS leader_name,
                    (SELECT COUNT(*) FROM volunteers m WHERE m.team_id = t.id) AS members

@@ -3,27 +3,24 @@ import PinganRPC
 import PinganTrainingContracts
 
 extension TrainingService {
-    /// Completions (training's data) against active volunteers (the registry's): a report
-    /// needs both, so it is unavailable while the registry is.
+    /// Completions (training's data) against active volunteers (the registry's, as training's
+    /// copy has them once it has caught up with the registry): a report needs both, so it is
+    /// unavailable while the registry is.
     func completionReport(_ request: Pingan_Training_V1_GetCompletionReportRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_CompletionReport {
         guard let course = try await store.course(id: request.courseID) else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
-        let scope = context.caller?.unitScope
-        let active = try await activeVolunteers(unitCode: scope, context)
-        let activeIDs = Set(active.map(\.id))
-        let completed = try await store.completions(courseID: course.id, unitCode: scope)
+        try await catchUp(context)
+        let counts = try await store.completionCounts(courseID: course.id, unitCode: context.caller?.unitScope)
         var units: [String: (active: Int, completed: Int)] = [:], categories: [Int: (active: Int, completed: Int)] = [:]
-        for volunteer in active {
-            units[volunteer.unitCode, default: (0, 0)].active += 1
-            categories[volunteer.category, default: (0, 0)].active += 1
-            if completed.volunteers.contains(volunteer.id) {
-                units[volunteer.unitCode, default: (0, 0)].completed += 1
-                categories[volunteer.category, default: (0, 0)].completed += 1
-            }
+        for count in counts {
+            units[count.unitCode, default: (0, 0)].active += count.active
+            units[count.unitCode, default: (0, 0)].completed += count.completed
+            categories[count.category, default: (0, 0)].active += count.active
+            categories[count.category, default: (0, 0)].completed += count.completed
         }
         var report = Pingan_Training_V1_CompletionReport()
         report.course = Self.message(course)
-        report.active = Int32(active.count)
-        report.completed = Int32(completed.volunteers.intersection(activeIDs).count)
+        report.active = Int32(counts.reduce(0) { $0 + $1.active })
+        report.completed = Int32(counts.reduce(0) { $0 + $1.completed })
         report.units = units.sorted { $0.key < $1.key }.map { Self.line($0.key, $0.value) }
         report.categories = categories.sorted { $0.key < $1.key }.map { Self.line(String($0.key), $0.value) }
         return report
@@ -36,23 +33,21 @@ extension TrainingService {
         answer.deadline = course.deadline.description
         guard day > course.deadline else { return answer }
         let unit = try context.unitScope(asked: request.unitCode)
-        let active = try await activeVolunteers(unitCode: unit, context)
-        let completed = try await store.completions(courseID: course.id, unitCode: unit).volunteers
-        let hours = try await store.hours(courseID: course.id)
-        answer.volunteers = active.filter { !completed.contains($0.id) }.map { volunteer in
+        try await catchUp(context)
+        answer.volunteers = try await store.notCompleted(courseID: course.id, unitCode: unit).map { volunteer, hours in
             var line = Pingan_Training_V1_OverdueVolunteer()
             line.volunteerID = volunteer.id
             line.name = volunteer.name
             line.unitCode = volunteer.unitCode
-            line.hours = hours[volunteer.id] ?? 0
+            line.hours = hours
             return line
         }
         return answer
     }
 
-    private func activeVolunteers(unitCode: String?, _ context: ServerContext) async throws -> [VolunteerSnapshot] {
+    private func catchUp(_ context: ServerContext) async throws {
         do {
-            return try await directory.activeVolunteers(unitCode: unitCode, deadline: context.deadline, requestID: context.requestID)
+            try await directory.catchUp(deadline: context.deadline, requestID: context.requestID)
         } catch let error as RPCError {
             throw error.fromDownstream("registry", "active volunteers cannot be counted")
         }

@@ -1,5 +1,6 @@
 import PinganRegistryContracts
 import PinganRPC
+import PinganVolunteerReplica
 
 /// What training asks the registry. A protocol so that the rules can be tested without one.
 public protocol VolunteerDirectory: Sendable {
@@ -7,16 +8,20 @@ public protocol VolunteerDirectory: Sendable {
     /// DEADLINE_EXCEEDED) when the registry cannot answer within `deadline`.
     func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> VolunteerSnapshot?
 
-    /// Every active volunteer, of one unit or all.
-    func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot]
+    /// Brings training's copy of the registry's volunteers (what reports count) up to every
+    /// change the registry had committed when asked. Throws as `volunteer` does.
+    func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws
 }
 
-/// The registry through its typed client (over the network, training's own service certificate).
+/// The registry through its typed client (over the network, training's own service
+/// certificate), and the copy of its volunteers that `follower` keeps.
 public struct RegistryDirectory: VolunteerDirectory {
     let registry: RegistryClient
+    let follower: ReplicaFollower
 
-    public init(_ registry: RegistryClient) {
+    public init(_ registry: RegistryClient, follower: ReplicaFollower) {
         self.registry = registry
+        self.follower = follower
     }
 
     public func volunteer(_ id: Int64, deadline: ContinuousClock.Instant?, requestID: String) async throws -> VolunteerSnapshot? {
@@ -29,15 +34,8 @@ public struct RegistryDirectory: VolunteerDirectory {
         }
     }
 
-    public func activeVolunteers(unitCode: String?, deadline: ContinuousClock.Instant?, requestID: String) async throws -> [VolunteerSnapshot] {
-        var request = Pingan_Registry_V1_ExportVolunteersRequest()
-        request.unitCode = unitCode ?? ""
-        let stream = try await registry.exportVolunteers(request, options: Self.options(deadline, requestID))
-        var active: [VolunteerSnapshot] = []
-        for try await volunteer in stream where volunteer.status == "active" {
-            active.append(Self.snapshot(volunteer))
-        }
-        return active
+    public func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws {
+        try await follower.catchUp(deadline: deadline, requestID: requestID)
     }
 
     static func options(_ deadline: ContinuousClock.Instant?, _ requestID: String) -> CallOptions {

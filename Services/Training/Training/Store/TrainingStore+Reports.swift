@@ -1,34 +1,58 @@
 import GRDB
+import PinganVolunteerReplica
+
+/// Active volunteers of a unit and category, and how many of them completed a course.
+public struct CompletionCount: Sendable, Hashable {
+    public var unitCode: String
+    public var category: Int
+    public var active: Int
+    public var completed: Int
+}
 
 extension TrainingStore {
-    /// Volunteers who completed `courseID`, by the unit and category the registry last gave.
-    public func completions(courseID: Int64, unitCode: String?) async throws -> (byUnit: [String: Int], byCategory: [Int: Int], volunteers: Set<Int64>) {
+    /// Active volunteers and those of them who completed `courseID`, per unit and category, as
+    /// the copy of the registry's volunteers has them.
+    public func completionCounts(courseID: Int64, unitCode: String?) async throws -> [CompletionCount] {
         try await writer.read { db in
-            var byUnit: [String: Int] = [:], byCategory: [Int: Int] = [:]
-            var volunteers: Set<Int64> = []
             let filter = unitCode == nil ? "" : " AND v.unit_code = ?"
-            var arguments: StatementArguments = [courseID]
-            if let unitCode { arguments += [unitCode] }
+            var counts: [Pair: CompletionCount] = [:]
+            // Active volunteers from the status index alone; then the course's completions,
+            // each looked up by id: neither reads every volunteer's row.
             for row in try Row.fetchAll(db, sql: """
-                SELECT v.id, v.unit_code, v.category FROM course_records r JOIN volunteers v ON v.id = r.volunteer_id
-                WHERE r.course_id = ? AND r.completed_on IS NOT NULL\(filter)
-                """, arguments: arguments) {
-                byUnit[row["unit_code"], default: 0] += 1
-                byCategory[row["category"], default: 0] += 1
-                volunteers.insert(row["id"])
+                SELECT v.unit_code, v.category, COUNT(*) FROM registry_volunteers v WHERE v.status = 'active'\(filter) GROUP BY 1, 2
+                """, arguments: unitCode.map { [$0] } ?? []) {
+                counts[Pair(row[0], row[1])] = CompletionCount(unitCode: row[0], category: row[1], active: row[2], completed: 0)
             }
-            return (byUnit, byCategory, volunteers)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT v.unit_code, v.category, COUNT(*) FROM course_records r JOIN registry_volunteers v ON v.id = r.volunteer_id
+                WHERE r.course_id = ? AND r.completed_on IS NOT NULL AND v.status = 'active'\(filter) GROUP BY 1, 2
+                """, arguments: unitCode.map { [courseID, $0] } ?? [courseID]) {
+                counts[Pair(row[0], row[1])]?.completed = row[2]
+            }
+            return counts.values.sorted { ($0.unitCode, $0.category) < ($1.unitCode, $1.category) }
         }
     }
 
-    /// Hours each volunteer has in a course (completed or not).
-    public func hours(courseID: Int64) async throws -> [Int64: Double] {
+    private struct Pair: Hashable {
+        let unitCode: String, category: Int
+        init(_ unitCode: String, _ category: Int) {
+            self.unitCode = unitCode
+            self.category = category
+        }
+    }
+
+    /// Active volunteers (of `unitCode`, or all) who have not completed `courseID`, with the
+    /// hours they have in it, by id.
+    public func notCompleted(courseID: Int64, unitCode: String?) async throws -> [(volunteer: ReplicaVolunteer, hours: Double)] {
         try await writer.read { db in
-            var hours: [Int64: Double] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT volunteer_id, hours FROM course_records WHERE course_id = ?", arguments: [courseID]) {
-                hours[row["volunteer_id"]] = row["hours"]
+            let filter = unitCode == nil ? "" : " AND v.unit_code = ?"
+            return try Row.fetchAll(db, sql: """
+                SELECT v.id, v.name, v.unit_code, v.category, r.hours FROM registry_volunteers v
+                LEFT JOIN course_records r ON r.volunteer_id = v.id AND r.course_id = ?
+                WHERE v.status = 'active' AND r.completed_on IS NULL\(filter) ORDER BY v.id
+                """, arguments: unitCode.map { [courseID, $0] } ?? [courseID]).map { row in
+                (ReplicaVolunteer(id: row[0], name: row[1], unitCode: row[2], category: row[3], status: "active"), row[4] ?? 0)
             }
-            return hours
         }
     }
 

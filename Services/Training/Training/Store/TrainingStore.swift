@@ -2,6 +2,7 @@ import GRDB
 import PinganCampaign
 import PinganRules
 import PinganStore
+import PinganVolunteerReplica
 
 /// The training service's SQLite database. It owns its file: nothing else opens it.
 public struct TrainingStore: Sendable {
@@ -175,4 +176,7 @@ public struct TrainingStore: Sendable {
 
     /// What the host works with: the audit log and the database's health.
     public var handle: StoreHandle { StoreHandle(writer, health: health) }
+
+    /// The copy of the registry's volunteers in this database, which reports count.
+    public var replica: VolunteerReplica { VolunteerReplica(writer) }
 }

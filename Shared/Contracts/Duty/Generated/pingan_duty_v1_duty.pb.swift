@@ -415,6 +415,10 @@ public nonisolated struct Pingan_Duty_V1_GetComplianceRequest: Sendable {
   /// Empty: the town (coordinators and clerks: their unit).
   public var unitCode: String = String()
 
+  /// Only the counts (units, teams, totals): `behind` stays empty. A town of a million has
+  /// hundreds of thousands behind early in a month; a dashboard needs how many, not who.
+  public var countsOnly: Bool = false
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -496,7 +500,8 @@ public nonisolated struct Pingan_Duty_V1_ComplianceReport: Sendable {
 
   public var units: [Pingan_Duty_V1_UnitCompliance] = []
 
-  /// Volunteers below the minimum (the rest are counted above).
+  /// Volunteers below the minimum, by id (the rest are counted above); none when counts_only.
+  /// `volunteers - compliant` is how many are behind either way.
   public var behind: [Pingan_Duty_V1_VolunteerCompliance] = []
 
   /// The registry's teams, by team id.
@@ -2295,7 +2300,7 @@ nonisolated extension Pingan_Duty_V1_Activity: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetComplianceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}unit_code\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}unit_code\0\u{3}counts_only\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2305,6 +2310,7 @@ nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 3: try { try decoder.decodeSingularBoolField(value: &self.countsOnly) }()
       default: break
       }
     }
@@ -2317,12 +2323,16 @@ nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message
     if !self.unitCode.isEmpty {
       try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 2)
     }
+    if self.countsOnly != false {
+      try visitor.visitSingularBoolField(value: self.countsOnly, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Pingan_Duty_V1_GetComplianceRequest, rhs: Pingan_Duty_V1_GetComplianceRequest) -> Bool {
     if lhs.month != rhs.month {return false}
     if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.countsOnly != rhs.countsOnly {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -13,17 +13,21 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19pingan/feed/v1/feed.proto\x12\x0epingan.feed.v1\":\n\x0cWatchRequest\x12\r\n\x05\x61\x66ter\x18\x01 \x01(\x03\x12\x1b\n\x13stop_when_caught_up\x18\x02 \x01(\x08\"\xa1\x01\n\x0b\x43hangeEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x11\n\tunit_code\x18\x07 \x01(\t\x12\x12\n\nstate_type\x18\x08 \x01(\t\x12\r\n\x05state\x18\t \x01(\x0c\x32L\n\x04\x46\x65\x65\x64\x12\x44\n\x05Watch\x12\x1c.pingan.feed.v1.WatchRequest\x1a\x1b.pingan.feed.v1.ChangeEvent0\x01\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19pingan/feed/v1/feed.proto\x12\x0epingan.feed.v1\"\x11\n\x0fPositionRequest\"=\n\x0c\x46\x65\x65\x64Position\x12\x15\n\rlast_sequence\x18\x01 \x01(\x03\x12\x16\n\x0epruned_through\x18\x02 \x01(\x03\":\n\x0cWatchRequest\x12\r\n\x05\x61\x66ter\x18\x01 \x01(\x03\x12\x1b\n\x13stop_when_caught_up\x18\x02 \x01(\x08\"\xa1\x01\n\x0b\x43hangeEvent\x12\x10\n\x08sequence\x18\x01 \x01(\x03\x12\n\n\x02\x61t\x18\x02 \x01(\t\x12\r\n\x05\x61\x63tor\x18\x03 \x01(\t\x12\x0c\n\x04kind\x18\x04 \x01(\t\x12\x11\n\tentity_id\x18\x05 \x01(\t\x12\x0e\n\x06\x61\x63tion\x18\x06 \x01(\t\x12\x11\n\tunit_code\x18\x07 \x01(\t\x12\x12\n\nstate_type\x18\x08 \x01(\t\x12\r\n\x05state\x18\t \x01(\x0c\x32\x97\x01\n\x04\x46\x65\x65\x64\x12\x44\n\x05Watch\x12\x1c.pingan.feed.v1.WatchRequest\x1a\x1b.pingan.feed.v1.ChangeEvent0\x01\x12I\n\x08Position\x12\x1f.pingan.feed.v1.PositionRequest\x1a\x1c.pingan.feed.v1.FeedPositionb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'pingan.feed.v1.feed_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _WATCHREQUEST._serialized_start=45
-  _WATCHREQUEST._serialized_end=103
-  _CHANGEEVENT._serialized_start=106
-  _CHANGEEVENT._serialized_end=267
-  _FEED._serialized_start=269
-  _FEED._serialized_end=345
+  _POSITIONREQUEST._serialized_start=45
+  _POSITIONREQUEST._serialized_end=62
+  _FEEDPOSITION._serialized_start=64
+  _FEEDPOSITION._serialized_end=125
+  _WATCHREQUEST._serialized_start=127
+  _WATCHREQUEST._serialized_end=185
+  _CHANGEEVENT._serialized_start=188
+  _CHANGEEVENT._serialized_end=349
+  _FEED._serialized_start=352
+  _FEED._serialized_end=503
 # @@protoc_insertion_point(module_scope)

@@ -1,0 +1,197 @@
+import Logging
+import PinganProtocolContracts
+import PinganRegistryContracts
+import PinganRPC
+import Synchronization
+
+/// Keeps a `VolunteerReplica` current: copies the registry's volunteers once (Position, then
+/// ExportVolunteers, then the feed after that position), then applies the registry's change
+/// feed as it grows. A report first calls `catchUp`, which waits until the copy reflects every
+/// change the registry had committed when the report asked: a report is never older than its
+/// request, and costs one small call to the registry instead of exporting every volunteer.
+public final class ReplicaFollower: Sendable {
+    /// Feed events applied per transaction.
+    static let batchSize = 1000
+    /// How often the follower looks at the registry's feed when nobody waits for it.
+    let pollInterval: Duration
+    /// How long an export of every volunteer may take (a million takes about a minute).
+    static let exportLimit: Duration = .seconds(600)
+
+    let replica: VolunteerReplica
+    let registry: any ClientTransport
+    let logger: Logger
+    /// The position the copy is known to reflect (-1: no complete copy yet).
+    private let applied = Atomic<Int64>(-1)
+    /// The highest position a waiting report needs: above `applied`, the follower looks now.
+    private let wanted = Atomic<Int64>(-1)
+    private let wakeup = Wakeup()
+
+    public init(replica: VolunteerReplica, registry: any ClientTransport, logger: Logger, pollInterval: Duration = .milliseconds(200)) {
+        self.replica = replica
+        self.registry = registry
+        self.logger = logger
+        self.pollInterval = pollInterval
+    }
+
+    /// Follows the registry until cancelled: a lost registry is tried again (0.1 s, doubling to
+    /// 5 s); a position the registry no longer keeps starts a new copy.
+    public func run() async {
+        var delay = Duration.milliseconds(100)
+        while !Task.isCancelled {
+            do {
+                try await follow()
+                return
+            } catch is CancellationError {
+                return
+            } catch let error as RPCError where error.code == .outOfRange {
+                logger.warning("the registry no longer keeps the feed this copy follows: copying again", metadata: ["error": "\(error.message)"])
+                applied.store(-1, ordering: .relaxed)
+                _ = try? await replica.startCopy()
+            } catch {
+                logger.warning("the registry cannot be followed; trying again", metadata: ["error": "\(error)", "retry.after": "\(delay)"])
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(5))
+                continue
+            }
+            delay = .milliseconds(100)
+        }
+    }
+
+    /// Waits until the copy reflects every change the registry committed before this call.
+    /// Throws the registry's error when it cannot say where it stands, DEADLINE_EXCEEDED when
+    /// the copy is still behind at `deadline` (UNAVAILABLE while a first copy is being made).
+    public func catchUp(deadline: ContinuousClock.Instant?, requestID: String) async throws {
+        let deadline = deadline ?? .now + .seconds(5)
+        var metadata = Metadata()
+        metadata.requestID = requestID
+        let position: Pingan_Feed_V1_FeedPosition = try await registry.unary(
+            FeedMethods.position, Pingan_Feed_V1_PositionRequest(), options: CallOptions(deadline: deadline, metadata: metadata))
+        let target = position.lastSequence
+        guard applied.load(ordering: .acquiring) < target else { return }
+        _ = wanted.max(target, ordering: .relaxed)
+        wakeup.signal()
+        while applied.load(ordering: .acquiring) < target {
+            guard ContinuousClock.now < deadline else {
+                let reached = applied.load(ordering: .acquiring)
+                if reached < 0 {
+                    let copied = (try? await replica.count()) ?? 0
+                    throw RPCError(.unavailable, "the registry's volunteers are still being copied (\(copied) so far)")
+                }
+                throw RPCError(.deadlineExceeded, "the registry's changes are applied up to \(reached) of \(target)")
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+    }
+
+    private func follow() async throws {
+        var position: Int64
+        if let known = try await replica.position() {
+            position = known
+        } else {
+            position = try await copyEverything()
+        }
+        applied.store(position, ordering: .releasing)
+        while !Task.isCancelled {
+            position = try await applyFeed(after: position)
+            if wanted.load(ordering: .relaxed) > position { continue }
+            await wakeup.wait(upTo: pollInterval)
+        }
+        throw CancellationError()
+    }
+
+    /// Every volunteer, into a new generation of the copy; returns the feed position the copy
+    /// starts from (read before the export, so no change made during it is missed).
+    private func copyEverything() async throws -> Int64 {
+        let started = ContinuousClock.now
+        let generation = try await replica.startCopy()
+        let position: Pingan_Feed_V1_FeedPosition = try await registry.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+        let stream = try await RegistryClient(registry).exportVolunteers(Pingan_Registry_V1_ExportVolunteersRequest(),
+                                                                         options: CallOptions(timeout: Self.exportLimit))
+        var batch: [ReplicaVolunteer] = []
+        var copied = 0
+        for try await volunteer in stream {
+            batch.append(ReplicaVolunteer(volunteer))
+            if batch.count == Self.batchSize {
+                try await replica.copy(batch, generation: generation)
+                copied += batch.count
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        try await replica.copy(batch, generation: generation)
+        copied += batch.count
+        try await replica.finishCopy(generation: generation, position: position.lastSequence)
+        logger.info("the registry's volunteers copied", metadata: [
+            "volunteers": "\(copied)", "feed.position": "\(position.lastSequence)", "duration": "\(ContinuousClock.now - started)"])
+        return position.lastSequence
+    }
+
+    /// Applies every event after `position` the registry has now; returns the new position.
+    private func applyFeed(after position: Int64) async throws -> Int64 {
+        var request = Pingan_Feed_V1_WatchRequest()
+        request.after = position
+        request.stopWhenCaughtUp = true
+        let stream = try await registry.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent>
+        var batch: [Pingan_Feed_V1_ChangeEvent] = []
+        var position = position
+        for try await event in stream {
+            batch.append(event)
+            if batch.count == Self.batchSize {
+                position = try await apply(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        return batch.isEmpty ? position : try await apply(batch)
+    }
+
+    private func apply(_ events: [Pingan_Feed_V1_ChangeEvent]) async throws -> Int64 {
+        try await replica.apply(events)
+        let last = events[events.count - 1].sequence
+        applied.store(last, ordering: .releasing)
+        return last
+    }
+}
+
+/// Wakes a waiting follower early: one waiter, a signal before the wait is not lost.
+final class Wakeup: Sendable {
+    private struct State {
+        var signalled = false
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiter else {
+                state.signalled = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns when signalled, after `limit` or when the task is cancelled, whichever is first.
+    func wait(upTo limit: Duration) async {
+        let timer = Task { [weak self] in
+            guard (try? await Task.sleep(for: limit)) != nil else { return }  // cancelled: signalled already
+            self?.signal()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    if state.signalled {
+                        state.signalled = false
+                        return true
+                    }
+                    state.waiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            signal()  // a follower being stopped stops waiting
+        }
+        timer.cancel()
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import Logging
+import PinganProtocolContracts
+import PinganRegistryContracts
+import PinganRPC
+import PinganRPCTesting
+import PinganRPCTransport
+import PinganServiceKit
+import PinganTestSupport
+import PinganVolunteerReplica
+@testable import Registry
+@testable import Training
+import Testing
+
+/// Training's copy of the registry's volunteers (duty keeps the same), made and kept by a
+/// follower of the real registry service and its feed.
+@Suite("A copy of the registry's volunteers, following its feed", .timeLimit(.minutes(1)))
+struct ReplicaFollowerTests {
+    /// The registry as a peer service calls it.
+    static func registry() async throws -> (RegistryStore, InProcessTransport) {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        let feed = try #require(store.handle.feed)
+        return (store, InProcessTransport.serving([RegistryService(store: store), FeedService(feed: feed)], as: .service))
+    }
+
+    /// What the copy holds: "id unit status team" per volunteer, by id.
+    static func rows(_ store: TrainingStore) async throws -> [String] {
+        try await store.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, unit_code, status, team_name FROM registry_volunteers ORDER BY id").map {
+                "\($0[0] as Int64) \($0[1] as String) \($0[2] as String) \($0[3] as String? ?? "-")"
+            }
+        }
+    }
+
+    static func follower(_ copy: TrainingStore, _ registry: any ClientTransport) -> ReplicaFollower {
+        // Polls rarely: only a waiting report makes it look, which is what is tested.
+        ReplicaFollower(replica: copy.replica, registry: registry, logger: Logger(label: "test"), pollInterval: .seconds(60))
+    }
+
+    @Test("copies what the registry has, then follows it: a registration, a transfer and a team renamed just before a report are in it; events applied twice change nothing")
+    func copiesThenFollows() async throws {
+        let (registry, transport) = try await Self.registry()
+        try await ChangeFeedTests.register(registry, batch: "a", unit: "JC-017", range: 1...3)
+        let copy = try TrainingStore.inMemory()
+        let follower = Self.follower(copy, transport)
+        let running = Task { await follower.run() }
+        defer { running.cancel() }
+
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy) == ["1 JC-017 active -", "2 JC-017 active -", "3 JC-017 active -"])
+
+        try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-018", range: 4...4)
+        let team = try await registry.saveTeam(id: nil, unitCode: "JC-018", name: "巡逻一队", leaderID: nil, scope: nil, actor: "office", requestID: "r")
+        _ = try await registry.transfer(volunteerID: 1, toTeam: team.id, reason: "搬家", scope: nil, actor: "office", requestID: "r")
+        _ = try await registry.saveTeam(id: team.id, unitCode: "JC-018", name: "巡逻二队", leaderID: nil, scope: nil, actor: "office", requestID: "r")
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        let caughtUp = try await Self.rows(copy)
+        #expect(caughtUp == ["1 JC-018 active 巡逻二队", "2 JC-017 active -", "3 JC-017 active -",
+                             "4 JC-018 active -"])
+
+        // Every event once more, oldest first (what a copy made during changes replays): the
+        // copy ends as it was.
+        try await copy.replica.apply(try await ChangeFeedTests.events(transport))
+        #expect(try await Self.rows(copy) == caughtUp)
+    }
+
+    @Test("a copy behind what the registry still keeps is made again from scratch")
+    func behindRetention() async throws {
+        let (registry, transport) = try await Self.registry()
+        try await ChangeFeedTests.register(registry, batch: "a", unit: "JC-017", range: 1...2)
+        let copy = try TrainingStore.inMemory()
+        let first = Self.follower(copy, transport)
+        let running = Task { await first.run() }
+        try await first.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        running.cancel()
+        await running.value
+        let position = try #require(try await copy.replica.position())
+
+        try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-018", range: 3...4)
+        try await #require(registry.handle.feed).prune(olderThan: "9999-01-01T00:00:00Z")
+        let second = Self.follower(copy, transport)
+        let again = Task { await second.run() }
+        defer { again.cancel() }
+        try await second.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy).count == 4)
+        #expect(try await copy.replica.position() ?? 0 > position)
+
+    }
+
+    @Test("a registry that cannot be reached makes a report's catch-up UNAVAILABLE, not a report on an old copy")
+    func registryDown() async throws {
+        let copy = try TrainingStore.inMemory()
+        let unreachable = RPCClient(host: "127.0.0.1", port: 1, tls: try TestCertificates.context(.client, identity: "client"))
+        let follower = Self.follower(copy, unreachable)
+        await #expect {
+            try await follower.catchUp(deadline: .now + .seconds(5), requestID: "t")
+        } throws: { ($0 as? RPCError)?.code == .unavailable }
+        await unreachable.close()
+    }
+}
