@@ -43,6 +43,7 @@ start_finance() {
 
 # wait_port PORT...: until each accepts connections (10 s each at most).
 wait_port() {
+  local port
   for port in "$@"; do
     for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
   done
