@@ -20,15 +20,24 @@ struct FinanceFeedTests {
         return events
     }
 
-    @Test("transfers and batches are events for admins, finance and auditors; a trainer or coordinator is refused, not shown an empty feed")
+    @Test("transfers and batches are events for admins, finance and auditors; a trainer or coordinator is refused, not shown an empty feed, nor where it stands")
     func access() async throws {
         let store = try FinanceStore.inMemory()
         try await AllowanceTests.setUp(store)
         for role in [Role.admin, .finance, .auditor] {
             #expect(try await Self.watch(store, as: role).map(\.action) == ["posted", "posted"], "\(role): the two grants")
         }
+        let feed = try #require(store.handle.feed)
         for role in [Role.trainer, .coordinator] {
             await #expect { _ = try await Self.watch(store, as: role) } throws: { ($0 as? RPCError)?.code == .permissionDenied }
+            // Where the feed stands says how much money moved: the same people only.
+            let transport = InProcessTransport.serving([FeedService(feed: feed, access: FinanceDefinition.feedAccess)], as: role)
+            await #expect {
+                let _: Pingan_Feed_V1_FeedPosition = try await transport.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+            } throws: { ($0 as? RPCError)?.code == .permissionDenied }
         }
+        let auditor = InProcessTransport.serving([FeedService(feed: feed, access: FinanceDefinition.feedAccess)], as: .auditor)
+        let position: Pingan_Feed_V1_FeedPosition = try await auditor.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+        #expect(position.lastSequence == 2 && position.prunedThrough == 0)
     }
 }
