@@ -123,8 +123,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CSQLite",
+            path: "Shared/CSQLite",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+        .target(
             name: "PinganStore",
-            dependencies: ["PinganRules", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PinganRules", "CSQLite", .product(name: "GRDB", package: "GRDB.swift")],
             path: "Shared/Store",
             swiftSettings: swiftSettings
         ),

@@ -1,4 +1,5 @@
 import Foundation
+import CSQLite
 import GRDB
 
 /// Opening and migrating a service's own SQLite file, the same way for every service.
@@ -21,6 +22,7 @@ public enum ServiceDatabase {
     /// file is created 0600, and an existing one loses any permission for others (a group an
     /// operator gave it stays): SQLite gives its -wal and -shm files the same mode.
     public static func open(path: String, durability: Durability) throws -> DatabasePool {
+        _ = processSettings
         try restrictPermissions(of: path)
         var configuration = Configuration()
         configuration.prepareDatabase { db in
@@ -38,6 +40,10 @@ public enum ServiceDatabase {
         }
         return try naming(path) { try DatabasePool(path: path, configuration: configuration) }
     }
+
+    /// SQLite's process-wide settings, made once before the first database opens (see
+    /// CSQLite: no memory statistics, so no global lock per allocation).
+    static let processSettings: Int32 = pingan_sqlite_configure()
 
     /// Runs `body`, turning SQLite's report of a damaged file into an error that names the file
     /// and says what to do.
