@@ -56,6 +56,25 @@ struct PersonalDataTests {
         #expect(a != PersonalDataCipher(key: .random()).keyedHash("11010519491231002X", field: "volunteer.id_number"))
     }
 
+    @Test("one cipher hashes, seals and opens from many threads at once, each answer as if alone")
+    func sharedAcrossThreads() async throws {
+        let values = (0..<2_000).map { "11010519491231\(String(format: "%04d", $0))" }
+        let alone = values.map { Self.cipher.keyedHash($0, field: "volunteer.id_number") }
+        let together = try await withThrowingTaskGroup(of: (Int, [UInt8], String).self) { group in
+            for (index, value) in values.enumerated() {
+                group.addTask {
+                    let sealed = Self.cipher.seal(value, field: "volunteer.id_number")
+                    return (index, Self.cipher.keyedHash(value, field: "volunteer.id_number"), try Self.cipher.open(sealed, field: "volunteer.id_number"))
+                }
+            }
+            var answers = [([UInt8], String)?](repeating: nil, count: values.count)
+            for try await (index, hash, opened) in group { answers[index] = (hash, opened) }
+            return answers
+        }
+        #expect(together.map { $0?.0 } == alone.map { Optional($0) })
+        #expect(together.map { $0?.1 } == values.map { Optional($0) })
+    }
+
     static func keyFile(_ contents: String, mode: Int) throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("pingan-key-\(UUID().uuidString)").path
         try Data(contents.utf8).write(to: URL(fileURLWithPath: path))
