@@ -100,6 +100,22 @@ struct RegistryStoreTests {
             return rejected.rules.map(\.rule) == ["ALREADY_REGISTERED", "ALREADY_REGISTERED"] && rejected.rules.map(\.rowNumber) == [1, 2]
         }
         #expect(try await store.volunteerCount() == 10)
+
+        // Only the last row was registered before: the rows inserted ahead of it are undone, with
+        // their events and tallies, and the batch id stays free.
+        let feed = try #require(store.handle.feed)
+        let events = try await feed.events(after: 0, limit: 1000, unit: nil).count
+        var rows = Self.rows(5, from: 11)
+        rows[4].idNumber = Self.idNumber(born: "1975-05-20", sequence: 10)
+        await #expect {
+            try await store.registerBatch(DirectedBatch(batchID: "third", unitCode: "DEPT-ZZB", category: 6, rows: rows),
+                                          plan: Self.plan, actor: "clerk", requestID: "r")
+        } throws: { ($0 as? Refusal)?.rules.map { "\($0.rowNumber ?? 0) \($0.rule)" } == ["5 ALREADY_REGISTERED"] }
+        #expect(try await store.volunteerCount() == 10, "the tallies")
+        #expect(try await store.writer.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM volunteers") } == 10, "the rows")
+        #expect(try await feed.events(after: 0, limit: 1000, unit: nil).count == events)
+        let fresh = DirectedBatch(batchID: "third", unitCode: "DEPT-ZZB", category: 6, rows: Array(rows.prefix(4)))
+        #expect(try await store.registerBatch(fresh, plan: Self.plan, actor: "clerk", requestID: "r").accepted == 4, "the refused batch's id is free")
     }
 
     @Test("resubmitting a batch id returns the first result; different rows under it are refused")
