@@ -42,7 +42,7 @@ struct StoreFilesTests {
         let path = try Self.folder().appendingPathComponent("registry.sqlite").path
         let pool = try ServiceDatabase.open(path: path, durability: .processCrash)
         #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2, "2 = MEMORY")
-        #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -32 * 1024)
+        #expect(try await pool.write { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -96 * 1024)
         #expect(try await pool.read { try Int.fetchOne($0, sql: "PRAGMA temp_store") } == 2)
         #expect(try await pool.read { try Int.fetchOne($0, sql: "PRAGMA cache_size") } == -16 * 1024)
     }
