@@ -25,6 +25,8 @@ public final class ReplicaFollower: Sendable {
     /// The highest position a waiting report needs: above `applied`, the follower looks now.
     private let wanted = Atomic<Int64>(-1)
     private let wakeup = Wakeup()
+    /// Set by a report that found the registry's feed behind the copy: the follower copies again.
+    private let rewound = Atomic<Bool>(false)
 
     public init(replica: VolunteerReplica, registry: any ClientTransport, logger: Logger, pollInterval: Duration = .milliseconds(200)) {
         self.replica = replica
@@ -34,7 +36,8 @@ public final class ReplicaFollower: Sendable {
     }
 
     /// Follows the registry until cancelled: a lost registry is tried again (0.1 s, doubling to
-    /// 5 s); a position the registry no longer keeps starts a new copy.
+    /// 5 s); a position the registry no longer keeps, or a registry whose feed is behind the
+    /// copy (restored from a backup), starts a new copy.
     public func run() async {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
@@ -45,8 +48,11 @@ public final class ReplicaFollower: Sendable {
                 return
             } catch let error as RPCError where error.code == .outOfRange {
                 logger.warning("the registry no longer keeps the feed this copy follows: copying again", metadata: ["error": "\(error.message)"])
-                applied.store(-1, ordering: .relaxed)
-                _ = try? await replica.startCopy()
+                await forget()
+            } catch let rewound as FeedRewound {
+                logger.warning("the registry's feed is behind this copy (the registry was restored from a backup?): copying again",
+                               metadata: ["registry.feed.position": "\(rewound.registry)", "copy.position": "\(rewound.copy)"])
+                await forget()
             } catch {
                 logger.warning("the registry cannot be followed; trying again", metadata: ["error": "\(error)", "retry.after": "\(delay)"])
                 try? await Task.sleep(for: delay)
@@ -67,7 +73,19 @@ public final class ReplicaFollower: Sendable {
         let position: Pingan_Feed_V1_FeedPosition = try await registry.unary(
             FeedMethods.position, Pingan_Feed_V1_PositionRequest(), options: CallOptions(deadline: deadline, metadata: metadata))
         let target = position.lastSequence
-        guard applied.load(ordering: .acquiring) < target else { return }
+        let reached = applied.load(ordering: .acquiring)
+        if reached > target {
+            // Past what the registry has: events committed since it answered, or a registry
+            // restored from a backup, whose feed numbers start again below the copy's. Asked
+            // again, a live registry is at least where the copy is.
+            let again: Pingan_Feed_V1_FeedPosition = try await registry.unary(
+                FeedMethods.position, Pingan_Feed_V1_PositionRequest(), options: CallOptions(deadline: deadline, metadata: metadata))
+            guard again.lastSequence < reached else { return }
+            rewound.store(true, ordering: .releasing)
+            applied.store(-1, ordering: .releasing)
+        } else if reached == target {
+            return
+        }
         _ = wanted.max(target, ordering: .relaxed)
         wakeup.signal()
         while applied.load(ordering: .acquiring) < target {
@@ -86,17 +104,36 @@ public final class ReplicaFollower: Sendable {
     private func follow() async throws {
         var position: Int64
         if let known = try await replica.position() {
+            try await checkNotBehind(known)
             position = known
         } else {
             position = try await copyEverything()
         }
+        rewound.store(false, ordering: .relaxed)
         applied.store(position, ordering: .releasing)
         while !Task.isCancelled {
-            position = try await applyFeed(after: position)
+            let next = try await applyFeed(after: position)
+            // Nothing new: the registry is where the copy is, unless it was restored behind it.
+            if next == position { try await checkNotBehind(position) }
+            position = next
             if wanted.load(ordering: .relaxed) > position { continue }
             await wakeup.wait(upTo: pollInterval)
+            if rewound.load(ordering: .acquiring) { throw FeedRewound(registry: wanted.load(ordering: .relaxed), copy: position) }
         }
         throw CancellationError()
+    }
+
+    /// Throws `FeedRewound` when the registry's feed ends before `position`: a live registry
+    /// has committed every event the copy applied, so only a restored one can be behind it.
+    private func checkNotBehind(_ position: Int64) async throws {
+        let registry: Pingan_Feed_V1_FeedPosition = try await registry.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+        guard registry.lastSequence >= position else { throw FeedRewound(registry: registry.lastSequence, copy: position) }
+    }
+
+    /// Drops the copy's position: the next round copies everything again.
+    private func forget() async {
+        applied.store(-1, ordering: .releasing)
+        _ = try? await replica.startCopy()
     }
 
     /// Every volunteer, into a new generation of the copy; returns the feed position the copy
@@ -149,6 +186,12 @@ public final class ReplicaFollower: Sendable {
         applied.store(last, ordering: .releasing)
         return last
     }
+}
+
+/// The registry's feed numbers are below the copy's position: it was restored from a backup.
+struct FeedRewound: Error {
+    var registry: Int64
+    var copy: Int64
 }
 
 /// Wakes a waiting follower early: one waiter, a signal before the wait is not lost.

@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import NIOCore
+import Synchronization
 import Logging
 import PinganProtocolContracts
 import PinganRegistryContracts
@@ -88,14 +90,85 @@ struct ReplicaFollowerTests {
 
     }
 
-    @Test("a registry that cannot be reached makes a report's catch-up UNAVAILABLE, not a report on an old copy")
+    @Test("a registry restored from a backup (its feed behind the copy) is copied again: noticed by a report, at a restart, and by the follower when idle")
+    func registryRestored() async throws {
+        let (before, beforeTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(before, batch: "a", unit: "JC-017", range: 1...3)
+        let (restored, restoredTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(restored, batch: "a", unit: "JC-018", range: 1...1)
+
+        // While following: the registry is swapped for the restored one under the follower.
+        let registry = SwitchableTransport(beforeTransport)
+        let copy = try TrainingStore.inMemory()
+        let follower = Self.follower(copy, registry)
+        let running = Task { await follower.run() }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy).count == 3)
+        registry.current.withLock { $0 = restoredTransport }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy) == ["1 JC-018 active -"], "what the restored registry has, nothing more")
+        running.cancel()
+        await running.value
+
+        // At a restart: a copy made from the registry before the restore.
+        let older = try TrainingStore.inMemory()
+        let first = Self.follower(older, beforeTransport)
+        let firstRun = Task { await first.run() }
+        try await first.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        firstRun.cancel()
+        await firstRun.value
+        let restarted = Self.follower(older, restoredTransport)
+        let following = Task { await restarted.run() }
+        defer { following.cancel() }
+        try await restarted.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(older) == ["1 JC-018 active -"])
+
+        // By the follower itself, with no report asking: when it next finds nothing new.
+        let third = try TrainingStore.inMemory()
+        let switchable = SwitchableTransport(beforeTransport)
+        let polling = ReplicaFollower(replica: third.replica, registry: switchable, logger: Logger(label: "test"), pollInterval: .milliseconds(20))
+        let polled = Task { await polling.run() }
+        defer { polled.cancel() }
+        try await polling.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        switchable.current.withLock { $0 = restoredTransport }
+        var waited = 0
+        while try await Self.rows(third) != ["1 JC-018 active -"], waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(try await Self.rows(third) == ["1 JC-018 active -"])
+    }
+
+    @Test("a registry that cannot be reached fails a report's catch-up (UNAVAILABLE, or DEADLINE_EXCEEDED on a loaded machine), never a report on an old copy")
     func registryDown() async throws {
         let copy = try TrainingStore.inMemory()
         let unreachable = RPCClient(host: "127.0.0.1", port: 1, tls: try TestCertificates.context(.client, identity: "client"))
         let follower = Self.follower(copy, unreachable)
         await #expect {
             try await follower.catchUp(deadline: .now + .seconds(5), requestID: "t")
-        } throws: { ($0 as? RPCError)?.code == .unavailable }
+        } throws: { [.unavailable, .deadlineExceeded].contains(($0 as? RPCError)?.code) }
         await unreachable.close()
+    }
+}
+
+/// A transport whose server can be replaced while calls go on, as a registry restarted from a
+/// restored file would be.
+final class SwitchableTransport: ClientTransport {
+    let current: Mutex<InProcessTransport>
+
+    init(_ transport: InProcessTransport) {
+        current = Mutex(transport)
+    }
+
+    func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
+        try await current.withLock { $0 }.unary(method, payload: payload, options: options)
+    }
+
+    func serverStreaming(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> any ResponseSource {
+        try await current.withLock { $0 }.serverStreaming(method, payload: payload, options: options)
+    }
+
+    func clientStreaming(_ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void) async throws -> ByteBuffer {
+        try await current.withLock { $0 }.clientStreaming(method, options: options, body)
     }
 }
