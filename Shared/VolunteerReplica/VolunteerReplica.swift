@@ -34,15 +34,35 @@ public struct ReplicaVolunteer: Sendable, Hashable {
 /// registry's change feed (`ReplicaFollower`), so that a report joins them with the service's
 /// own rows in one query instead of asking the registry for every volunteer on every call.
 ///
-/// The service's migrations create its tables, as literal SQL like every shipped migration:
-/// `registry_volunteers` (id, name, unit_code, category, status, team_id, team_name, copy) and
-/// `registry_copy` (one row: the copy's generation and the feed position it reflects, NULL
-/// until a copy is complete).
+/// A service that keeps one registers `createTables` as a migration of its own.
 public struct VolunteerReplica: Sendable {
     let writer: any DatabaseWriter
 
     public init(_ writer: any DatabaseWriter) {
         self.writer = writer
+    }
+
+    /// The copy's tables, as a service's migration: `registry_volunteers`, and `registry_copy`
+    /// (one row: the copy's generation and the feed position it reflects, NULL until a copy is
+    /// complete). Shipped (training v3, duty v7), so never edited: a change to the tables is a
+    /// new function that both register as a migration after this one.
+    public static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE registry_volunteers (
+                id INTEGER PRIMARY KEY NOT NULL,
+                name TEXT NOT NULL,
+                unit_code TEXT NOT NULL,
+                category INTEGER NOT NULL,
+                status TEXT NOT NULL,
+                team_id INTEGER,
+                team_name TEXT,
+                copy INTEGER NOT NULL
+            );
+            CREATE INDEX registry_volunteers_status ON registry_volunteers(status, unit_code, category);
+            CREATE INDEX registry_volunteers_team ON registry_volunteers(team_id) WHERE team_id IS NOT NULL;
+            CREATE TABLE registry_copy (generation INTEGER NOT NULL, position INTEGER);
+            INSERT INTO registry_copy (generation, position) VALUES (0, NULL);
+            """)
     }
 
     /// The registry feed's last event the copy reflects; nil while there is no complete copy.

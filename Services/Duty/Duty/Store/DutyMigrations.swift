@@ -1,8 +1,10 @@
 import GRDB
+import PinganVolunteerReplica
 
 /// The duty service's schema, one named migration per shipped change. A shipped migration is
 /// literal SQL that is never edited and never uses app types: it must replay identically on any
-/// old database. A change is a new function and one more `registerMigration` line.
+/// old database (the tables of the registry's copy are PinganVolunteerReplica's, under the same
+/// rule). A change is a new function and one more `registerMigration` line.
 enum DutyMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -12,7 +14,7 @@ enum DutyMigrations {
         migrator.registerMigration("v4: key persons and their assistance, sealed", migrate: v4)
         migrator.registerMigration("v5: dispute cases and their steps, sealed", migrate: v5)
         migrator.registerMigration("v6: the change feed", migrate: v6)
-        migrator.registerMigration("v7: a copy of the registry's volunteers", migrate: v7)
+        migrator.registerMigration("v7: a copy of the registry's volunteers", migrate: VolunteerReplica.createTables)
         return migrator
     }
 
@@ -247,27 +249,6 @@ enum DutyMigrations {
                 BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
             CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
             INSERT INTO change_feed_pruned (through) VALUES (0);
-            """)
-    }
-
-    /// The registry's volunteers as its change feed says they stand (PinganVolunteerReplica):
-    /// reports join them with duty's own rows instead of asking the registry for every volunteer.
-    static func v7(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE registry_volunteers (
-                id INTEGER PRIMARY KEY NOT NULL,
-                name TEXT NOT NULL,
-                unit_code TEXT NOT NULL,
-                category INTEGER NOT NULL,
-                status TEXT NOT NULL,
-                team_id INTEGER,
-                team_name TEXT,
-                copy INTEGER NOT NULL
-            );
-            CREATE INDEX registry_volunteers_status ON registry_volunteers(status, unit_code, category);
-            CREATE INDEX registry_volunteers_team ON registry_volunteers(team_id) WHERE team_id IS NOT NULL;
-            CREATE TABLE registry_copy (generation INTEGER NOT NULL, position INTEGER);
-            INSERT INTO registry_copy (generation, position) VALUES (0, NULL);
             """)
     }
 }

@@ -1,4 +1,5 @@
 import GRDB
+import PinganVolunteerReplica
 
 /// The training service's schema, one named migration per shipped change; never edited once
 /// shipped.
@@ -7,7 +8,7 @@ enum TrainingMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: courses, sessions, enrollments, attendance, course records", migrate: v1)
         migrator.registerMigration("v2: the change feed", migrate: v2)
-        migrator.registerMigration("v3: a copy of the registry's volunteers", migrate: v3)
+        migrator.registerMigration("v3: a copy of the registry's volunteers", migrate: VolunteerReplica.createTables)
         return migrator
     }
 
@@ -132,27 +133,6 @@ enum TrainingMigrations {
                 BEGIN SELECT RAISE(ABORT, 'change events are immutable'); END;
             CREATE TABLE change_feed_pruned (through INTEGER NOT NULL);
             INSERT INTO change_feed_pruned (through) VALUES (0);
-            """)
-    }
-
-    /// The registry's volunteers as its change feed says they stand (PinganVolunteerReplica):
-    /// reports join them with training's own rows instead of asking the registry for every volunteer.
-    static func v3(_ db: Database) throws {
-        try db.execute(sql: """
-            CREATE TABLE registry_volunteers (
-                id INTEGER PRIMARY KEY NOT NULL,
-                name TEXT NOT NULL,
-                unit_code TEXT NOT NULL,
-                category INTEGER NOT NULL,
-                status TEXT NOT NULL,
-                team_id INTEGER,
-                team_name TEXT,
-                copy INTEGER NOT NULL
-            );
-            CREATE INDEX registry_volunteers_status ON registry_volunteers(status, unit_code, category);
-            CREATE INDEX registry_volunteers_team ON registry_volunteers(team_id) WHERE team_id IS NOT NULL;
-            CREATE TABLE registry_copy (generation INTEGER NOT NULL, position INTEGER);
-            INSERT INTO registry_copy (generation, position) VALUES (0, NULL);
             """)
     }
 }
