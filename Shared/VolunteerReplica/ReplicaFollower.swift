@@ -42,17 +42,19 @@ public final class ReplicaFollower: Sendable {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
             do {
-                try await follow()
-                return
+                do {
+                    try await follow()
+                    return
+                } catch let error as RPCError where error.code == .outOfRange {
+                    logger.warning("the registry no longer keeps the feed this copy follows: copying again", metadata: ["error": "\(error.message)"])
+                    try await forget()
+                } catch let rewound as FeedRewound {
+                    logger.warning("the registry's feed is behind this copy (the registry was restored from a backup?): copying again",
+                                   metadata: ["registry.feed.position": "\(rewound.registry)", "copy.position": "\(rewound.copy)"])
+                    try await forget()
+                }
             } catch is CancellationError {
                 return
-            } catch let error as RPCError where error.code == .outOfRange {
-                logger.warning("the registry no longer keeps the feed this copy follows: copying again", metadata: ["error": "\(error.message)"])
-                await forget()
-            } catch let rewound as FeedRewound {
-                logger.warning("the registry's feed is behind this copy (the registry was restored from a backup?): copying again",
-                               metadata: ["registry.feed.position": "\(rewound.registry)", "copy.position": "\(rewound.copy)"])
-                await forget()
             } catch {
                 logger.warning("the registry cannot be followed; trying again", metadata: ["error": "\(error)", "retry.after": "\(delay)"])
                 try? await Task.sleep(for: delay)
@@ -132,9 +134,9 @@ public final class ReplicaFollower: Sendable {
     }
 
     /// Drops the copy's position: the next round copies everything again.
-    private func forget() async {
+    private func forget() async throws {
         applied.store(-1, ordering: .releasing)
-        _ = try? await replica.startCopy()
+        _ = try await replica.startCopy()
     }
 
     /// Every volunteer, into a new generation of the copy; returns the feed position the copy
