@@ -75,6 +75,10 @@ def main():
     seen["feed"] = [e.action for e in events]
     ok &= seen["feed"] == ["registered"] * count
     last = events[-1].sequence
+    # Where the feed stands: what a copy starts following after.
+    position = feed.position()
+    seen["position"] = [position.last_sequence, position.pruned_through]
+    ok &= position.last_sequence == last and position.pruned_through == 0
 
     live = []
     follower = threading.Thread(daemon=True, target=lambda: live.extend(itertools.islice(FeedClient("127.0.0.1", port, **tls).follow(after=last), 1)))
