@@ -107,6 +107,7 @@ let package = Package(
                 "PinganRPC", "PinganProtocolContracts", "PinganRegistryContracts",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
             ],
             path: "Shared/VolunteerReplica",
             swiftSettings: swiftSettings
@@ -301,6 +302,7 @@ let package = Package(
             dependencies: [
                 "Registry", "PinganCampaign", "PinganStore", "PinganPersonalData", "PinganRegistryContracts", "PinganRPC", "PinganRPCTesting",
                 "PinganRules", "PinganIdentity", "PinganTestSupport", "PinganProtocolContracts", "PinganServiceKit", "PinganVolunteerReplica", "Training", "PinganRPCTransport",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"), .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

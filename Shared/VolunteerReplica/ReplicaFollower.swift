@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import PinganProtocolContracts
 import PinganRegistryContracts
@@ -20,6 +21,12 @@ public final class ReplicaFollower: Sendable {
     let replica: VolunteerReplica
     let registry: any ClientTransport
     let logger: Logger
+    /// What an operator watches: how far the copy is, how far behind the registry it was when
+    /// the follower last looked, and how many full copies were made (one at first start; more
+    /// mean a copy fell behind the registry's retention, or the registry was restored).
+    private let positionGauge: Gauge
+    private let behindGauge: Gauge
+    private let copies: Counter
     /// The position the copy is known to reflect (-1: no complete copy yet).
     private let applied = Atomic<Int64>(-1)
     /// The highest position a waiting report needs: above `applied`, the follower looks now.
@@ -28,11 +35,15 @@ public final class ReplicaFollower: Sendable {
     /// Set by a report that found the registry's feed behind the copy: the follower copies again.
     private let rewound = Atomic<Bool>(false)
 
-    public init(replica: VolunteerReplica, registry: any ClientTransport, logger: Logger, pollInterval: Duration = .milliseconds(200)) {
+    public init(replica: VolunteerReplica, registry: any ClientTransport, logger: Logger, pollInterval: Duration = .milliseconds(200),
+                metrics: any MetricsFactory = MetricsSystem.factory) {
         self.replica = replica
         self.registry = registry
         self.logger = logger
         self.pollInterval = pollInterval
+        positionGauge = Gauge(label: "pingan_registry_copy_position", factory: metrics)
+        behindGauge = Gauge(label: "pingan_registry_copy_behind_events", factory: metrics)
+        copies = Counter(label: "pingan_registry_copies_total", factory: metrics)
     }
 
     /// Follows the registry until cancelled: a lost registry is tried again (0.1 s, doubling to
@@ -114,6 +125,7 @@ public final class ReplicaFollower: Sendable {
         }
         rewound.store(false, ordering: .relaxed)
         applied.store(position, ordering: .releasing)
+        positionGauge.record(position)
         while !Task.isCancelled {
             let next = try await applyFeed(after: position)
             // Nothing new: the registry is where the copy is, unless it was restored behind it.
@@ -131,6 +143,7 @@ public final class ReplicaFollower: Sendable {
     private func checkNotBehind(_ position: Int64) async throws {
         let registry: Pingan_Feed_V1_FeedPosition = try await registry.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
         guard registry.lastSequence >= position else { throw FeedRewound(registry: registry.lastSequence, copy: position) }
+        behindGauge.record(registry.lastSequence - position)
     }
 
     /// Drops the copy's position: the next round copies everything again.
@@ -160,6 +173,7 @@ public final class ReplicaFollower: Sendable {
         try await replica.copy(batch, generation: generation)
         copied += batch.count
         try await replica.finishCopy(generation: generation, position: position.lastSequence)
+        copies.increment()
         logger.info("the registry's volunteers copied", metadata: [
             "volunteers": "\(copied)", "feed.position": "\(position.lastSequence)", "duration": "\(ContinuousClock.now - started)"])
         return position.lastSequence
@@ -187,6 +201,7 @@ public final class ReplicaFollower: Sendable {
         try await replica.apply(events)
         let last = events[events.count - 1].sequence
         applied.store(last, ordering: .releasing)
+        positionGauge.record(last)
         return last
     }
 }

@@ -4,6 +4,7 @@ import NIOCore
 import Synchronization
 import Logging
 import PinganProtocolContracts
+import Prometheus
 import PinganRegistryContracts
 import PinganRPC
 import PinganRPCTesting
@@ -137,6 +138,26 @@ struct ReplicaFollowerTests {
             waited += 1
         }
         #expect(try await Self.rows(third) == ["1 JC-018 active -"])
+    }
+
+    @Test("an operator sees the copy's feed position, how far behind the registry it was at its last look, and how many full copies were made")
+    func metrics() async throws {
+        let (registry, transport) = try await Self.registry()
+        try await ChangeFeedTests.register(registry, batch: "a", unit: "JC-017", range: 1...3)
+        let prometheus = PrometheusCollectorRegistry()
+        let copy = try TrainingStore.inMemory()
+        let follower = ReplicaFollower(replica: copy.replica, registry: transport, logger: Logger(label: "test"), pollInterval: .milliseconds(20),
+                                       metrics: PrometheusMetricsFactory(registry: prometheus))
+        let running = Task { await follower.run() }
+        defer { running.cancel() }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-017", range: 4...5)
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        try await Task.sleep(for: .milliseconds(100))  // a few idle looks
+        let text = prometheus.emitToString()
+        #expect(text.contains("pingan_registry_copy_position 5"), "\(text)")
+        #expect(text.contains("pingan_registry_copy_behind_events 0"), "\(text)")
+        #expect(text.contains("pingan_registry_copies_total 1"), "\(text)")
     }
 
     @Test("a registry that cannot be reached fails a report's catch-up (UNAVAILABLE, or DEADLINE_EXCEEDED on a loaded machine), never a report on an old copy")
