@@ -38,7 +38,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         var streamsResponses = false
         /// Made only for server streams: a unary call should not pay for a queue.
         lazy var inbound = CircularBuffer<ByteBuffer>(initialCapacity: FlowControl.initialWindow)
-        var reader: CheckedContinuation<ByteBuffer?, any Error>?
+        var reader: CheckedContinuation<[ByteBuffer]?, any Error>?
         var consumedSinceGrant = 0
         /// Client-streaming calls: credit left, and a writer waiting for more.
         var sending = SendWindow()
@@ -193,8 +193,14 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         }
     }
 
-    /// The next response of a server stream, nil at its end; waits while none has arrived.
-    func receive(_ call: ClientCall, continuation: CheckedContinuation<ByteBuffer?, any Error>) {
+    /// Every message that has arrived for `call` (waiting for one if none has), or nil at its
+    /// end. `consumed` is how many the reader has handed on since it last asked: credit is
+    /// given back for those only, so a reader that stops holds the server at one window.
+    func receive(_ call: ClientCall, consumed: Int, continuation: CheckedContinuation<[ByteBuffer]?, any Error>) {
+        if consumed > 0, let entry = pending[call.callID] {
+            entry.consumedSinceGrant += consumed
+            grantCreditIfDue(call.callID)
+        }
         if let failure = call.failure, !call.finished {
             call.finished = true
             continuation.resume(throwing: failure)
@@ -204,10 +210,12 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
             continuation.resume(returning: nil)
             return
         }
-        if let payload = entry.inbound.popFirst() {
-            entry.consumedSinceGrant += 1
-            continuation.resume(returning: payload)
-            grantCreditIfDue(call.callID)
+        if !entry.inbound.isEmpty {
+            // Everything that has arrived, in one hop: a reader on another thread would
+            // otherwise come back to the event loop once per message.
+            let payloads = Array(entry.inbound)
+            entry.inbound.removeAll(keepingCapacity: true)
+            continuation.resume(returning: payloads)
         } else if let outcome = entry.outcome {
             pending[call.callID] = nil
             call.finished = true
@@ -374,9 +382,7 @@ final class ClientConnectionHandler: ChannelInboundHandler, FrameWritingHandler 
         if entry.streamsResponses {
             if let reader = entry.reader {
                 entry.reader = nil
-                entry.consumedSinceGrant += 1
-                reader.resume(returning: payload)
-                grantCreditIfDue(callID)
+                reader.resume(returning: [payload])
             } else {
                 entry.inbound.append(payload)
             }

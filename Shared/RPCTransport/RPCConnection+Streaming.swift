@@ -1,4 +1,5 @@
 import NIOCore
+import Synchronization
 import PinganRPC
 
 extension RPCConnection {
@@ -63,10 +64,14 @@ struct StreamSink: RequestSink {
     }
 }
 
-/// Reads one server stream; cancels the call if dropped before its end.
+/// Reads one server stream; cancels the call if dropped before its end. Each trip to the event
+/// loop takes every message that has arrived; they are handed out one by one from here.
 final class StreamSource: ResponseSource {
     let connection: RPCConnection
     let call: ClientCall
+    /// Messages taken from the connection (at most the call's window) and how many of them
+    /// were handed on; the connection learns the count when the next are taken.
+    private let taken = Mutex<(messages: [ByteBuffer], next: Int)>(([], 0))
 
     init(connection: RPCConnection, call: ClientCall) {
         self.connection = connection
@@ -74,12 +79,25 @@ final class StreamSource: ResponseSource {
     }
 
     func next() async throws -> ByteBuffer? {
+        let ready = taken.withLock { taken -> ByteBuffer? in
+            guard taken.next < taken.messages.count else { return nil }
+            defer { taken.next += 1 }
+            return taken.messages[taken.next]
+        }
+        if let ready { return ready }
         let call = self.call
-        return try await withTaskCancellationHandler {
-            try await connection.onLoop { handler, continuation in handler.receive(call, continuation: continuation) }
+        let consumed = taken.withLock { $0.messages.count }  // every one taken was handed on
+        let batch = try await withTaskCancellationHandler {
+            try await connection.onLoop { handler, continuation in handler.receive(call, consumed: consumed, continuation: continuation) }
         } onCancel: {
             self.connection.cancel(call)
         }
+        guard let batch, let first = batch.first else {
+            taken.withLock { $0 = ([], 0) }
+            return nil
+        }
+        taken.withLock { $0 = (batch, 1) }
+        return first
     }
 
     deinit {
