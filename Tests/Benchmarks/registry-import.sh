@@ -6,7 +6,8 @@
 # Prints one JSON line.
 #   VOLUNTEERS=1000000 Tests/Benchmarks/registry-import.sh     the registry at a million (~1 min)
 #   FOLLOWERS=1 ...    as deployed: training and duty run too, copying the registry's volunteers
-#                      from its feed while the import goes on
+#                      from its feed while the import goes on; the line adds the CPU seconds
+#                      each process used (`cpu_s`), once both copies have caught up
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
@@ -25,11 +26,29 @@ pids=($server)
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
 wait_port "$port"
 if [ "$followers" = 1 ]; then
-  start_training "$work" $((port + 1)) "$port"
+  metrics_port=$((port + 2001)) start_training "$work" $((port + 1)) "$port"
   pids+=($!)
-  start_duty "$work" $((port + 2)) "$port" $((port + 1))
+  metrics_port=$((port + 2002)) start_duty "$work" $((port + 2)) "$port" $((port + 1))
   pids+=($!)
   wait_port $((port + 1)) $((port + 2))
 fi
-"$bin/pingan-bench" registry-import --port "$port" --server-pid "$server" --volunteers "${VOLUNTEERS:-100000}" \
-  --checkpoints "${CHECKPOINTS:-10000,100000}" --database "$work/registry.sqlite" "${bench_tls[@]}"
+result=$("$bin/pingan-bench" registry-import --port "$port" --server-pid "$server" --volunteers "${VOLUNTEERS:-100000}" \
+  --checkpoints "${CHECKPOINTS:-10000,100000}" --database "$work/registry.sqlite" "${bench_tls[@]}")
+if [ "$followers" != 1 ]; then
+  echo "$result"
+  exit 0
+fi
+# The copies have caught up when each reports the registry's last event as its position.
+cpu() { awk '{print ($14 + $15) / 100}' "/proc/$1/stat"; }
+copied() { curl -s "http://127.0.0.1:$1/metrics" | awk '/^pingan_registry_copy_position /{print int($2)}'; }
+expected=$(( ${VOLUNTEERS:-100000} ))
+for _ in $(seq 600); do
+  [ "$(copied $((port + 2001)))" -ge "$expected" ] 2>/dev/null && [ "$(copied $((port + 2002)))" -ge "$expected" ] 2>/dev/null && break
+  sleep 0.1
+done
+python3 - "$result" "$(cpu "${pids[0]}")" "$(cpu "${pids[1]}")" "$(cpu "${pids[2]}")" <<'PY'
+import json, sys
+result = json.loads(sys.argv[1])
+result["cpu_s"] = {"registry": float(sys.argv[2]), "training": float(sys.argv[3]), "duty": float(sys.argv[4])}
+print(json.dumps(result))
+PY

@@ -23,15 +23,17 @@ start_registry() {
     --acl "$work/acl.json" --database "$1/registry.sqlite" --data-key "$work/data.key" --log-level warning &
 }
 
-# start_training DIR PORT REGISTRY_PORT: a training service with its database in DIR.
+# start_training DIR PORT REGISTRY_PORT: a training service with its database in DIR (metrics_port=N
+# before it: its /metrics on that port).
 start_training() {
-  "$bin/pingan-training" --port "$2" --metrics-port 0 --cert "$work/training.pem" --key "$work/training.key" --ca "$work/ca.pem" \
+  "$bin/pingan-training" --port "$2" --metrics-port "${metrics_port:-0}" --cert "$work/training.pem" --key "$work/training.key" --ca "$work/ca.pem" \
     --acl "$work/acl.json" --database "$1/training.sqlite" --peer "registry=127.0.0.1:$3" --log-level warning &
 }
 
-# start_duty DIR PORT REGISTRY_PORT TRAINING_PORT: a duty service with its database in DIR.
+# start_duty DIR PORT REGISTRY_PORT TRAINING_PORT: a duty service with its database in DIR (metrics_port=N
+# as for training).
 start_duty() {
-  "$bin/pingan-duty" --port "$2" --metrics-port 0 --cert "$work/duty.pem" --key "$work/duty.key" --ca "$work/ca.pem" \
+  "$bin/pingan-duty" --port "$2" --metrics-port "${metrics_port:-0}" --cert "$work/duty.pem" --key "$work/duty.key" --ca "$work/ca.pem" \
     --acl "$work/acl.json" --database "$1/duty.sqlite" --peer "registry=127.0.0.1:$3" --peer "training=127.0.0.1:$4" --log-level warning &
 }
 
