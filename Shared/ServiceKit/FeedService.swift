@@ -33,13 +33,13 @@ public struct FeedService: RPCService {
         router.registerServerStreaming(FeedMethods.watch(access: access)) { (request: Pingan_Feed_V1_WatchRequest, writer: ServerStreamWriter<Pingan_Feed_V1_ChangeEvent>, context) in
             try await watch(request, writer, context)
         }
-        router.register(FeedMethods.position(access: access)) { (_: Pingan_Feed_V1_PositionRequest, _) in
-            try await position()
+        router.register(FeedMethods.position(access: access)) { (_: Pingan_Feed_V1_PositionRequest, context) in
+            try await position(context)
         }
     }
 
-    func position() async throws -> Pingan_Feed_V1_FeedPosition {
-        let (last, pruned) = try await feed.position()
+    func position(_ context: ServerContext) async throws -> Pingan_Feed_V1_FeedPosition {
+        let (last, pruned) = try await feed.position(unit: context.caller?.unitScope)
         var answer = Pingan_Feed_V1_FeedPosition()
         answer.lastSequence = last
         answer.prunedThrough = pruned

@@ -59,14 +59,21 @@ public struct ChangeFeedReader: Sendable {
         try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT through FROM change_feed_pruned") ?? 0 }
     }
 
-    /// The last event committed (0 for none) and the last pruned away, read together.
-    public func position() async throws -> (last: Int64, prunedThrough: Int64) {
+    /// The last event committed (0 for none) and the last pruned away, read together; with
+    /// `unit`, the last of that unit's events (or where pruning ended, if later): a caller
+    /// scoped to a unit learns nothing of the other units' changes, as in its Watch.
+    public func position(unit: String?) async throws -> (last: Int64, prunedThrough: Int64) {
         try await writer.read { db in
             let pruned = try Int64.fetchOne(db, sql: "SELECT through FROM change_feed_pruned") ?? 0
-            // Pruning keeps the sequence's high-water mark in sqlite_sequence (AUTOINCREMENT),
-            // so an emptied feed still says where it stands.
-            let last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'change_feed'") ?? 0
-            return (max(last, pruned), pruned)
+            let last: Int64?
+            if let unit {
+                last = try Int64.fetchOne(db, sql: "SELECT MAX(seq) FROM change_feed WHERE unit_code = ?", arguments: [unit])
+            } else {
+                // Pruning keeps the sequence's high-water mark in sqlite_sequence (AUTOINCREMENT),
+                // so an emptied feed still says where it stands.
+                last = try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'change_feed'")
+            }
+            return (max(last ?? 0, pruned), pruned)
         }
     }
 

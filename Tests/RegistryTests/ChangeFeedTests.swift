@@ -89,26 +89,32 @@ struct ChangeFeedTests {
         let (_, store) = try await RegistryServiceTests.clerkServer()
         try await Self.register(store, batch: "a", unit: "JC-017", range: 1...3)
         let reader = try #require(store.handle.feed)
-        #expect(try await Self.position(store) == [3, 0])
-        #expect(try await reader.prune(olderThan: "9999-01-01T00:00:00Z") == 3)
-        #expect(try await Self.position(store) == [3, 3], "an emptied feed still knows its last number")
+        try await Self.register(store, batch: "other", unit: "JC-018", range: 10...10)
+        #expect(try await Self.position(store) == [4, 0])
+        #expect(try await Self.position(store, unit: "JC-017") == [3, 0], "a clerk's position: their unit's last event, no one else's")
+        #expect(try await Self.position(store, unit: "JC-019") == [0, 0])
+        #expect(try await reader.prune(olderThan: "9999-01-01T00:00:00Z") == 4)
+        #expect(try await Self.position(store) == [4, 4], "an emptied feed still knows its last number")
+        #expect(try await Self.position(store, unit: "JC-017") == [4, 4], "never before where pruning ended")
         try await Self.register(store, batch: "b", unit: "JC-017", range: 4...4)
-        #expect(try await Self.position(store) == [4, 3])
+        #expect(try await Self.position(store) == [5, 4])
+        #expect(try await Self.position(store, unit: "JC-018") == [4, 4])
         await #expect {
             _ = try await Self.events(try Self.feed(store), after: 1)
         } throws: { error in
             guard let error = error as? RPCError else { return false }
-            return error.code == .outOfRange && error.message.contains("events up to 3 are no longer kept")
+            return error.code == .outOfRange && error.message.contains("events up to 4 are no longer kept")
         }
-        #expect(try await Self.events(try Self.feed(store), after: 3).map(\.entityID) == ["4"])
+        #expect(try await Self.events(try Self.feed(store), after: 4).map(\.entityID) == ["5"])
         #expect(throws: (any Error).self, "events are immutable in the file") {
             try store.writer.writeWithoutTransaction { try $0.execute(sql: "UPDATE change_feed SET action = 'x'") }
         }
     }
 
-    /// Position over the wire, as [last_sequence, pruned_through].
-    static func position(_ store: RegistryStore) async throws -> [Int64] {
-        let answer: Pingan_Feed_V1_FeedPosition = try await Self.feed(store, as: .clerk, unit: "JC-018").unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
+    /// Position over the wire, as [last_sequence, pruned_through]: as an admin, or as a clerk of `unit`.
+    static func position(_ store: RegistryStore, unit: String? = nil) async throws -> [Int64] {
+        let transport = try unit.map { try Self.feed(store, as: .clerk, unit: $0) } ?? Self.feed(store)
+        let answer: Pingan_Feed_V1_FeedPosition = try await transport.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
         return [answer.lastSequence, answer.prunedThrough]
     }
 

@@ -44,7 +44,8 @@ public nonisolated struct Pingan_Feed_V1_FeedPosition: Sendable {
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
-  /// The last event committed; 0 when there has been none.
+  /// The last event committed; 0 when there has been none. For a role scoped to a unit, the
+  /// last of that unit's events (never before pruned_through): it learns nothing of the others.
   public var lastSequence: Int64 = 0
 
   /// Events up to this one are no longer kept: Watch must start after it or later.
