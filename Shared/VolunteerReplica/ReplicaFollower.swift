@@ -66,6 +66,8 @@ public final class ReplicaFollower: Sendable {
                 }
             } catch is CancellationError {
                 return
+            } catch where Task.isCancelled {
+                return  // a call cut short by the stop (CANCELLED) is not a registry to retry
             } catch {
                 logger.warning("the registry cannot be followed; trying again", metadata: ["error": "\(error)", "retry.after": "\(delay)"])
                 try? await Task.sleep(for: delay)

@@ -153,11 +153,29 @@ struct ReplicaFollowerTests {
         try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
         try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-017", range: 4...5)
         try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
-        try await Task.sleep(for: .milliseconds(100))  // a few idle looks
-        let text = prometheus.emitToString()
+        // The gauge is set when the follower next looks and finds nothing new (every 20 ms
+        // here; later on a loaded machine): wait for that look, bounded.
+        var text = prometheus.emitToString()
+        for _ in 0..<500 where !text.contains("pingan_registry_copy_behind_events 0") {
+            try await Task.sleep(for: .milliseconds(10))
+            text = prometheus.emitToString()
+        }
         #expect(text.contains("pingan_registry_copy_position 5"), "\(text)")
         #expect(text.contains("pingan_registry_copy_behind_events 0"), "\(text)")
         #expect(text.contains("pingan_registry_copies_total 1"), "\(text)")
+    }
+
+    @Test("stopped in the middle of a call to the registry, the follower ends without a warning that the registry cannot be followed")
+    func stopsQuietly() async throws {
+        let records = LogRecords()
+        let logger = Logger(label: "test") { _ in RecordingLogHandler(records: records) }
+        let registry = HangingTransport()
+        let follower = ReplicaFollower(replica: try TrainingStore.inMemory().replica, registry: registry, logger: logger, pollInterval: .seconds(60))
+        let running = Task { await follower.run() }
+        while registry.calls.load(ordering: .acquiring) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        running.cancel()
+        await running.value
+        #expect(records.messages.withLock { $0 }.isEmpty)
     }
 
     @Test("a registry that cannot be reached fails a report's catch-up (UNAVAILABLE, or DEADLINE_EXCEEDED on a loaded machine), never a report on an old copy")
@@ -191,5 +209,49 @@ final class SwitchableTransport: ClientTransport {
 
     func clientStreaming(_ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void) async throws -> ByteBuffer {
         try await current.withLock { $0 }.clientStreaming(method, options: options, body)
+    }
+}
+
+/// A registry that never answers: a call waits until it is cancelled, then fails CANCELLED as
+/// the real client's does.
+final class HangingTransport: ClientTransport {
+    let calls = Atomic<Int>(0)
+
+    private func hang() async throws -> Never {
+        calls.add(1, ordering: .releasing)
+        while !Task.isCancelled { try? await Task.sleep(for: .milliseconds(5)) }
+        throw RPCError(.cancelled, "the call was cancelled")
+    }
+
+    func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
+        try await hang()
+    }
+
+    func serverStreaming(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> any ResponseSource {
+        try await hang()
+    }
+
+    func clientStreaming(_ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void) async throws -> ByteBuffer {
+        try await hang()
+    }
+}
+
+/// The messages logged at warning or above.
+final class LogRecords: Sendable {
+    let messages = Mutex<[String]>([])
+}
+
+struct RecordingLogHandler: LogHandler {
+    let records: LogRecords
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        records.messages.withLock { $0.append("\(event.level) \(event.message)") }
     }
 }
