@@ -60,8 +60,7 @@ public final class ReplicaFollower: Sendable {
                     logger.warning("the registry no longer keeps the feed this copy follows: copying again", metadata: ["error": "\(error.message)"])
                     try await forget()
                 } catch let rewound as FeedRewound {
-                    logger.warning("the registry's feed is behind this copy (the registry was restored from a backup?): copying again",
-                                   metadata: ["registry.feed.position": "\(rewound.registry)", "copy.position": "\(rewound.copy)"])
+                    logger.warning("\(rewound.reason): copying again")
                     try await forget()
                 }
             } catch is CancellationError {
@@ -118,24 +117,30 @@ public final class ReplicaFollower: Sendable {
     }
 
     private func follow() async throws {
-        var position: Int64
-        if let known = try await replica.position() {
-            try await checkNotBehind(known)
-            position = known
+        // Reports wait until the registry has shown it still has the event the copy applied
+        // last: a registry restored from a backup (reached again only after its restart) and
+        // changed since may be at the copy's numbers with other events.
+        applied.store(-1, ordering: .releasing)
+        var cursor: FeedCursor
+        if let known = try await replica.cursor() {
+            try await checkNotBehind(known.position)
+            cursor = known
         } else {
-            position = try await copyEverything()
+            cursor = FeedCursor(position: try await copyEverything())
         }
         rewound.store(false, ordering: .relaxed)
-        applied.store(position, ordering: .releasing)
-        positionGauge.record(position)
+        positionGauge.record(cursor.position)
         while !Task.isCancelled {
-            let next = try await applyFeed(after: position)
+            let next = try await applyFeed(from: cursor)
+            applied.store(next.position, ordering: .releasing)
             // Nothing new: the registry is where the copy is, unless it was restored behind it.
-            if next == position { try await checkNotBehind(position) }
-            position = next
-            if wanted.load(ordering: .relaxed) > position { continue }
+            if next.position == cursor.position { try await checkNotBehind(next.position) }
+            cursor = next
+            if wanted.load(ordering: .relaxed) > cursor.position { continue }
             await wakeup.wait(upTo: pollInterval)
-            if rewound.load(ordering: .acquiring) { throw FeedRewound(registry: wanted.load(ordering: .relaxed), copy: position) }
+            if rewound.load(ordering: .acquiring) {
+                throw FeedRewound("a report found the registry's feed behind this copy (restored from a backup?)")
+            }
         }
         throw CancellationError()
     }
@@ -144,7 +149,9 @@ public final class ReplicaFollower: Sendable {
     /// has committed every event the copy applied, so only a restored one can be behind it.
     private func checkNotBehind(_ position: Int64) async throws {
         let registry: Pingan_Feed_V1_FeedPosition = try await registry.unary(FeedMethods.position, Pingan_Feed_V1_PositionRequest())
-        guard registry.lastSequence >= position else { throw FeedRewound(registry: registry.lastSequence, copy: position) }
+        guard registry.lastSequence >= position else {
+            throw FeedRewound("the registry's feed is behind this copy (\(registry.lastSequence) < \(position): restored from a backup?)")
+        }
         behindGauge.record(registry.lastSequence - position)
     }
 
@@ -181,37 +188,61 @@ public final class ReplicaFollower: Sendable {
         return position.lastSequence
     }
 
-    /// Applies every event after `position` the registry has now; returns the new position.
-    private func applyFeed(after position: Int64) async throws -> Int64 {
+    /// Applies every event after the cursor that the registry has now. When the copy knows the
+    /// event at its position, the registry is asked from the one before and must send that
+    /// same event first, or its history is not the one the copy followed.
+    private func applyFeed(from cursor: FeedCursor) async throws -> FeedCursor {
+        guard let expected = cursor.event else { return try await applyFeed(after: cursor.position, expecting: nil) }
+        do {
+            return try await applyFeed(after: cursor.position, expecting: expected)
+        } catch let error as RPCError where error.code == .outOfRange {
+            // That event is no longer kept (pruned): on from after it, with nothing to compare.
+            return try await applyFeed(after: cursor.position, expecting: nil)
+        }
+    }
+
+    private func applyFeed(after position: Int64, expecting expected: Pingan_Feed_V1_ChangeEvent?) async throws -> FeedCursor {
         var request = Pingan_Feed_V1_WatchRequest()
-        request.after = position
+        request.after = expected == nil ? position : position - 1
         request.stopWhenCaughtUp = true
         let stream = try await registry.serverStreaming(FeedMethods.watch, request) as ResponseStream<Pingan_Feed_V1_ChangeEvent>
         var batch: [Pingan_Feed_V1_ChangeEvent] = []
-        var position = position
+        var cursor = FeedCursor(position: position, event: expected)
+        var unchecked = expected
         for try await event in stream {
+            if let expected = unchecked {
+                guard event == expected else {
+                    throw FeedRewound("the registry's event \(position) is not the one this copy applied (the registry was restored from a backup and changed since?)")
+                }
+                unchecked = nil
+                continue
+            }
             batch.append(event)
             if batch.count == Self.batchSize {
-                position = try await apply(batch)
+                cursor = try await apply(batch)
                 batch.removeAll(keepingCapacity: true)
             }
         }
-        return batch.isEmpty ? position : try await apply(batch)
+        if unchecked != nil { throw FeedRewound("the registry's feed ends before this copy's position \(position) (restored from a backup?)") }
+        return batch.isEmpty ? cursor : try await apply(batch)
     }
 
-    private func apply(_ events: [Pingan_Feed_V1_ChangeEvent]) async throws -> Int64 {
+    private func apply(_ events: [Pingan_Feed_V1_ChangeEvent]) async throws -> FeedCursor {
         try await replica.apply(events)
-        let last = events[events.count - 1].sequence
-        applied.store(last, ordering: .releasing)
-        positionGauge.record(last)
-        return last
+        let last = events[events.count - 1]
+        applied.store(last.sequence, ordering: .releasing)
+        positionGauge.record(last.sequence)
+        return FeedCursor(position: last.sequence, event: last)
     }
 }
 
-/// The registry's feed numbers are below the copy's position: it was restored from a backup.
+/// The registry's feed is not the history the copy followed: it was restored from a backup.
 struct FeedRewound: Error {
-    var registry: Int64
-    var copy: Int64
+    var reason: String
+
+    init(_ reason: String) {
+        self.reason = reason
+    }
 }
 
 /// Wakes a waiting follower early: one waiter, a signal before the wait is not lost.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import PinganProtocolContracts
 import PinganRegistryContracts
@@ -27,6 +28,17 @@ public struct ReplicaVolunteer: Sendable, Hashable {
     public init(_ volunteer: Pingan_Registry_V1_Volunteer) {
         self.init(id: volunteer.id, name: volunteer.name, unitCode: volunteer.unitCode, category: Int(volunteer.category), status: volunteer.status,
                   teamID: volunteer.teamID == 0 ? nil : volunteer.teamID, teamName: volunteer.teamName.isEmpty ? nil : volunteer.teamName)
+    }
+}
+
+/// A place in the registry's feed: the last event a copy applied, and that event when known.
+public struct FeedCursor: Sendable, Equatable {
+    public var position: Int64
+    public var event: Pingan_Feed_V1_ChangeEvent?
+
+    public init(position: Int64, event: Pingan_Feed_V1_ChangeEvent? = nil) {
+        self.position = position
+        self.event = event
     }
 }
 
@@ -65,16 +77,34 @@ public struct VolunteerReplica: Sendable {
             """)
     }
 
+    /// Keeps, beside the position, the feed event at it as the copy applied it (training v4,
+    /// duty v8): a registry restored from a backup and changed again reaches the same numbers
+    /// with other events, which the numbers alone cannot tell.
+    public static func addPositionEvent(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE registry_copy ADD COLUMN position_event BLOB")
+    }
+
     /// The registry feed's last event the copy reflects; nil while there is no complete copy.
     public func position() async throws -> Int64? {
-        try await writer.read { db in try Int64.fetchOne(db, sql: "SELECT position FROM registry_copy") }
+        try await cursor()?.position
+    }
+
+    /// Where the copy is in the registry's feed, with the event at that position when the copy
+    /// applied it (nil after a full copy, until the next event); nil while there is no complete copy.
+    public func cursor() async throws -> FeedCursor? {
+        try await writer.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT position, position_event FROM registry_copy"),
+                  let position = row[0] as Int64? else { return nil }
+            let event = try (row[1] as Data?).map { try Pingan_Feed_V1_ChangeEvent(serializedBytes: $0) }
+            return FeedCursor(position: position, event: event)
+        }
     }
 
     /// Starts a full copy: the position is forgotten (a report waits for the copy instead of
     /// reading a half-made one) and rows written from now on belong to a new generation.
     public func startCopy() async throws -> Int64 {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE registry_copy SET generation = generation + 1, position = NULL")
+            try db.execute(sql: "UPDATE registry_copy SET generation = generation + 1, position = NULL, position_event = NULL")
             return try Int64.fetchOne(db, sql: "SELECT generation FROM registry_copy") ?? 0
         }
     }
@@ -91,7 +121,7 @@ public struct VolunteerReplica: Sendable {
     public func finishCopy(generation: Int64, position: Int64) async throws {
         try await writer.write { db in
             try db.execute(sql: "DELETE FROM registry_volunteers WHERE copy <> ?", arguments: [generation])
-            try db.execute(sql: "UPDATE registry_copy SET position = ?", arguments: [position])
+            try db.execute(sql: "UPDATE registry_copy SET position = ?, position_event = NULL", arguments: [position])
         }
     }
 
@@ -99,7 +129,8 @@ public struct VolunteerReplica: Sendable {
     /// bring the copy to. Each event carries its entity's state after the change, so an event
     /// applied again (one the copy already reflected) changes nothing once the later ones are.
     public func apply(_ events: [Pingan_Feed_V1_ChangeEvent]) async throws {
-        guard let last = events.last?.sequence else { return }
+        guard let last = events.last else { return }
+        let lastEvent = try last.serializedBytes() as [UInt8]
         try await writer.write { db in
             let generation = try Int64.fetchOne(db, sql: "SELECT generation FROM registry_copy") ?? 0
             for event in events {
@@ -113,7 +144,7 @@ public struct VolunteerReplica: Sendable {
                     continue  // nothing a report reads
                 }
             }
-            try db.execute(sql: "UPDATE registry_copy SET position = ?", arguments: [last])
+            try db.execute(sql: "UPDATE registry_copy SET position = ?, position_event = ?", arguments: [last.sequence, Data(lastEvent)])
         }
     }
 

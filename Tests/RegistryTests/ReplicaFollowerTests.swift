@@ -140,6 +140,106 @@ struct ReplicaFollowerTests {
         #expect(try await Self.rows(third) == ["1 JC-018 active -"])
     }
 
+    /// A copy of `registry` whose last event, volunteer `id`'s registration, came by the feed
+    /// (a copy's first events come by an export, without them).
+    static func followedCopy(_ registry: RegistryStore, _ transport: InProcessTransport, registering id: Int) async throws -> TrainingStore {
+        let copy = try TrainingStore.inMemory()
+        let follower = Self.follower(copy, transport)
+        let running = Task { await follower.run() }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        try await ChangeFeedTests.register(registry, batch: "v\(id)", unit: "JC-017", range: id...id)
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        running.cancel()
+        await running.value
+        #expect(try await copy.replica.cursor()?.event?.sequence == Int64(id))
+        return copy
+    }
+
+    @Test("a registry restored from a backup and changed since, past the copy's position, is copied again: while following, and at a restart before any report reads the old history")
+    func registryRestoredAndChanged() async throws {
+        let (before, beforeTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(before, batch: "a", unit: "JC-017", range: 1...2)
+        // The restored registry: one volunteer kept, then four others registered after the
+        // restore - its feed is at 5, past the copies' 3 and 4, with other events there.
+        let (restored, restoredTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(restored, batch: "a", unit: "JC-018", range: 1...1)
+        try await ChangeFeedTests.register(restored, batch: "b", unit: "JC-018", range: 2...5)
+        let restoredRows = (1...5).map { "\($0) JC-018 active -" }
+
+        // While following: the registry is swapped under the follower, which looks every 20 ms.
+        let copy = try await Self.followedCopy(before, beforeTransport, registering: 3)
+        let switchable = SwitchableTransport(beforeTransport)
+        let polling = ReplicaFollower(replica: copy.replica, registry: switchable, logger: Logger(label: "test"), pollInterval: .milliseconds(20))
+        let polled = Task { await polling.run() }
+        defer { polled.cancel() }
+        try await polling.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        switchable.current.withLock { $0 = restoredTransport }
+        var waited = 0
+        while try await Self.rows(copy) != restoredRows, waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        #expect(try await Self.rows(copy) == restoredRows)
+
+        // At a restart: the first report already reads the restored registry's volunteers.
+        let older = try await Self.followedCopy(before, beforeTransport, registering: 4)
+        let restarted = Self.follower(older, restoredTransport)
+        let following = Task { await restarted.run() }
+        defer { following.cancel() }
+        try await restarted.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(older) == restoredRows)
+    }
+
+    @Test("a follower that lost the registry and finds it restored at the copy's very position, with other events, holds reports until it has compared")
+    func reconnectedAtSamePosition() async throws {
+        let (before, beforeTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(before, batch: "a", unit: "JC-017", range: 1...2)
+        let copy = try await Self.followedCopy(before, beforeTransport, registering: 3)
+        let (restored, restoredTransport) = try await Self.registry()
+        try await ChangeFeedTests.register(restored, batch: "a", unit: "JC-018", range: 1...3)
+
+        let switchable = SwitchableTransport(beforeTransport)
+        let follower = ReplicaFollower(replica: copy.replica, registry: switchable, logger: Logger(label: "test"), pollInterval: .milliseconds(20))
+        let running = Task { await follower.run() }
+        defer { running.cancel() }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        // The registry goes away (a service that answers nothing) until the follower has
+        // failed and started again; then the restored one answers, its feed at 3 like the copy.
+        let gone = InProcessTransport.serving([], as: .service)
+        let calls = switchable.calls.load(ordering: .acquiring)
+        switchable.current.withLock { $0 = gone }
+        var waited = 0
+        while switchable.calls.load(ordering: .acquiring) < calls + 2, waited < 1000 {
+            try await Task.sleep(for: .milliseconds(5))
+            waited += 1
+        }
+        switchable.current.withLock { $0 = restoredTransport }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy) == ["1 JC-018 active -", "2 JC-018 active -", "3 JC-018 active -"])
+    }
+
+    @Test("a copy whose last event the registry has pruned since follows on from after it, without copying again")
+    func lastEventPruned() async throws {
+        let (registry, transport) = try await Self.registry()
+        try await ChangeFeedTests.register(registry, batch: "a", unit: "JC-017", range: 1...2)
+        let prometheus = PrometheusCollectorRegistry()
+        let copy = try TrainingStore.inMemory()
+        let follower = ReplicaFollower(replica: copy.replica, registry: transport, logger: Logger(label: "test"), pollInterval: .seconds(60),
+                                       metrics: PrometheusMetricsFactory(registry: prometheus))
+        let running = Task { await follower.run() }
+        defer { running.cancel() }
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-017", range: 3...3)
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await copy.replica.cursor()?.event?.sequence == 3)
+
+        try await #require(registry.handle.feed).prune(olderThan: "9999-01-01T00:00:00Z")
+        try await ChangeFeedTests.register(registry, batch: "c", unit: "JC-018", range: 4...4)
+        try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
+        #expect(try await Self.rows(copy).last == "4 JC-018 active -")
+        #expect(prometheus.emitToString().contains("pingan_registry_copies_total 1"))
+    }
+
     @Test("an operator sees the copy's feed position, how far behind the registry it was at its last look, and how many full copies were made")
     func metrics() async throws {
         let (registry, transport) = try await Self.registry()
@@ -194,21 +294,26 @@ struct ReplicaFollowerTests {
 /// restored file would be.
 final class SwitchableTransport: ClientTransport {
     let current: Mutex<InProcessTransport>
+    /// Calls made through it so far.
+    let calls = Atomic<Int>(0)
 
     init(_ transport: InProcessTransport) {
         current = Mutex(transport)
     }
 
     func unary(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> ByteBuffer {
-        try await current.withLock { $0 }.unary(method, payload: payload, options: options)
+        calls.add(1, ordering: .releasing)
+        return try await current.withLock { $0 }.unary(method, payload: payload, options: options)
     }
 
     func serverStreaming(_ method: MethodDescriptor, payload: ByteBuffer, options: CallOptions) async throws -> any ResponseSource {
-        try await current.withLock { $0 }.serverStreaming(method, payload: payload, options: options)
+        calls.add(1, ordering: .releasing)
+        return try await current.withLock { $0 }.serverStreaming(method, payload: payload, options: options)
     }
 
     func clientStreaming(_ method: MethodDescriptor, options: CallOptions, _ body: (any RequestSink) async throws -> Void) async throws -> ByteBuffer {
-        try await current.withLock { $0 }.clientStreaming(method, options: options, body)
+        calls.add(1, ordering: .releasing)
+        return try await current.withLock { $0 }.clientStreaming(method, options: options, body)
     }
 }
 

@@ -15,6 +15,7 @@ enum DutyMigrations {
         migrator.registerMigration("v5: dispute cases and their steps, sealed", migrate: v5)
         migrator.registerMigration("v6: the change feed", migrate: v6)
         migrator.registerMigration("v7: a copy of the registry's volunteers", migrate: VolunteerReplica.createTables)
+        migrator.registerMigration("v8: the registry feed's event at the copy's position", migrate: VolunteerReplica.addPositionEvent)
         return migrator
     }
 

@@ -9,6 +9,7 @@ enum TrainingMigrations {
         migrator.registerMigration("v1: courses, sessions, enrollments, attendance, course records", migrate: v1)
         migrator.registerMigration("v2: the change feed", migrate: v2)
         migrator.registerMigration("v3: a copy of the registry's volunteers", migrate: VolunteerReplica.createTables)
+        migrator.registerMigration("v4: the registry feed's event at the copy's position", migrate: VolunteerReplica.addPositionEvent)
         return migrator
     }
 
