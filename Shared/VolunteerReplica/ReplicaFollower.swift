@@ -48,7 +48,7 @@ public final class ReplicaFollower: Sendable {
 
     /// Follows the registry until cancelled: a lost registry is tried again (0.1 s, doubling to
     /// 5 s); a position the registry no longer keeps, or a registry whose feed is behind the
-    /// copy (restored from a backup), starts a new copy.
+    /// copy or has another event where the copy is (restored from a backup), starts a new copy.
     public func run() async {
         var delay = Duration.milliseconds(100)
         while !Task.isCancelled {
