@@ -48,6 +48,41 @@ struct RendererTests {
         #expect(!String(decoding: data, as: UTF8.self).contains("(hint)"), "notes are for terminals only")
     }
 
+    @Test("JSON text as scripts and people read it: keys sorted, two-space indent, slashes and Chinese unescaped, quotes escaped, nulls, a fraction as an object")
+    func jsonText() {
+        let report = Report(command: "volunteer show", sections: [
+            Section(id: "duty.standing", title: Text("出勤", "Standing"), fields: [
+                Field("month", Text("月份", "Month"), .text("2010/05 \"五月\"")), Field("hours", Text("小时", "Hours"), .decimal(12.5)),
+                Field("rank", Text("排名", "Rank"), .none), Field("done", Text("完成", "Done"), .fraction(part: 3, whole: 4)),
+                Field("met", Text("达标", "Met"), .bool(false)),
+            ]),
+        ])
+        #expect(Renderer.render(report, as: .json, language: .zh) == """
+            {
+              "command" : "volunteer show",
+              "partial" : false,
+              "schema" : "pingan.gateway.v1",
+              "sections" : [
+                {
+                  "fields" : {
+                    "done" : {
+                      "part" : 3,
+                      "whole" : 4
+                    },
+                    "hours" : 12.5,
+                    "met" : false,
+                    "month" : "2010/05 \\"五月\\"",
+                    "rank" : null
+                  },
+                  "id" : "duty.standing",
+                  "status" : "ok",
+                  "title" : "出勤"
+                }
+              ]
+            }
+            """)
+    }
+
     @Test("CSV: byte-order mark, CRLF, quoting of commas and quotes, a block per section")
     func csv() {
         let text = Renderer.render(Self.report, as: .csv, language: .zh)

@@ -26,8 +26,11 @@ public final class ServiceClients: Sendable {
         }
     }
 
+    /// Closes every connection at once (one after another cost a command a round trip each).
     public func closeAll() async {
-        for client in clients.withLock({ Array($0.values) }) { await client.close() }
+        await withDiscardingTaskGroup { group in
+            for client in clients.withLock({ Array($0.values) }) { group.addTask { await client.close() } }
+        }
     }
 }
 

@@ -43,36 +43,40 @@ public enum Renderer {
     }
 
     static func json(_ report: Report, _ language: Language) -> String {
-        let sections: [[String: Any]] = report.sections.map { section in
-            var object: [String: Any] = ["id": section.id, "title": section.title(language), "status": section.unavailable == nil ? "ok" : "unavailable"]
-            if let reason = section.unavailable { object["reason"] = reason }
-            if let code = section.code { object["code"] = code }
+        let sections: [JSON] = report.sections.map { section in
+            var object: [String: JSON] = ["id": .string(section.id), "title": .string(section.title(language)),
+                                          "status": .string(section.unavailable == nil ? "ok" : "unavailable")]
+            if let reason = section.unavailable { object["reason"] = .string(reason) }
+            if let code = section.code { object["code"] = .string(code) }
             if !section.fields.isEmpty {
-                object["fields"] = Dictionary(section.fields.map { ($0.key, jsonValue($0.value)) }, uniquingKeysWith: { $1 })
+                object["fields"] = .object(Dictionary(section.fields.map { ($0.key, jsonValue($0.value)) }, uniquingKeysWith: { $1 }))
             }
             if let table = section.table {
-                object["columns"] = table.columns.map(\.key)
-                object["rows"] = table.rows.map { row in
-                    Dictionary(zip(table.columns.map(\.key), row.map(jsonValue)), uniquingKeysWith: { $1 })
-                }
+                object["columns"] = .array(table.columns.map { .string($0.key) })
+                object["rows"] = .array(table.rows.map { row in
+                    .object(Dictionary(zip(table.columns.map(\.key), row.map(jsonValue)), uniquingKeysWith: { $1 }))
+                })
             }
-            return object
+            return .object(object)
         }
-        let root: [String: Any] = ["schema": "pingan.gateway.v1", "command": report.command, "partial": report.isPartial, "sections": sections]
-        let data = (try? JSONSerialization.data(withJSONObject: root, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        let root: JSON = .object(["schema": .string("pingan.gateway.v1"), "command": .string(report.command), "partial": .bool(report.isPartial),
+                                  "sections": .array(sections)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(root)) ?? Data()
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func jsonValue(_ value: Value) -> Any {
+    static func jsonValue(_ value: Value) -> JSON {
         switch value {
-        case .text(let text): text
-        case .integer(let number): number
-        case .decimal(let number): number
-        case .percent(let part, let whole): whole == 0 ? NSNull() : ((Double(part) / Double(whole)) * 10_000).rounded() / 10_000
-        case .fraction(let part, let whole): ["part": part, "whole": whole]
-        case .bool(let flag): flag
-        case .money(let fen): fen
-        case .none: NSNull()
+        case .text(let text): .string(text)
+        case .integer(let number): .integer(number)
+        case .decimal(let number): .number(number)
+        case .percent(let part, let whole): whole == 0 ? .null : .number(((Double(part) / Double(whole)) * 10_000).rounded() / 10_000)
+        case .fraction(let part, let whole): .object(["part": .integer(part), "whole": .integer(whole)])
+        case .bool(let flag): .bool(flag)
+        case .money(let fen): .integer(fen)
+        case .none: .null
         }
     }
 
