@@ -400,10 +400,32 @@ struct DutyServiceTests {
         let may = try await fixture.client().getCompliance(request)
         #expect(may.minimum == 2 && may.compliant == 1 && may.behind.first { $0.volunteerID == 2 }?.activities == 1)
         #expect(may.behind.map(\.volunteerID) == (2...20).map(Int64.init), "everyone short, by id; not the suspended one")
+        #expect(may.nextAfterVolunteerID == 0, "19 behind: one page")
         request.countsOnly = true
         let counts = try await fixture.client().getCompliance(request)
         #expect(counts.behind.isEmpty && counts.volunteers == 20 && counts.compliant == 1 && counts.units == may.units)
         request.countsOnly = false
+
+        // Pages of 5: together the whole list, in order; the counts come with the first only.
+        request.pageSize = 5
+        var pages = [try await fixture.client().getCompliance(request)]
+        while let next = pages.last?.nextAfterVolunteerID, next != 0 {
+            request.afterVolunteerID = next
+            pages.append(try await fixture.client().getCompliance(request))
+        }
+        #expect(pages.map(\.behind.count) == [5, 5, 5, 4])
+        #expect(pages.flatMap(\.behind) == may.behind)
+        #expect(pages[0].volunteers == 20 && pages[0].units == may.units && pages[0].teams == may.teams)
+        #expect(pages.dropFirst().allSatisfy { $0.units.isEmpty && $0.volunteers == 0 && $0.minimum == 2 && $0.month == "2010-05" })
+        for (size, after, field) in [(Int32(10_001), Int64(0), "page_size: must be 1-10000 (0 means 1000), got 10001"), (-1, 0, "page_size"),
+                                     (0, -3, "after_volunteer_id: must not be negative, got -3")] {
+            request.pageSize = size
+            request.afterVolunteerID = after
+            let refused = await Self.refusal { _ = try await fixture.client().getCompliance(request) }
+            #expect(refused?.code == .invalidArgument && refused?.message.hasPrefix(field) == true, "\(refused?.message ?? "")")
+        }
+        request.pageSize = 0
+        request.afterVolunteerID = 0
         fixture.directory.failure.withLock { $0 = RPCError(.unavailable, "connecting to 127.0.0.1:7401: connection refused") }
         let down = await Self.refusal { _ = try await fixture.client().getCompliance(request) }
         #expect(down?.code == .unavailable && down?.message.hasPrefix("the registry is unavailable, so active volunteers cannot be counted") == true)

@@ -269,6 +269,20 @@ struct TrainingServiceTests {
         } throws: { ($0 as? RPCError)?.code == .permissionDenied && ($0 as? RPCError)?.message == "unit_code: a clerk of JC-002 may not look at JC-001" }
         #expect(late.volunteers.count == 29 && !late.volunteers.contains { $0.volunteerID == 1 })
         #expect(late.volunteers.first { $0.volunteerID == 2 }?.hours == 2)
+        #expect(late.nextAfterVolunteerID == 0)
+
+        // Pages of 10: together the whole list, by id; a bad page size is refused naming it.
+        overdue.pageSize = 10
+        var pages = [try await fixture.client().listOverdue(overdue)]
+        while let next = pages.last?.nextAfterVolunteerID, next != 0 {
+            overdue.afterVolunteerID = next
+            pages.append(try await fixture.client().listOverdue(overdue))
+        }
+        #expect(pages.map(\.volunteers.count) == [10, 10, 9] && pages.flatMap(\.volunteers) == late.volunteers)
+        overdue.pageSize = 10_001
+        await #expect {
+            _ = try await fixture.client().listOverdue(overdue)
+        } throws: { ($0 as? RPCError)?.code == .invalidArgument && ($0 as? RPCError)?.message == "page_size: must be 1-10000 (0 means 1000), got 10001" }
     }
 
     @Test("a bad attendance sheet records nothing and names every bad row")

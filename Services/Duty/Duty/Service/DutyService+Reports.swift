@@ -1,6 +1,7 @@
 import PinganCampaign
 import PinganDutyContracts
 import PinganRPC
+import PinganServiceKit
 
 extension DutyService {
     /// The longest coverage period, in days.
@@ -11,15 +12,31 @@ extension DutyService {
         guard let first = MonthlyCompliance.firstDay(of: request.month) else {
             throw RPCError(.invalidArgument, "month: '\(request.month.prefix(16))' is not a month (YYYY-MM)")
         }
+        let page = try VolunteerListPage(pageSize: request.pageSize, afterVolunteerID: request.afterVolunteerID)
         let unit = try context.unitScope(asked: request.unitCode)
         let month = MonthlyCompliance(month: first, calendar: calendar)
         try await catchUp(context, "active volunteers cannot be counted")
-        let counts = try await store.compliance(from: month.month, to: month.lastDay, minimum: month.minimum, unitCode: unit,
-                                                countsOnly: request.countsOnly)
         var report = Pingan_Duty_V1_ComplianceReport()
         report.month = request.month
         report.phase = month.phase?.key ?? ""
         report.minimum = Int32(month.minimum)
+        if !request.countsOnly {
+            let (behind, next) = page.split(try await store.behind(from: month.month, to: month.lastDay, minimum: month.minimum, unitCode: unit,
+                                                                   after: page.after, limit: page.limit)) { $0.volunteerID }
+            report.nextAfterVolunteerID = next
+            report.behind = behind.map { volunteer in
+                var line = Pingan_Duty_V1_VolunteerCompliance()
+                line.volunteerID = volunteer.volunteerID
+                line.name = volunteer.name
+                line.unitCode = volunteer.unitCode
+                line.activities = Int32(volunteer.activities)
+                line.hours = volunteer.hours
+                return line
+            }
+        }
+        // The counts come with the first page only: a later one continues its list.
+        guard page.after == 0 else { return report }
+        let counts = try await store.compliance(from: month.month, to: month.lastDay, minimum: month.minimum, unitCode: unit)
         report.units = counts.units.sorted { $0.key < $1.key }.map { code, counts in
             var line = Pingan_Duty_V1_UnitCompliance()
             line.unitCode = code
@@ -36,15 +53,6 @@ extension DutyService {
             line.unitCode = team.unitCode
             line.volunteers = Int32(team.volunteers)
             line.compliant = Int32(team.compliant)
-            return line
-        }
-        report.behind = counts.behind.map { volunteer in
-            var line = Pingan_Duty_V1_VolunteerCompliance()
-            line.volunteerID = volunteer.volunteerID
-            line.name = volunteer.name
-            line.unitCode = volunteer.unitCode
-            line.activities = Int32(volunteer.activities)
-            line.hours = volunteer.hours
             return line
         }
         return report

@@ -36,17 +36,12 @@ extension DutyStore {
     }
 
     /// A month's compliance counted in the database: active volunteers and those with at
-    /// least `minimum` activities from `from` to `to`, per unit and per team; the volunteers
-    /// below it (by id) unless `countsOnly`.
-    public func compliance(from: CalendarDay, to: CalendarDay, minimum: Int, unitCode: String?, countsOnly: Bool) async throws -> ComplianceCounts {
+    /// least `minimum` activities from `from` to `to`, per unit and per team.
+    public func compliance(from: CalendarDay, to: CalendarDay, minimum: Int, unitCode: String?) async throws -> ComplianceCounts {
         try await writer.read { db in
             let filter = unitCode == nil ? "" : " AND v.unit_code = ?"
             let unit: StatementArguments = unitCode.map { [$0] } ?? []
             let month: StatementArguments = [from.description, to.description]
-            // Activities per volunteer in the month: small beside the volunteers, read once.
-            let totals = """
-                SELECT volunteer_id, COUNT(*) AS n, SUM(hours) AS h FROM activities WHERE day >= ? AND day <= ? GROUP BY volunteer_id
-                """
             var counts = ComplianceCounts()
             for row in try Row.fetchAll(db, sql: """
                 SELECT v.unit_code, COUNT(*) FROM registry_volunteers v WHERE v.status = 'active'\(filter) GROUP BY 1
@@ -55,7 +50,7 @@ extension DutyStore {
             }
             for row in try Row.fetchAll(db, sql: """
                 SELECT v.team_id, MAX(v.team_name), MIN(v.unit_code), COUNT(*), SUM(COALESCE(a.n, 0) >= ?)
-                FROM registry_volunteers v LEFT JOIN (\(totals)) a ON a.volunteer_id = v.id
+                FROM registry_volunteers v LEFT JOIN (\(Self.totals)) a ON a.volunteer_id = v.id
                 WHERE v.status = 'active' AND v.team_id IS NOT NULL\(filter) GROUP BY v.team_id
                 """, arguments: [minimum] + month + unit) {
                 counts.teams.append(.init(teamID: row[0], teamName: row[1] ?? "", unitCode: row[2], volunteers: row[3], compliant: row[4]))
@@ -65,22 +60,38 @@ extension DutyStore {
                 ? try Row.fetchAll(db, sql: "SELECT v.unit_code, COUNT(*) FROM registry_volunteers v WHERE v.status = 'active'\(filter) GROUP BY 1",
                                    arguments: unit)
                 : try Row.fetchAll(db, sql: """
-                    SELECT v.unit_code, COUNT(*) FROM (\(totals)) a JOIN registry_volunteers v ON v.id = a.volunteer_id
+                    SELECT v.unit_code, COUNT(*) FROM (\(Self.totals)) a JOIN registry_volunteers v ON v.id = a.volunteer_id
                     WHERE a.n >= ? AND v.status = 'active'\(filter) GROUP BY 1
                     """, arguments: month + [minimum] + unit)
             for row in compliantUnits {
                 counts.units[row[0], default: (0, 0)].compliant = row[1]
             }
-            guard !countsOnly else { return counts }
-            counts.behind = try Row.fetchAll(db, sql: """
-                SELECT v.id, v.name, v.unit_code, COALESCE(a.n, 0), COALESCE(a.h, 0) FROM registry_volunteers v LEFT JOIN (\(totals)) a ON a.volunteer_id = v.id
-                WHERE v.status = 'active' AND COALESCE(a.n, 0) < ?\(filter) ORDER BY v.id
-                """, arguments: month + [minimum] + unit).map { row in
-                ComplianceCounts.Behind(volunteerID: row[0], name: row[1], unitCode: row[2], activities: row[3], hours: row[4])
-            }
             return counts
         }
     }
+
+    /// Active volunteers (of `unitCode`, or all) below `minimum` activities in the month, by
+    /// id: at most `limit` of them after volunteer `after`.
+    public func behind(from: CalendarDay, to: CalendarDay, minimum: Int, unitCode: String?, after: Int64, limit: Int) async throws
+        -> [ComplianceCounts.Behind] {
+        try await writer.read { db in
+            // `+` keeps SQLite off the status index: a page then reads ids from `after` on (the
+            // pages of a list read the table once), instead of every active volunteer, sorted.
+            let filter = unitCode == nil ? "" : " AND +v.unit_code = ?"
+            return try Row.fetchAll(db, sql: """
+                SELECT v.id, v.name, v.unit_code, COALESCE(a.n, 0), COALESCE(a.h, 0) FROM registry_volunteers v LEFT JOIN (\(Self.totals)) a ON a.volunteer_id = v.id
+                WHERE v.id > ? AND +v.status = 'active' AND COALESCE(a.n, 0) < ?\(filter) ORDER BY v.id LIMIT ?
+                """, arguments: [from.description, to.description, after, minimum] + (unitCode.map { [$0] } ?? []) + [limit]).map { row in
+                ComplianceCounts.Behind(volunteerID: row[0], name: row[1], unitCode: row[2], activities: row[3], hours: row[4])
+            }
+        }
+    }
+
+    /// Activities per volunteer in a month (`day >= ? AND day <= ?`): small beside the
+    /// volunteers, read once per statement.
+    private static let totals = """
+        SELECT volunteer_id, COUNT(*) AS n, SUM(hours) AS h FROM activities WHERE day >= ? AND day <= ? GROUP BY volunteer_id
+        """
 }
 
 /// A month's compliance as the database counts it.
@@ -105,6 +116,4 @@ public struct ComplianceCounts: Sendable {
     public var units: [String: (volunteers: Int, compliant: Int)] = [:]
     /// The same per team, by team id.
     public var teams: [Team] = []
-    /// Active volunteers below the minimum, by id (empty when only counts were asked for).
-    public var behind: [Behind] = []
 }

@@ -1,5 +1,6 @@
 import PinganCampaign
 import PinganRPC
+import PinganServiceKit
 import PinganTrainingContracts
 
 extension TrainingService {
@@ -29,12 +30,17 @@ extension TrainingService {
     func listOverdue(_ request: Pingan_Training_V1_ListOverdueRequest, _ context: ServerContext) async throws -> Pingan_Training_V1_OverdueList {
         guard let course = try await store.course(id: request.courseID) else { throw RPCError(.notFound, "course_id: course \(request.courseID) does not exist") }
         guard let day = CalendarDay(iso: request.on) else { throw RPCError(.invalidArgument, "on: '\(request.on.prefix(32))' is not a date (YYYY-MM-DD)") }
+        let page = try VolunteerListPage(pageSize: request.pageSize, afterVolunteerID: request.afterVolunteerID)
         var answer = Pingan_Training_V1_OverdueList()
         answer.deadline = course.deadline.description
         guard day > course.deadline else { return answer }
         let unit = try context.unitScope(asked: request.unitCode)
         try await catchUp(context)
-        answer.volunteers = try await store.notCompleted(courseID: course.id, unitCode: unit).map { volunteer, hours in
+        let (overdue, next) = page.split(try await store.notCompleted(courseID: course.id, unitCode: unit, after: page.after, limit: page.limit)) {
+            $0.volunteer.id
+        }
+        answer.nextAfterVolunteerID = next
+        answer.volunteers = overdue.map { volunteer, hours in
             var line = Pingan_Training_V1_OverdueVolunteer()
             line.volunteerID = volunteer.id
             line.name = volunteer.name

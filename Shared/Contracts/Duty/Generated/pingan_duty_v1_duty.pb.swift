@@ -419,6 +419,15 @@ public nonisolated struct Pingan_Duty_V1_GetComplianceRequest: Sendable {
   /// hundreds of thousands behind early in a month; a dashboard needs how many, not who.
   public var countsOnly: Bool = false
 
+  /// The volunteers behind come a page at a time, by id: at most this many (1-10,000; 0 means
+  /// 1,000).
+  public var pageSize: Int32 = 0
+
+  /// The next page of `behind`: the previous answer's next_after_volunteer_id (0: the first
+  /// page). A later page carries `behind` (and month, phase, minimum) only: the counts came
+  /// with the first.
+  public var afterVolunteerID: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -500,12 +509,15 @@ public nonisolated struct Pingan_Duty_V1_ComplianceReport: Sendable {
 
   public var units: [Pingan_Duty_V1_UnitCompliance] = []
 
-  /// Volunteers below the minimum, by id (the rest are counted above); none when counts_only.
-  /// `volunteers - compliant` is how many are behind either way.
+  /// Volunteers below the minimum, by id, a page at a time (the rest are counted above); none
+  /// when counts_only. `volunteers - compliant` is how many are behind either way.
   public var behind: [Pingan_Duty_V1_VolunteerCompliance] = []
 
   /// The registry's teams, by team id.
   public var teams: [Pingan_Duty_V1_TeamCompliance] = []
+
+  /// The after_volunteer_id of the next page of `behind`; 0 when this page ends the list.
+  public var nextAfterVolunteerID: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -2300,7 +2312,7 @@ nonisolated extension Pingan_Duty_V1_Activity: SwiftProtobuf.Message, SwiftProto
 
 nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".GetComplianceRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}unit_code\0\u{3}counts_only\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{3}unit_code\0\u{3}counts_only\0\u{3}page_size\0\u{3}after_volunteer_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2311,6 +2323,8 @@ nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message
       case 1: try { try decoder.decodeSingularStringField(value: &self.month) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
       case 3: try { try decoder.decodeSingularBoolField(value: &self.countsOnly) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.afterVolunteerID) }()
       default: break
       }
     }
@@ -2326,6 +2340,12 @@ nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message
     if self.countsOnly != false {
       try visitor.visitSingularBoolField(value: self.countsOnly, fieldNumber: 3)
     }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 4)
+    }
+    if self.afterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.afterVolunteerID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2333,6 +2353,8 @@ nonisolated extension Pingan_Duty_V1_GetComplianceRequest: SwiftProtobuf.Message
     if lhs.month != rhs.month {return false}
     if lhs.unitCode != rhs.unitCode {return false}
     if lhs.countsOnly != rhs.countsOnly {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.afterVolunteerID != rhs.afterVolunteerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -2485,7 +2507,7 @@ nonisolated extension Pingan_Duty_V1_TeamCompliance: SwiftProtobuf.Message, Swif
 
 nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ComplianceReport"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{1}phase\0\u{1}minimum\0\u{1}volunteers\0\u{1}compliant\0\u{1}units\0\u{1}behind\0\u{1}teams\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}month\0\u{1}phase\0\u{1}minimum\0\u{1}volunteers\0\u{1}compliant\0\u{1}units\0\u{1}behind\0\u{1}teams\0\u{3}next_after_volunteer_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -2501,6 +2523,7 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
       case 6: try { try decoder.decodeRepeatedMessageField(value: &self.units) }()
       case 7: try { try decoder.decodeRepeatedMessageField(value: &self.behind) }()
       case 8: try { try decoder.decodeRepeatedMessageField(value: &self.teams) }()
+      case 9: try { try decoder.decodeSingularInt64Field(value: &self.nextAfterVolunteerID) }()
       default: break
       }
     }
@@ -2531,6 +2554,9 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
     if !self.teams.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.teams, fieldNumber: 8)
     }
+    if self.nextAfterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.nextAfterVolunteerID, fieldNumber: 9)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -2543,6 +2569,7 @@ nonisolated extension Pingan_Duty_V1_ComplianceReport: SwiftProtobuf.Message, Sw
     if lhs.units != rhs.units {return false}
     if lhs.behind != rhs.behind {return false}
     if lhs.teams != rhs.teams {return false}
+    if lhs.nextAfterVolunteerID != rhs.nextAfterVolunteerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

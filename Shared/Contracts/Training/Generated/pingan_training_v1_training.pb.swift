@@ -540,6 +540,12 @@ public nonisolated struct Pingan_Training_V1_ListOverdueRequest: Sendable {
   /// Empty for every unit (clerks: always their own).
   public var unitCode: String = String()
 
+  /// The volunteers come a page at a time, by id: at most this many (1-10,000; 0 means 1,000).
+  public var pageSize: Int32 = 0
+
+  /// The next page: the previous answer's next_after_volunteer_id (0: the first page).
+  public var afterVolunteerID: Int64 = 0
+
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
   public init() {}
@@ -552,7 +558,11 @@ public nonisolated struct Pingan_Training_V1_OverdueList: Sendable {
 
   public var deadline: String = String()
 
+  /// By id, a page at a time.
   public var volunteers: [Pingan_Training_V1_OverdueVolunteer] = []
+
+  /// The after_volunteer_id of the next page; 0 when this page ends the list.
+  public var nextAfterVolunteerID: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1795,7 +1805,7 @@ nonisolated extension Pingan_Training_V1_CompletionLine: SwiftProtobuf.Message, 
 
 nonisolated extension Pingan_Training_V1_ListOverdueRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".ListOverdueRequest"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}course_id\0\u{1}on\0\u{3}unit_code\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}course_id\0\u{1}on\0\u{3}unit_code\0\u{3}page_size\0\u{3}after_volunteer_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1806,6 +1816,8 @@ nonisolated extension Pingan_Training_V1_ListOverdueRequest: SwiftProtobuf.Messa
       case 1: try { try decoder.decodeSingularInt64Field(value: &self.courseID) }()
       case 2: try { try decoder.decodeSingularStringField(value: &self.on) }()
       case 3: try { try decoder.decodeSingularStringField(value: &self.unitCode) }()
+      case 4: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 5: try { try decoder.decodeSingularInt64Field(value: &self.afterVolunteerID) }()
       default: break
       }
     }
@@ -1821,6 +1833,12 @@ nonisolated extension Pingan_Training_V1_ListOverdueRequest: SwiftProtobuf.Messa
     if !self.unitCode.isEmpty {
       try visitor.visitSingularStringField(value: self.unitCode, fieldNumber: 3)
     }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 4)
+    }
+    if self.afterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.afterVolunteerID, fieldNumber: 5)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
@@ -1828,6 +1846,8 @@ nonisolated extension Pingan_Training_V1_ListOverdueRequest: SwiftProtobuf.Messa
     if lhs.courseID != rhs.courseID {return false}
     if lhs.on != rhs.on {return false}
     if lhs.unitCode != rhs.unitCode {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.afterVolunteerID != rhs.afterVolunteerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }
@@ -1835,7 +1855,7 @@ nonisolated extension Pingan_Training_V1_ListOverdueRequest: SwiftProtobuf.Messa
 
 nonisolated extension Pingan_Training_V1_OverdueList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".OverdueList"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}deadline\0\u{1}volunteers\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}deadline\0\u{1}volunteers\0\u{3}next_after_volunteer_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1845,6 +1865,7 @@ nonisolated extension Pingan_Training_V1_OverdueList: SwiftProtobuf.Message, Swi
       switch fieldNumber {
       case 1: try { try decoder.decodeSingularStringField(value: &self.deadline) }()
       case 2: try { try decoder.decodeRepeatedMessageField(value: &self.volunteers) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.nextAfterVolunteerID) }()
       default: break
       }
     }
@@ -1857,12 +1878,16 @@ nonisolated extension Pingan_Training_V1_OverdueList: SwiftProtobuf.Message, Swi
     if !self.volunteers.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.volunteers, fieldNumber: 2)
     }
+    if self.nextAfterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.nextAfterVolunteerID, fieldNumber: 3)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Pingan_Training_V1_OverdueList, rhs: Pingan_Training_V1_OverdueList) -> Bool {
     if lhs.deadline != rhs.deadline {return false}
     if lhs.volunteers != rhs.volunteers {return false}
+    if lhs.nextAfterVolunteerID != rhs.nextAfterVolunteerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

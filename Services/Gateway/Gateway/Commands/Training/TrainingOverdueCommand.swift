@@ -15,12 +15,18 @@ struct TrainingOverdueCommand: AsyncParsableCommand {
             request.courseID = try await CourseReference.id(course, session)
             request.on = on
             request.unitCode = unit ?? ""
-            let list: Pingan_Training_V1_OverdueList = try await session.training().listOverdue(request, options: session.options)
+            request.pageSize = VolunteerPages.size
+            let training = try session.training()
+            let pages = try await VolunteerPages.all({ after in
+                request.afterVolunteerID = after
+                return try await training.listOverdue(request, options: session.options)
+            }, next: \.nextAfterVolunteerID)
+            let list = pages[0]
             session.print(Report(command: "training overdue", sections: [Section(
                 id: "training.overdue", title: Text("逾期未完成（截止 \(list.deadline)）", "Overdue (deadline \(list.deadline))"), table: Table(
                     columns: [.init("volunteer_id", Text("编号", "Volunteer")), .init("name", Text("姓名", "Name")), .init("unit", Text("单位", "Unit")),
                               .init("hours", Text("已修学时", "Hours"))],
-                    rows: list.volunteers.map { [.integer($0.volunteerID), .text($0.name), .text($0.unitCode), .decimal($0.hours)] }))]))
+                    rows: pages.flatMap(\.volunteers).map { [.integer($0.volunteerID), .text($0.name), .text($0.unitCode), .decimal($0.hours)] }))]))
         }
     }
 }
