@@ -190,7 +190,7 @@ struct DutyRulesTests {
         ]
         let rules = CommendationRules(from: CalendarDay(iso: "2010-01-01")!, to: CalendarDay(iso: "2010-12-31")!, volunteerMinimumHours: 40,
                                       volunteerMinimumActivities: 12, volunteers: 3, teamMinimumHoursPerMember: 45, teams: 3)
-        let result = Commendation.rank(people, totals: totals, rules: rules)
+        let result = Commendation.rank(people, teams: Commendation.TeamMembers.of(people), totals: totals, rules: rules)
         #expect(result.volunteers.map(\.volunteer.id) == [9, 13, 15], "50 h each: 15 activities first, then 13 and 13 by the lower id")
         #expect(result.volunteers.map(\.rank) == [1, 2, 3] && result.eligibleVolunteers == 5)
         // Teams per member: 3 -> 60; 4 -> 50 with 26 activities; 1 -> 50 with 24; 2 -> 44.75, under 45.
@@ -198,8 +198,13 @@ struct DutyRulesTests {
         #expect(result.teams.first?.members == 1 && result.teams[1].hoursPerMember == 50)
         for seed in 1...5 {
             var generator = SeededGenerator(seed: UInt64(seed))
-            #expect(Commendation.rank(people.shuffled(using: &generator), totals: totals, rules: rules) == result, "the order read never matters")
+            let shuffled = people.shuffled(using: &generator)
+            #expect(Commendation.rank(shuffled, teams: Commendation.TeamMembers.of(shuffled), totals: totals, rules: rules) == result, "the order read never matters")
         }
+        // Only the volunteers with recorded service, beside every team's members: the same.
+        let withService = people.filter { totals[$0.id] != nil }
+        #expect(withService.count < people.count)
+        #expect(Commendation.rank(withService, teams: Commendation.TeamMembers.of(people), totals: totals, rules: rules) == result)
     }
 
     @Test("one volunteer's rank from its contenders alone equals its place in the whole ranking")
@@ -219,7 +224,7 @@ struct DutyRulesTests {
         let active = everyone.filter { $0.status == "active" }
         var unlimited = rules
         unlimited.volunteers = Int.max
-        let whole = Dictionary(uniqueKeysWithValues: Commendation.rank(active, totals: totals, rules: unlimited).volunteers.map { ($0.volunteer.id, $0.rank) })
+        let whole = Dictionary(uniqueKeysWithValues: Commendation.rank(active, teams: [], totals: totals, rules: unlimited).volunteers.map { ($0.volunteer.id, $0.rank) })
         let activeIDs = Set(active.map(\.id))
         for volunteer in active {
             let rank = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules).map { $0.filter(activeIDs.contains).count + 1 }

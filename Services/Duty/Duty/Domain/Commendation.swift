@@ -32,6 +32,35 @@ public enum Commendation {
         public var hoursPerMember: Double
     }
 
+    /// A team as the ranking counts it: all its active members, with recorded service or not.
+    public struct TeamMembers: Sendable, Hashable {
+        public var id: Int64
+        public var name: String
+        public var unitCode: String
+        public var members: Int
+
+        public init(id: Int64, name: String, unitCode: String, members: Int) {
+            self.id = id
+            self.name = name
+            self.unitCode = unitCode
+            self.members = members
+        }
+
+        /// The teams of `volunteers` (all of them active), by team id.
+        public static func of(_ volunteers: [DutyVolunteer]) -> [TeamMembers] {
+            var teams: [Int64: TeamMembers] = [:]
+            for volunteer in volunteers {
+                guard let id = volunteer.teamID else { continue }
+                var team = teams[id] ?? TeamMembers(id: id, name: volunteer.teamName ?? "", unitCode: volunteer.unitCode, members: 0)
+                team.members += 1
+                team.unitCode = min(team.unitCode, volunteer.unitCode)
+                team.name = max(team.name, volunteer.teamName ?? "")
+                teams[id] = team
+            }
+            return teams.values.sorted { $0.id < $1.id }
+        }
+    }
+
     public struct Result: Sendable, Hashable {
         public var volunteers: [Volunteer]
         public var teams: [Team]
@@ -72,8 +101,12 @@ public enum Commendation {
         rules.volunteerMinimumHours > 0 || rules.volunteerMinimumActivities > 0
     }
 
-    /// Ranks the active volunteers by their totals (a volunteer with none has zero) under `rules`.
-    public static func rank(_ volunteers: [DutyVolunteer], totals: [Int64: Totals], rules: CommendationRules) -> Result {
+    /// Ranks active volunteers and teams by their totals under `rules`. `volunteers` holds
+    /// every active volunteer who may be eligible: when `needsActivity`, those with totals are
+    /// enough (a million active volunteers need not be read for the few thousand with recorded
+    /// service); `teams` every team with its active members. A team's totals are its members'
+    /// among `volunteers` (the others have none).
+    public static func rank(_ volunteers: [DutyVolunteer], teams: [TeamMembers], totals: [Int64: Totals], rules: CommendationRules) -> Result {
         let zero = Totals.zero
         let eligible = volunteers.filter { isEligible(totals[$0.id] ?? zero, rules) }
             .sorted { a, b in ranksBefore((a.id, totals[a.id] ?? zero), (b.id, totals[b.id] ?? zero)) }
@@ -81,19 +114,18 @@ public enum Commendation {
             Volunteer(rank: index + 1, volunteer: volunteer, totals: totals[volunteer.id] ?? zero)
         }
 
-        var teams: [Int64: Team] = [:]
+        var teamTotals: [Int64: Totals] = [:]
         for volunteer in volunteers {
-            guard let id = volunteer.teamID else { continue }
-            let own = totals[volunteer.id] ?? zero
-            var team = teams[id] ?? Team(rank: 0, id: id, name: volunteer.teamName ?? "", unitCode: volunteer.unitCode, members: 0,
-                                         totals: zero, hoursPerMember: 0)
-            team.members += 1
-            team.totals.activities += own.activities
-            team.totals.hours += own.hours
-            team.hoursPerMember = team.totals.hours / Double(team.members)
-            teams[id] = team
+            guard let id = volunteer.teamID, let own = totals[volunteer.id] else { continue }
+            teamTotals[id, default: zero].activities += own.activities
+            teamTotals[id, default: zero].hours += own.hours
         }
-        let eligibleTeams = teams.values.filter { $0.hoursPerMember >= rules.teamMinimumHoursPerMember }
+        let scored = teams.filter { $0.members > 0 }.map { members in
+            let totals = teamTotals[members.id] ?? zero
+            return Team(rank: 0, id: members.id, name: members.name, unitCode: members.unitCode, members: members.members, totals: totals,
+                        hoursPerMember: totals.hours / Double(members.members))
+        }
+        let eligibleTeams = scored.filter { $0.hoursPerMember >= rules.teamMinimumHoursPerMember }
             .sorted { a, b in (-a.hoursPerMember, -a.totals.activities, a.id) < (-b.hoursPerMember, -b.totals.activities, b.id) }
         let rankedTeams = eligibleTeams.prefix(rules.teams).enumerated().map { index, team in
             var team = team

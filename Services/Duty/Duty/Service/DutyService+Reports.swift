@@ -160,10 +160,13 @@ extension DutyService {
             throw RPCError(.failedPrecondition, "commendation: the campaign \(calendar.name) sets no commendation (campaign file: commendation)")
         }
         try await catchUp(context, "the active volunteers cannot be listed")
-        let volunteers = try await store.activeVolunteers(unitCode: nil)
         let totals = try await store.activityTotals(from: rules.from, to: rules.to)
             .mapValues { Commendation.Totals(activities: $0.activities, hours: $0.hours) }
-        let result = Commendation.rank(volunteers, totals: totals, rules: rules)
+        // Without recorded service no one reaches a threshold above zero: only those with some
+        // are read (at a million volunteers, reading all of them took a second).
+        let volunteers = Commendation.needsActivity(rules)
+            ? try await store.activeVolunteers(among: Array(totals.keys)) : try await store.activeVolunteers()
+        let result = Commendation.rank(volunteers, teams: try await store.activeTeams(), totals: totals, rules: rules)
         var list = Pingan_Duty_V1_CommendationList()
         list.from = rules.from.description
         list.to = rules.to.description
@@ -244,10 +247,10 @@ extension DutyService {
         try await catchUp(context, "the commendation rank cannot be worked out")
         guard Commendation.needsActivity(rules) else {
             // Anyone may be eligible without activity: the ranking needs every active volunteer.
-            let everyone = try await store.activeVolunteers(unitCode: nil)
+            let everyone = try await store.activeVolunteers()
             var unlimited = rules
             unlimited.volunteers = Int.max
-            return Commendation.rank(everyone, totals: totals, rules: unlimited).volunteers.first { $0.volunteer.id == volunteer.id }?.rank
+            return Commendation.rank(everyone, teams: [], totals: totals, rules: unlimited).volunteers.first { $0.volunteer.id == volunteer.id }?.rank
         }
         guard let contenders = Commendation.contenders(for: volunteer.id, totals: totals, rules: rules) else { return nil }
         return try await store.activeAmong(contenders).count + 1

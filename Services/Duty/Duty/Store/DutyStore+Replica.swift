@@ -8,14 +8,21 @@ extension DutyStore {
     /// The copy of the registry's volunteers in this database.
     public var replica: VolunteerReplica { VolunteerReplica(writer) }
 
-    /// Every active volunteer, of one unit or all, by id.
-    public func activeVolunteers(unitCode: String?) async throws -> [DutyVolunteer] {
+    /// Every active volunteer, by id.
+    public func activeVolunteers() async throws -> [DutyVolunteer] {
         try await writer.read { db in
-            let filter = unitCode == nil ? "" : " AND unit_code = ?"
-            return try Row.fetchAll(db, sql: """
-                SELECT id, name, unit_code, team_id, team_name FROM registry_volunteers WHERE status = 'active'\(filter) ORDER BY id
-                """, arguments: unitCode.map { [$0] } ?? []).map { row in
-                DutyVolunteer(id: row[0], name: row[1], unitCode: row[2], status: "active", teamID: row[3], teamName: row[4])
+            try Row.fetchAll(db, sql: "SELECT id, name, unit_code, team_id, team_name FROM registry_volunteers WHERE status = 'active' ORDER BY id")
+                .map(Self.volunteer)
+        }
+    }
+
+    /// The active volunteers among `ids`.
+    public func activeVolunteers(among ids: [Int64]) async throws -> [DutyVolunteer] {
+        try await writer.read { db in
+            try Self.inSlices(of: ids) { marks, slice in
+                try Row.fetchAll(db, sql: """
+                    SELECT id, name, unit_code, team_id, team_name FROM registry_volunteers WHERE status = 'active' AND id IN (\(marks))
+                    """, arguments: slice).map(Self.volunteer)
             }
         }
     }
@@ -23,16 +30,35 @@ extension DutyStore {
     /// Which of `ids` are active volunteers.
     public func activeAmong(_ ids: [Int64]) async throws -> Set<Int64> {
         try await writer.read { db in
-            var active: Set<Int64> = []
-            // In slices: SQLite binds at most 32,766 values a statement.
-            for start in stride(from: 0, to: ids.count, by: 10_000) {
-                let slice = Array(ids[start..<min(start + 10_000, ids.count)])
-                let marks = Array(repeating: "?", count: slice.count).joined(separator: ",")
-                active.formUnion(try Int64.fetchAll(db, sql: "SELECT id FROM registry_volunteers WHERE status = 'active' AND id IN (\(marks))",
-                                                    arguments: StatementArguments(slice)))
-            }
-            return active
+            Set(try Self.inSlices(of: ids) { marks, slice in
+                try Int64.fetchAll(db, sql: "SELECT id FROM registry_volunteers WHERE status = 'active' AND id IN (\(marks))", arguments: slice)
+            })
         }
+    }
+
+    /// Every team with active members: its name, unit and how many they are, by team id.
+    public func activeTeams() async throws -> [Commendation.TeamMembers] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT team_id, MAX(team_name), MIN(unit_code), COUNT(*) FROM registry_volunteers
+                WHERE status = 'active' AND team_id IS NOT NULL GROUP BY team_id ORDER BY team_id
+                """).map { Commendation.TeamMembers(id: $0[0], name: $0[1] ?? "", unitCode: $0[2], members: $0[3]) }
+        }
+    }
+
+    /// `fetch` over `ids` in slices (SQLite binds at most 32,766 values a statement), given the
+    /// slice's `?` marks and values.
+    private static func inSlices<T>(of ids: [Int64], _ fetch: (_ marks: String, _ slice: StatementArguments) throws -> [T]) throws -> [T] {
+        var rows: [T] = []
+        for start in stride(from: 0, to: ids.count, by: 10_000) {
+            let slice = ids[start..<min(start + 10_000, ids.count)]
+            rows += try fetch(Array(repeating: "?", count: slice.count).joined(separator: ","), StatementArguments(Array(slice)))
+        }
+        return rows
+    }
+
+    private static func volunteer(_ row: Row) -> DutyVolunteer {
+        DutyVolunteer(id: row[0], name: row[1], unitCode: row[2], status: "active", teamID: row[3], teamName: row[4])
     }
 
     /// A month's compliance counted in the database: active volunteers and those with at
