@@ -20,6 +20,17 @@ extension RegistryStore {
 }
 
 extension RegistryStore {
+    /// Records the registration of a prepared row, now volunteer `id`: protobuf writes fields
+    /// by number, so the id's field (1) before the state prepared without it is the message.
+    static func feedRegistration(_ db: Database, _ row: PreparedRow, id: Int64, unitCode: String, actor: String) throws {
+        var idOnly = Pingan_Registry_V1_Volunteer()
+        idOnly.id = id
+        try ChangeFeed.record(db, kind: "volunteer", entityID: String(id), action: "registered", unitCode: unitCode, actor: actor,
+                              stateType: Pingan_Registry_V1_Volunteer.protoMessageName, state: try idOnly.serializedData() + row.stateWithoutID)
+    }
+}
+
+extension RegistryStore {
     /// Records a team's creation or change (its name, its leader): members' events carry the
     /// team's name, so a copy of them learns a new name from this one.
     static func feedTeam(_ db: Database, id: Int64, action: String, actor: String) throws {

@@ -87,9 +87,10 @@ public struct RegistryStore: Sendable {
     public func registerBatch(_ batch: DirectedBatch, plan: RecruitmentPlan, actor: String, requestID: String) async throws -> BatchResult {
         let (rows, errors) = batch.validate(against: plan)
         let contentHash = cipher.keyedHash(Self.canonical(batch), field: "registration_batch")
-        // The hashing and sealing happen before the write, on every core: the writer, which
-        // every other write waits for, only runs the statements.
-        let sealed = await Self.seal(rows, with: cipher)
+        // The hashing, sealing and encoding happen before the write, on every core: the writer,
+        // which every other write waits for, only runs the statements.
+        let now = Self.timestamp()
+        let prepared = await Self.prepare(rows, of: batch, at: now, with: cipher)
         return try await writer.write { db in
             if let previous = try Row.fetchOne(db, sql: """
                 SELECT content_hash, accepted, first_volunteer_id, key_generation FROM registration_batches WHERE batch_id = ?
@@ -109,7 +110,7 @@ public struct RegistryStore: Sendable {
                 allErrors.insert(BrokenRule(field: "unitCode", rule: "UNKNOWN_UNIT", kind: .missing, message: "unit \(batch.unitCode) does not exist"), at: 0)
             }
             let existing = try db.cachedStatement(sql: "SELECT id FROM volunteers WHERE id_hash = ?")
-            for row in sealed {
+            for row in prepared {
                 if let volunteer = try Int64.fetchOne(existing, arguments: [row.idHash]) {
                     allErrors.append(BrokenRule.row(row.number, "idNumber", rule: "ALREADY_REGISTERED",
                                               kind: .duplicate, message: "this person is already registered (volunteer \(volunteer))"))
@@ -119,7 +120,6 @@ public struct RegistryStore: Sendable {
                 throw Refusal("batch", allErrors.sorted(by: BrokenRule.inRowOrder))
             }
 
-            let now = Self.timestamp()
             try db.execute(sql: """
                 INSERT INTO registration_batches (batch_id, content_hash, unit_code, category, accepted, first_volunteer_id, created_at, key_generation)
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?)
@@ -130,19 +130,11 @@ public struct RegistryStore: Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)
                 """)
             var firstID: Int64 = 0
-            for row in sealed {
-                try insert.execute(arguments: [
-                    row.name, row.idHash, row.idSealed, row.idMasked, row.phoneSealed, row.phoneMasked, row.birthYear, row.birthDateSealed,
-                    batch.unitCode, batch.category, row.subcategory, batch.batchID, now,
-                ])
+            for row in prepared {
+                try insert.execute(arguments: row.arguments)
                 let id = db.lastInsertedRowID
                 if firstID == 0 { firstID = id }
-                // The event's state is the row just written, as a masked read would answer it.
-                let record = VolunteerRecord(
-                    id: id, name: row.name, idNumber: row.idMasked, phone: row.phoneMasked, birthYear: row.birthYear, birthDate: nil,
-                    unitCode: batch.unitCode, category: batch.category, subcategory: row.subcategory, status: VolunteerStatus.active.rawValue,
-                    teamID: nil, teamName: nil)
-                try Self.feedVolunteer(db, record, action: "registered", actor: actor)
+                try Self.feedRegistration(db, row, id: id, unitCode: batch.unitCode, actor: actor)
             }
             try db.execute(sql: "UPDATE registration_batches SET first_volunteer_id = ? WHERE batch_id = ?",
                            arguments: [firstID, batch.batchID])
