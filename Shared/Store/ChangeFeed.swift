@@ -26,6 +26,43 @@ public enum ChangeFeed {
             INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [ServiceDatabase.timestamp(), actor, kind, entityID, action, unitCode, stateType, state])
     }
+
+    /// A change as `record(_:_:)` takes it.
+    public struct Change: Sendable {
+        public var kind: String
+        public var entityID: String
+        public var action: String
+        public var unitCode: String?
+        public var actor: String
+        public var stateType: String
+        public var state: Data
+
+        public init(kind: String, entityID: String, action: String, unitCode: String?, actor: String, stateType: String, state: Data) {
+            self.kind = kind
+            self.entityID = entityID
+            self.action = action
+            self.unitCode = unitCode
+            self.actor = actor
+            self.stateType = stateType
+            self.state = state
+        }
+    }
+
+    /// Records changes in the caller's transaction, in their order, up to 500 an INSERT (a bulk
+    /// import records one per row: a statement each cost more than SQLite's work for it).
+    public static func record(_ db: Database, _ changes: [Change]) throws {
+        let at = ServiceDatabase.timestamp()
+        for start in stride(from: 0, to: changes.count, by: 500) {
+            let chunk = changes[start..<min(start + 500, changes.count)]
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", ")
+            var arguments = StatementArguments()
+            for change in chunk {
+                arguments += [at, change.actor, change.kind, change.entityID, change.action, change.unitCode, change.stateType, change.state]
+            }
+            try db.cachedStatement(sql: "INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES \(values)")
+                .execute(arguments: arguments)
+        }
+    }
 }
 
 /// Reading the feed and keeping it to its retention, for the Watch method and the host.

@@ -20,13 +20,17 @@ extension RegistryStore {
 }
 
 extension RegistryStore {
-    /// Records the registration of a prepared row, now volunteer `id`: protobuf writes fields
-    /// by number, so the id's field (1) before the state prepared without it is the message.
-    static func feedRegistration(_ db: Database, _ row: PreparedRow, id: Int64, unitCode: String, actor: String) throws {
-        var idOnly = Pingan_Registry_V1_Volunteer()
-        idOnly.id = id
-        try ChangeFeed.record(db, kind: "volunteer", entityID: String(id), action: "registered", unitCode: unitCode, actor: actor,
-                              stateType: Pingan_Registry_V1_Volunteer.protoMessageName, state: try idOnly.serializedData() + row.stateWithoutID)
+    /// Records the registration of prepared rows, now volunteers `firstID`, `firstID + 1`, ...:
+    /// protobuf writes fields by number, so the id's field (1) before the state prepared
+    /// without it is the message.
+    static func feedRegistrations(_ db: Database, _ rows: ArraySlice<PreparedRow>, firstID: Int64, unitCode: String, actor: String) throws {
+        try ChangeFeed.record(db, rows.enumerated().map { offset, row in
+            let id = firstID + Int64(offset)
+            var idOnly = Pingan_Registry_V1_Volunteer()
+            idOnly.id = id
+            return ChangeFeed.Change(kind: "volunteer", entityID: String(id), action: "registered", unitCode: unitCode, actor: actor,
+                                     stateType: Pingan_Registry_V1_Volunteer.protoMessageName, state: try idOnly.serializedData() + row.stateWithoutID)
+        })
     }
 }
 
