@@ -2,8 +2,9 @@
 # Bulk-imports VOLUNTEERS (100,000) into a fresh release pingan-registry through the API, noting
 # the import's time, the database's size and the RSS at each of CHECKPOINTS (10,000 and 100,000);
 # then measures, at the full size over mutual TLS, GetVolunteer at 1 and 16 in flight against
-# Health/Check at 16 (same run), GetProgress, search pages from random points, and the RSS.
-# Prints one JSON line.
+# Health/Check at 16 (same run), GetProgress, search pages from random points, and the RSS;
+# then the same run's floor for the import: SQLite alone writing as many rows into the same
+# schema (sqlite-floor.py), and the import's rows/s over it. Prints one JSON line.
 #   VOLUNTEERS=1000000 Tests/Benchmarks/registry-import.sh     the registry at a million (~1 min)
 #   FOLLOWERS=1 ...    as deployed: training and duty run too, copying the registry's volunteers
 #                      from its feed while the import goes on; the line adds the CPU seconds
@@ -34,6 +35,16 @@ if [ "$followers" = 1 ]; then
 fi
 result=$("$bin/pingan-bench" registry-import --port "$port" --server-pid "$server" --volunteers "${VOLUNTEERS:-100000}" \
   --checkpoints "${CHECKPOINTS:-10000,100000}" --database "$work/registry.sqlite" "${bench_tls[@]}")
+# The same run's floor: SQLite alone writing as many rows into the registry's schema.
+floor=$(python3 Tests/Benchmarks/sqlite-floor.py "$work/registry.sqlite" "$work/floor.sqlite" "${VOLUNTEERS:-100000}")
+result=$(python3 - "$result" "$floor" <<'PY'
+import json, sys
+result, floor = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+result["sqlite_floor_rows_per_s"] = floor["sqlite_floor_rows_per_s"]
+result["import_over_sqlite_floor"] = round(result["import_rows_per_s"] / floor["sqlite_floor_rows_per_s"], 3)
+print(json.dumps(result))
+PY
+)
 if [ "$followers" != 1 ]; then
   echo "$result"
   exit 0

@@ -68,6 +68,25 @@ struct ChangeFeedTests {
         #expect(try await Self.events(try Self.feed(store), after: events[1].sequence).map(\.sequence) == all.map(\.sequence).filter { $0 > events[1].sequence }, "resumes after")
     }
 
+    @Test("a batch larger than one INSERT: every volunteer gets the id of its row and an event carrying its own state, in row order")
+    func largeBatch() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        try await Self.register(store, batch: "small", unit: "JC-017", range: 1...2)
+        let size = RegistryStore.rowsPerInsert * 2 + 201
+        let rows = (3...(size + 2)).map { id in
+            DirectedBatch.Row(number: id - 2, name: "队员\(id)", idNumber: RegistryStoreTests.idNumber(born: "1980-01-0\(2 + id / 1000)", sequence: id % 1000))
+        }
+        _ = try await store.registerBatch(DirectedBatch(batchID: "large", unitCode: "JC-018", category: 5, rows: rows), plan: .townPlan2010,
+                                          actor: "office", requestID: "r")
+        let events = try await Self.events(try Self.feed(store)).filter { $0.kind == "volunteer" }
+        #expect(events.map(\.entityID) == (1...(size + 2)).map(String.init))
+        for id in [3, 2 + RegistryStore.rowsPerInsert, 3 + RegistryStore.rowsPerInsert, size + 2] {
+            let read = try #require(try await store.volunteer(id: Int64(id), unmasked: false, actor: "t", requestID: "r"))
+            #expect(read.name == "队员\(id)", "row \(id - 2) of the batch is volunteer \(id)")
+            #expect(events[id - 1].state == (try RegistryService.message(read).serializedData()), "volunteer \(id)")
+        }
+    }
+
     @Test("a clerk follows only their unit's events; a live watcher gets new events as they commit")
     func scopedAndLive() async throws {
         let (_, store) = try await RegistryServiceTests.clerkServer()
