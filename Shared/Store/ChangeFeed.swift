@@ -59,8 +59,8 @@ public enum ChangeFeed {
             for change in chunk {
                 arguments += [at, change.actor, change.kind, change.entityID, change.action, change.unitCode, change.stateType, change.state]
             }
-            try db.cachedStatement(sql: "INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES \(values)")
-                .execute(arguments: arguments)
+            try db.statement(sql: "INSERT INTO change_feed (at, actor, kind, entity_id, action, unit_code, state_type, state) VALUES \(values)",
+                             cachedWhen: chunk.count == 500).execute(arguments: arguments)
         }
     }
 }

@@ -87,6 +87,28 @@ struct ChangeFeedTests {
         }
     }
 
+    @Test("batches of many different sizes leave the writer with a bounded number of prepared statements, not one per size")
+    func statementsBounded() async throws {
+        let (_, store) = try await RegistryServiceTests.clerkServer()
+        func prepared() async throws -> Int {
+            try await store.writer.write { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_stmt") ?? 0 }
+        }
+        var next = 1
+        func register(_ count: Int) async throws {
+            let rows = (next..<(next + count)).map { id in
+                DirectedBatch.Row(number: id - next + 1, name: "队员\(id)",
+                                  idNumber: RegistryStoreTests.idNumber(born: "1980-01-\(String(format: "%02d", 1 + id / 1000))", sequence: id % 1000))
+            }
+            _ = try await store.registerBatch(DirectedBatch(batchID: "b\(next)", unitCode: "JC-017", category: 5, rows: rows), plan: .townPlan2010,
+                                              actor: "office", requestID: "r")
+            next += count
+        }
+        try await register(RegistryStore.rowsPerInsert + 1)
+        let settled = try await prepared()
+        for remainder in 2...13 { try await register(RegistryStore.rowsPerInsert + remainder) }
+        #expect(try await prepared() <= settled + 2, "12 more batch sizes")
+    }
+
     @Test("a clerk follows only their unit's events; a live watcher gets new events as they commit")
     func scopedAndLive() async throws {
         let (_, store) = try await RegistryServiceTests.clerkServer()

@@ -128,11 +128,11 @@ public struct RegistryStore: Sendable {
             for start in stride(from: 0, to: prepared.count, by: Self.rowsPerInsert) {
                 let chunk = prepared[start..<min(start + Self.rowsPerInsert, prepared.count)]
                 let values = Array(repeating: "(?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)", count: chunk.count).joined(separator: ", ")
-                try db.cachedStatement(sql: """
+                try db.statement(sql: """
                     INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date, birth_year,
                                             birth_date_sealed, unit_code, category, subcategory, status, batch_id, created_at)
                     VALUES \(values)
-                    """).execute(arguments: chunk.reduce(into: StatementArguments()) { $0 += $1.arguments })
+                    """, cachedWhen: chunk.count == Self.rowsPerInsert).execute(arguments: chunk.reduce(into: StatementArguments()) { $0 += $1.arguments })
                 // One statement of the only writer: AUTOINCREMENT numbers its rows one after
                 // another, in the order of its VALUES.
                 let first = db.lastInsertedRowID - Int64(chunk.count) + 1
