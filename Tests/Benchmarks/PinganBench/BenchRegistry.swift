@@ -25,6 +25,8 @@ struct BenchRegistry: AsyncParsableCommand {
     @Option var concurrency = 16
     @Option(help: "The registry's process id, to read its RSS.") var serverPid: Int32 = 0
     @Option(help: "The registry's database file, to report its size.") var database = ""
+    @Flag(help: "Only the look-ups, against a registry that already holds `volunteers` (from id 1): to profile them at length.")
+    var lookupsOnly = false
     @OptionGroup var tls: TLSFlags
 
     typealias Request = Pingan_Registry_V1_RegisterBatchRequest
@@ -40,8 +42,8 @@ struct BenchRegistry: AsyncParsableCommand {
         var imported = 0
         var importSeconds = 0.0
         var growth: [String] = []
-        try await Self.saveBenchUnits(connection)
-        for size in sizes {
+        if lookupsOnly { firstID = 1 } else { try await Self.saveBenchUnits(connection) }
+        for size in sizes where !lookupsOnly {
             let started = ContinuousClock.now
             let first = try await Self.importBatches(connection, from: imported, to: size, batchSize: batchSize, streams: streams)
             if firstID == 0 { firstID = first }
@@ -87,7 +89,7 @@ struct BenchRegistry: AsyncParsableCommand {
             Double(samples[min(samples.count - 1, max(0, Int((p * Double(samples.count)).rounded(.up)) - 1))]) / 1000
         }
         await connection.close()
-        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(Int(Double(volunteers) / importSeconds)),"growth":[\#(growth.joined(separator: ","))],"get_1_in_flight_p50_us":\#(oneDecimal(percentile(single, 0.5))),"get_1_in_flight_p99_us":\#(oneDecimal(percentile(single, 0.99))),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"progress_p50_ms":\#(twoDecimals(percentile(progress, 0.5) / 1000)),"progress_p99_ms":\#(twoDecimals(percentile(progress, 0.99) / 1000)),"search_page_p50_ms":\#(twoDecimals(percentile(search, 0.5) / 1000)),"search_page_p99_ms":\#(twoDecimals(percentile(search, 0.99) / 1000)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
+        print(#"{"volunteers":\#(volunteers),"import_seconds":\#(twoDecimals(importSeconds)),"import_rows_per_s":\#(importSeconds > 0 ? Int(Double(volunteers) / importSeconds) : 0),"growth":[\#(growth.joined(separator: ","))],"get_1_in_flight_p50_us":\#(oneDecimal(percentile(single, 0.5))),"get_1_in_flight_p99_us":\#(oneDecimal(percentile(single, 0.99))),"get_lookups":\#(latencies.count),"get_concurrency":\#(concurrency),"get_p50_us":\#(oneDecimal(percentile(latencies, 0.5))),"get_p99_us":\#(oneDecimal(percentile(latencies, 0.99))),"health_p50_us":\#(oneDecimal(percentile(baseline, 0.5))),"health_p99_us":\#(oneDecimal(percentile(baseline, 0.99))),"get_p99_over_health_p99":\#(twoDecimals(percentile(latencies, 0.99) / percentile(baseline, 0.99))),"progress_p50_ms":\#(twoDecimals(percentile(progress, 0.5) / 1000)),"progress_p99_ms":\#(twoDecimals(percentile(progress, 0.99) / 1000)),"search_page_p50_ms":\#(twoDecimals(percentile(search, 0.5) / 1000)),"search_page_p99_ms":\#(twoDecimals(percentile(search, 0.99) / 1000)),"server_rss_kb_after_import":\#(rssAfterImport),"server_rss_kb_after_lookups":\#(Self.rssKilobytes(of: serverPid))}"#)
     }
 
     /// Registers volunteers `from..<to` in batches, `streams` at a time; the lowest id given.
