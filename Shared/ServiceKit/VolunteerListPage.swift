@@ -25,14 +25,19 @@ public struct VolunteerListPage: Sendable, Equatable {
         after = afterVolunteerID
     }
 
-    /// How many rows to fetch: one more than the page, to know whether another follows.
+    /// How many volunteers to fetch: one more than the page, to know whether another follows.
     public var limit: Int { size + 1 }
 
-    /// The page of `rows` (fetched with `limit`, by id) and the next page's
-    /// `after_volunteer_id`, 0 when none follows.
+    /// The page of `rows` (fetched for `limit` volunteers, by id; a volunteer may have several
+    /// rows, together) and the next page's `after_volunteer_id`, 0 when none follows.
     public func split<Row>(_ rows: [Row], id: (Row) -> Int64) -> (rows: [Row], next: Int64) {
-        guard rows.count > size else { return (rows, 0) }
-        let page = Array(rows.prefix(size))
-        return (page, page.last.map(id) ?? 0)
+        var volunteers = 0
+        var last: Int64 = 0
+        for (index, row) in rows.enumerated() where volunteers == 0 || id(row) != last {
+            volunteers += 1
+            if volunteers > size { return (Array(rows[..<index]), last) }
+            last = id(row)
+        }
+        return (rows, 0)
     }
 }

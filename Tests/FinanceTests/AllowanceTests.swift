@@ -95,6 +95,21 @@ struct AllowanceTests {
         #expect(batches.map(\.status) == ["reserved", "reserved"])
         #expect(batches[0].volunteers == 2 && batches[1].volunteers == 1)
         let town = batches[0]
+        // The batch's lines a page of volunteers at a time: a volunteer's lines stay together.
+        var pageOf = Pingan_Finance_V1_GetBatchLinesRequest()
+        pageOf.id = town.id
+        let whole = try await clerk.getBatchLines(pageOf)
+        #expect(Set(whole.lines.map(\.volunteerID)) == [7, 8] && whole.lines.count > 2 && whole.nextAfterVolunteerID == 0)
+        pageOf.pageSize = 1
+        let first = try await clerk.getBatchLines(pageOf)
+        #expect(first.lines.allSatisfy { $0.volunteerID == 7 } && first.lines.count > 1 && first.nextAfterVolunteerID == 7)
+        pageOf.afterVolunteerID = 7
+        let second = try await clerk.getBatchLines(pageOf)
+        #expect(second.lines.allSatisfy { $0.volunteerID == 8 } && second.nextAfterVolunteerID == 0)
+        #expect(first.lines + second.lines == whole.lines)
+        pageOf.pageSize = 10_001
+        let tooBig = await FinanceServiceTests.refusal { _ = try await clerk.getBatchLines(pageOf) }
+        #expect(tooBig?.code == .invalidArgument && tooBig?.message == "page_size: must be 1-10000 (0 means 1000), got 10001")
         let townLine = try #require(try await store.account(code: "LINE/TOWN/2010/activity_subsidy"))
         #expect(townLine.debitsPending.fen == town.totalFen && townLine.available.fen == 100_000 - town.totalFen)
 

@@ -177,8 +177,8 @@ class FinanceClient(Client):
         return self.unary('/pingan.finance.v1.Finance/ListBatches', request or pingan_finance_v1_pb2.ListBatchesRequest(**fields), pingan_finance_v1_pb2.BatchList, timeout=timeout, idempotency_key=idempotency_key)
 
     def get_batch_lines(self, request=None, *, timeout=None, idempotency_key=None, **fields):
-        """Method: /pingan.finance.v1.Finance/GetBatchLines - admin, finance, auditor. A batch's lines."""
-        return self.unary('/pingan.finance.v1.Finance/GetBatchLines', request or pingan_finance_v1_pb2.BatchRequest(**fields), pingan_finance_v1_pb2.AllowanceLineList, timeout=timeout, idempotency_key=idempotency_key)
+        """Method: /pingan.finance.v1.Finance/GetBatchLines - admin, finance, auditor. A batch's lines, by volunteer, a page of volunteers at a time."""
+        return self.unary('/pingan.finance.v1.Finance/GetBatchLines', request or pingan_finance_v1_pb2.GetBatchLinesRequest(**fields), pingan_finance_v1_pb2.AllowanceLineList, timeout=timeout, idempotency_key=idempotency_key)
 
     def get_budget_report(self, request=None, *, timeout=None, idempotency_key=None, **fields):
         """Method: /pingan.finance.v1.Finance/GetBudgetReport - admin, finance, auditor. Granted, spent, reserved and remaining per budget line and per funder, and allowances per month, unit and funder."""

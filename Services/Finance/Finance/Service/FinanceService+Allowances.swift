@@ -26,9 +26,12 @@ extension FinanceService {
             list.batches = try await store.allowanceBatches(month: try Self.month(request.month, optional: true)?.description).map(Self.message)
             return list
         }
-        router.register(FinanceMethods.getBatchLines) { (request: Pingan_Finance_V1_BatchRequest, _) in
+        router.register(FinanceMethods.getBatchLines) { (request: Pingan_Finance_V1_GetBatchLinesRequest, _) in
+            let page = try VolunteerListPage(pageSize: request.pageSize, afterVolunteerID: request.afterVolunteerID)
+            let (lines, next) = page.split(try await store.allowanceLines(batch: request.id, after: page.after, volunteers: page.limit)) { $0.volunteerID }
             var list = Pingan_Finance_V1_AllowanceLineList()
-            list.lines = try await store.allowanceLines(batch: request.id).map(Self.message)
+            list.lines = lines.map(Self.message)
+            list.nextAfterVolunteerID = next
             return list
         }
         router.register(FinanceMethods.getBudgetReport) { (request: Pingan_Finance_V1_GetBudgetReportRequest, _) in

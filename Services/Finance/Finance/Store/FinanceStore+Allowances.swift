@@ -239,10 +239,16 @@ extension FinanceStore {
     }
 
     /// A batch's lines, by volunteer.
-    public func allowanceLines(batch id: Int64) async throws -> [AllowanceLineRecord] {
+    /// A batch's lines, by volunteer: every line of the first `volunteers` volunteers after
+    /// volunteer `after` (a range of the lines' primary key).
+    public func allowanceLines(batch id: Int64, after: Int64, volunteers: Int) async throws -> [AllowanceLineRecord] {
         try await writer.read { db in
             _ = try Self.batch(db, id)
-            return try Self.lines(db, where: "l.batch_id = ?", [id])
+            return try Self.lines(db, where: """
+                l.batch_id = ? AND l.volunteer_id > ? AND l.volunteer_id <= COALESCE((
+                    SELECT MAX(volunteer_id) FROM (SELECT DISTINCT volunteer_id FROM allowance_lines
+                                                   WHERE batch_id = ? AND volunteer_id > ? ORDER BY volunteer_id LIMIT ?)), 0)
+                """, [id, after, id, after, volunteers])
         }
     }
 

@@ -87,8 +87,9 @@ public struct FinanceClient: Sendable {
         try await transport.unary(FinanceMethods.listBatches, request, options: options)
     }
 
-    /// Method: /pingan.finance.v1.Finance/GetBatchLines - admin, finance, auditor. A batch's lines.
-    public func getBatchLines(_ request: Pingan_Finance_V1_BatchRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_AllowanceLineList {
+    /// Method: /pingan.finance.v1.Finance/GetBatchLines - admin, finance, auditor. A batch's lines,
+    /// by volunteer, a page of volunteers at a time.
+    public func getBatchLines(_ request: Pingan_Finance_V1_GetBatchLinesRequest, options: CallOptions = CallOptions()) async throws -> Pingan_Finance_V1_AllowanceLineList {
         try await transport.unary(FinanceMethods.getBatchLines, request, options: options)
     }
 

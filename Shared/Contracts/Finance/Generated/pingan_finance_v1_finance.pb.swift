@@ -432,12 +432,36 @@ public nonisolated struct Pingan_Finance_V1_AllowanceLine: Sendable {
   fileprivate var _rate: Pingan_Finance_V1_Rate? = nil
 }
 
+public nonisolated struct Pingan_Finance_V1_GetBatchLinesRequest: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  /// The batch (BatchRequest's field: a request made before pages is the first page).
+  public var id: Int64 = 0
+
+  /// Volunteers a page, each with all their lines: 1-10,000; 0 means 1,000. A month's batch
+  /// holds a line or two for every volunteer paid: a town of a million in one answer would pass
+  /// the message limit.
+  public var pageSize: Int32 = 0
+
+  /// The next page: the previous answer's next_after_volunteer_id (0: the first page).
+  public var afterVolunteerID: Int64 = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
 public nonisolated struct Pingan_Finance_V1_AllowanceLineList: Sendable {
   // SwiftProtobuf.Message conformance is added in an extension below. See the
   // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
   // methods supported on all messages.
 
   public var lines: [Pingan_Finance_V1_AllowanceLine] = []
+
+  /// GetBatchLines: the after_volunteer_id of the next page; 0 when this page ends the batch.
+  public var nextAfterVolunteerID: Int64 = 0
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
 
@@ -1582,9 +1606,49 @@ nonisolated extension Pingan_Finance_V1_AllowanceLine: SwiftProtobuf.Message, Sw
   }
 }
 
+nonisolated extension Pingan_Finance_V1_GetBatchLinesRequest: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".GetBatchLinesRequest"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}id\0\u{3}page_size\0\u{3}after_volunteer_id\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularInt64Field(value: &self.id) }()
+      case 2: try { try decoder.decodeSingularInt32Field(value: &self.pageSize) }()
+      case 3: try { try decoder.decodeSingularInt64Field(value: &self.afterVolunteerID) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.id != 0 {
+      try visitor.visitSingularInt64Field(value: self.id, fieldNumber: 1)
+    }
+    if self.pageSize != 0 {
+      try visitor.visitSingularInt32Field(value: self.pageSize, fieldNumber: 2)
+    }
+    if self.afterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.afterVolunteerID, fieldNumber: 3)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: Pingan_Finance_V1_GetBatchLinesRequest, rhs: Pingan_Finance_V1_GetBatchLinesRequest) -> Bool {
+    if lhs.id != rhs.id {return false}
+    if lhs.pageSize != rhs.pageSize {return false}
+    if lhs.afterVolunteerID != rhs.afterVolunteerID {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
 nonisolated extension Pingan_Finance_V1_AllowanceLineList: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".AllowanceLineList"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lines\0")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}lines\0\u{3}next_after_volunteer_id\0")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -1593,6 +1657,7 @@ nonisolated extension Pingan_Finance_V1_AllowanceLineList: SwiftProtobuf.Message
       // enabled. https://github.com/apple/swift-protobuf/issues/1034
       switch fieldNumber {
       case 1: try { try decoder.decodeRepeatedMessageField(value: &self.lines) }()
+      case 2: try { try decoder.decodeSingularInt64Field(value: &self.nextAfterVolunteerID) }()
       default: break
       }
     }
@@ -1602,11 +1667,15 @@ nonisolated extension Pingan_Finance_V1_AllowanceLineList: SwiftProtobuf.Message
     if !self.lines.isEmpty {
       try visitor.visitRepeatedMessageField(value: self.lines, fieldNumber: 1)
     }
+    if self.nextAfterVolunteerID != 0 {
+      try visitor.visitSingularInt64Field(value: self.nextAfterVolunteerID, fieldNumber: 2)
+    }
     try unknownFields.traverse(visitor: &visitor)
   }
 
   public static func ==(lhs: Pingan_Finance_V1_AllowanceLineList, rhs: Pingan_Finance_V1_AllowanceLineList) -> Bool {
     if lhs.lines != rhs.lines {return false}
+    if lhs.nextAfterVolunteerID != rhs.nextAfterVolunteerID {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

@@ -8,9 +8,14 @@ struct FinanceBatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runGateway(options) { session in
-            var request = Pingan_Finance_V1_BatchRequest()
+            var request = Pingan_Finance_V1_GetBatchLinesRequest()
             request.id = id
-            let lines = try await session.finance().getBatchLines(request, options: session.options).lines
+            request.pageSize = VolunteerPages.size
+            let finance = try session.finance()
+            let lines = try await VolunteerPages.all({ after in
+                request.afterVolunteerID = after
+                return try await finance.getBatchLines(request, options: session.options)
+            }, next: \.nextAfterVolunteerID).flatMap(\.lines)
             session.print(Report(command: "finance batch", sections: [Section(id: "finance.lines", title: Text("批次 \(id)", "Batch \(id)"),
                                                                               table: FinanceSection.lineTable(lines))]))
         }
