@@ -124,21 +124,7 @@ public struct RegistryStore: Sendable {
                 INSERT INTO registration_batches (batch_id, content_hash, unit_code, category, accepted, first_volunteer_id, created_at, key_generation)
                 VALUES (?, ?, ?, ?, ?, 0, ?, ?)
                 """, arguments: [batch.batchID, Data(contentHash), batch.unitCode, batch.category, rows.count, now, try Self.keyGeneration(db)])
-            var firstID: Int64 = 0
-            for start in stride(from: 0, to: prepared.count, by: Self.rowsPerInsert) {
-                let chunk = prepared[start..<min(start + Self.rowsPerInsert, prepared.count)]
-                let values = Array(repeating: "(?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)", count: chunk.count).joined(separator: ", ")
-                try db.statement(sql: """
-                    INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date, birth_year,
-                                            birth_date_sealed, unit_code, category, subcategory, status, batch_id, created_at)
-                    VALUES \(values)
-                    """, cachedWhen: chunk.count == Self.rowsPerInsert).execute(arguments: chunk.reduce(into: StatementArguments()) { $0 += $1.arguments })
-                // One statement of the only writer: AUTOINCREMENT numbers its rows one after
-                // another, in the order of its VALUES.
-                let first = db.lastInsertedRowID - Int64(chunk.count) + 1
-                if firstID == 0 { firstID = first }
-                try Self.feedRegistrations(db, chunk, firstID: first, unitCode: batch.unitCode, actor: actor)
-            }
+            let firstID = try Self.insertRegistrations(db, prepared, unitCode: batch.unitCode, actor: actor)
             try db.execute(sql: "UPDATE registration_batches SET first_volunteer_id = ? WHERE batch_id = ?",
                            arguments: [firstID, batch.batchID])
             try Self.audit(db, actor: actor, action: "registry.registerBatch",
@@ -151,6 +137,27 @@ public struct RegistryStore: Sendable {
     /// Volunteers per INSERT of a batch: a statement per row cost the writer more than SQLite's
     /// own work for it; 500 rows of 13 values stay under SQLite's 32,766 bound parameters.
     static let rowsPerInsert = 500
+
+    /// Inserts a batch's prepared rows and their feed events, `rowsPerInsert` an INSERT; returns
+    /// the first volunteer's id.
+    private static func insertRegistrations(_ db: Database, _ rows: [PreparedRow], unitCode: String, actor: String) throws -> Int64 {
+        var firstID: Int64 = 0
+        for start in stride(from: 0, to: rows.count, by: rowsPerInsert) {
+            let chunk = rows[start..<min(start + rowsPerInsert, rows.count)]
+            let values = Array(repeating: "(?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?, ?, 'active', ?, ?)", count: chunk.count).joined(separator: ", ")
+            try db.statement(sql: """
+                INSERT INTO volunteers (name, id_hash, id_sealed, id_masked, phone_sealed, phone_masked, birth_date, birth_year,
+                                        birth_date_sealed, unit_code, category, subcategory, status, batch_id, created_at)
+                VALUES \(values)
+                """, cachedWhen: chunk.count == rowsPerInsert).execute(arguments: chunk.reduce(into: StatementArguments()) { $0 += $1.arguments })
+            // One statement of the only writer: AUTOINCREMENT numbers its rows one after another,
+            // in the order of its VALUES.
+            let first = db.lastInsertedRowID - Int64(chunk.count) + 1
+            if firstID == 0 { firstID = first }
+            try feedRegistrations(db, chunk, firstID: first, unitCode: unitCode, actor: actor)
+        }
+        return firstID
+    }
 
     /// One canonical text of the batch's content, for the idempotency check.
     private static func canonical(_ batch: DirectedBatch) -> String {
