@@ -205,9 +205,10 @@ struct ReplicaFollowerTests {
         try await follower.catchUp(deadline: .now + .seconds(10), requestID: "t")
         // The registry goes away (a service that answers nothing) until the follower has
         // failed and started again; then the restored one answers, its feed at 3 like the copy.
-        let gone = InProcessTransport.serving([], as: .service)
+        // Counted from after the swap, every call goes to the service that is gone; the second
+        // comes from a follow started again (the first failure ends a follow).
+        switchable.current.withLock { $0 = InProcessTransport.serving([], as: .service) }
         let calls = switchable.calls.load(ordering: .acquiring)
-        switchable.current.withLock { $0 = gone }
         var waited = 0
         while switchable.calls.load(ordering: .acquiring) < calls + 2, waited < 1000 {
             try await Task.sleep(for: .milliseconds(5))
