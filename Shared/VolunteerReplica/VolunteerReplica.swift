@@ -84,11 +84,6 @@ public struct VolunteerReplica: Sendable {
         try db.execute(sql: "ALTER TABLE registry_copy ADD COLUMN position_event BLOB")
     }
 
-    /// The registry feed's last event the copy reflects; nil while there is no complete copy.
-    public func position() async throws -> Int64? {
-        try await cursor()?.position
-    }
-
     /// Where the copy is in the registry's feed, with the event at that position when the copy
     /// applied it (nil after a full copy, until the next event); nil while there is no complete copy.
     public func cursor() async throws -> FeedCursor? {

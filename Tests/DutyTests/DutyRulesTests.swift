@@ -243,3 +243,20 @@ struct SeededGenerator: RandomNumberGenerator {
         return state ^ (state >> 29)
     }
 }
+
+extension Commendation.TeamMembers {
+    /// The teams of `volunteers` (all of them active), by team id, as the store's grouped
+    /// count gives them.
+    static func of(_ volunteers: [DutyVolunteer]) -> [Commendation.TeamMembers] {
+        var teams: [Int64: Commendation.TeamMembers] = [:]
+        for volunteer in volunteers {
+            guard let id = volunteer.teamID else { continue }
+            var team = teams[id] ?? Commendation.TeamMembers(id: id, name: volunteer.teamName ?? "", unitCode: volunteer.unitCode, members: 0)
+            team.members += 1
+            team.unitCode = min(team.unitCode, volunteer.unitCode)
+            team.name = max(team.name, volunteer.teamName ?? "")
+            teams[id] = team
+        }
+        return teams.values.sorted { $0.id < $1.id }
+    }
+}

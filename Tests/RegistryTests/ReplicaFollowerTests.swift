@@ -78,7 +78,7 @@ struct ReplicaFollowerTests {
         try await first.catchUp(deadline: .now + .seconds(10), requestID: "t")
         running.cancel()
         await running.value
-        let position = try #require(try await copy.replica.position())
+        let position = try #require(try await copy.replica.cursor()?.position)
 
         try await ChangeFeedTests.register(registry, batch: "b", unit: "JC-018", range: 3...4)
         try await #require(registry.handle.feed).prune(olderThan: "9999-01-01T00:00:00Z")
@@ -87,7 +87,7 @@ struct ReplicaFollowerTests {
         defer { again.cancel() }
         try await second.catchUp(deadline: .now + .seconds(10), requestID: "t")
         #expect(try await Self.rows(copy).count == 4)
-        #expect(try await copy.replica.position() ?? 0 > position)
+        #expect(try await copy.replica.cursor()?.position ?? 0 > position)
 
     }
 

@@ -45,20 +45,6 @@ public enum Commendation {
             self.unitCode = unitCode
             self.members = members
         }
-
-        /// The teams of `volunteers` (all of them active), by team id.
-        public static func of(_ volunteers: [DutyVolunteer]) -> [TeamMembers] {
-            var teams: [Int64: TeamMembers] = [:]
-            for volunteer in volunteers {
-                guard let id = volunteer.teamID else { continue }
-                var team = teams[id] ?? TeamMembers(id: id, name: volunteer.teamName ?? "", unitCode: volunteer.unitCode, members: 0)
-                team.members += 1
-                team.unitCode = min(team.unitCode, volunteer.unitCode)
-                team.name = max(team.name, volunteer.teamName ?? "")
-                teams[id] = team
-            }
-            return teams.values.sorted { $0.id < $1.id }
-        }
     }
 
     public struct Result: Sendable, Hashable {
